@@ -1,0 +1,108 @@
+# testlib.sh: helpers for referlab's integration tests (bash).
+# Sourced by every script under tests/*/; ctest sets REFERLAB_BIN,
+# REFERLAB_SRC and REFERLAB_TMP (see tests/lib/referlab_tests.cmake).
+# Exit codes: 0 pass, 1 fail, 77 skipped (the script says why).
+
+set -u
+REFERLAB_BIN=${REFERLAB_BIN:?run through ctest or set REFERLAB_BIN}
+REFERLAB_SRC=${REFERLAB_SRC:?run through ctest or set REFERLAB_SRC}
+REFERLAB_TMP=${REFERLAB_TMP:-/tmp/referlab-tests}
+TL_PIDS=()
+
+tl_fail() { echo "FAIL: $*" >&2; exit 1; }
+tl_skip() { echo "SKIP: $*" >&2; exit 77; }
+tl_info() { echo "-- $*" >&2; }
+
+# tl_workdir NAME: a fresh folder for this test's files, kept after the
+# run so a failure can be inspected.
+tl_workdir() {
+	local dir="$REFERLAB_TMP/$1"
+	rm -rf "$dir" && mkdir -p "$dir" && echo "$dir"
+}
+
+# Kill everything this test started, whatever way the script ends.
+tl_cleanup() {
+	local pid
+	for pid in "${TL_PIDS[@]}"; do
+		kill -TERM "$pid" 2>/dev/null
+	done
+	for pid in "${TL_PIDS[@]}"; do
+		wait "$pid" 2>/dev/null
+	done
+}
+trap tl_cleanup EXIT
+
+# tl_spawn LOGFILE CMD...: start CMD in the background, remember its pid
+# in TL_LAST_PID, and make sure tl_cleanup ends it.
+tl_spawn() {
+	local log=$1; shift
+	"$@" >"$log" 2>&1 &
+	TL_LAST_PID=$!
+	TL_PIDS+=("$TL_LAST_PID")
+}
+
+# tl_free_port udp|tcp: a port nobody listens on, picked at random so that
+# tests running in parallel do not collide. Bounded: 200 tries.
+tl_free_port() {
+	local proto=${1:-udp} flag port i
+	[ "$proto" = tcp ] && flag=-t || flag=-u
+	for ((i = 0; i < 200; i++)); do
+		port=$((20000 + RANDOM % 40000))
+		if ! ss -Hln "$flag" "sport = :$port" | grep -q .; then
+			echo "$port"
+			return 0
+		fi
+	done
+	tl_fail "no free $proto port found in 200 tries"
+}
+
+# tl_wait_for FILE REGEX SECONDS: wait until FILE has a line matching REGEX.
+tl_wait_for() {
+	local file=$1 regex=$2 secs=$3 i
+	for ((i = 0; i < secs * 20; i++)); do
+		grep -Eq -- "$regex" "$file" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	tl_fail "waited ${secs}s for /$regex/ in $file"
+}
+
+# tl_wait_pid PID SECONDS: wait for a spawned process to exit and put its
+# exit status in TL_STATUS (not echoed: only this shell can reap it).
+# Fails the test if it is still running after SECONDS.
+tl_wait_pid() {
+	local pid=$1 secs=$2 i
+	for ((i = 0; i < secs * 20; i++)); do
+		if ! kill -0 "$pid" 2>/dev/null; then
+			wait "$pid"
+			TL_STATUS=$?
+			return 0
+		fi
+		sleep 0.05
+	done
+	tl_fail "process $pid still running after ${secs}s"
+}
+
+# Live capture needs root or CAP_NET_RAW; say so and skip otherwise.
+tl_need_capture() {
+	command -v dumpcap >/dev/null || tl_skip "dumpcap not installed (tshark package)"
+	if [ "$(id -u)" != 0 ] && ! dumpcap -D >/dev/null 2>&1; then
+		tl_skip "no capture rights: run as root or grant CAP_NET_RAW to dumpcap"
+	fi
+}
+
+tl_need() {
+	local tool
+	for tool in "$@"; do
+		command -v "$tool" >/dev/null || tl_fail "$tool is not installed: run ./dev.sh deps"
+	done
+}
+
+# tl_expect_eq WHAT EXPECTED GOT
+tl_expect_eq() {
+	[ "$2" = "$3" ] || tl_fail "$1: expected '$2', got '$3'"
+}
+
+# tl_expect_match WHAT REGEX TEXT
+tl_expect_match() {
+	[[ "$3" =~ $2 ]] || tl_fail "$1: expected to match /$2/, got '$3'"
+}
