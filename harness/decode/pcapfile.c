@@ -177,6 +177,9 @@ static int pcap_next(struct pcapfile *pf, struct pcap_frame *fr)
 	if (err)
 		return err;
 	err = readn(pf, pf->buf, incl, false);
+	if (err == EBADMSG)
+		return fail(pf, off, "frame %llu: record truncated (the file "
+			    "ends inside it)", (unsigned long long)pf->num + 1);
 	if (err)
 		return err;
 

@@ -184,6 +184,8 @@ static void skip_hole(struct tcp_stream *s, struct tcpflows *tf)
 	}
 	if (!any)
 		return;
+	/* what came before the hole cannot be completed any more */
+	s->buf->pos = s->buf->end;
 	s->next_seq = first;
 	s->gap = true;
 	++tf->st.gaps;
