@@ -327,3 +327,16 @@ int pcapgen_tcp(struct pcapgen *g, unsigned iface, uint64_t ts_ns,
 	return ip_out(g, iface, ts_ns, src, dst, IPPROTO_TCP, seg, len + 20,
 		      ++g->ipid, 0, false, false);
 }
+
+int pcapgen_ip(struct pcapgen *g, unsigned iface, uint64_t ts_ns, int af,
+	       const uint8_t *ip, size_t len)
+{
+	static uint8_t frame[MAX_FRAME];
+	size_t n;
+
+	if (iface >= g->n || len > MAX_FRAME - 32)
+		return EINVAL;
+	n = link_hdr(frame, g->linktype[iface], af);
+	memcpy(frame + n, ip, len);
+	return pcapgen_raw(g, iface, ts_ns, frame, n + len);
+}

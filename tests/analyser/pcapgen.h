@@ -43,6 +43,10 @@ int  pcapgen_tcp(struct pcapgen *g, unsigned iface, uint64_t ts_ns,
 		 const struct sa *src, const struct sa *dst, uint32_t seq,
 		 uint8_t flags, const void *payload, size_t len);
 
+/* An IP packet as it is, behind the interface's link header. */
+int  pcapgen_ip(struct pcapgen *g, unsigned iface, uint64_t ts_ns, int af,
+		const uint8_t *ip, size_t len);
+
 enum { PG_FIN = 0x01, PG_SYN = 0x02, PG_RST = 0x04, PG_PSH = 0x08,
        PG_ACK = 0x10 };
 
