@@ -9,7 +9,7 @@ tl_need jq
 dir=$(tl_workdir analyser/cli)
 bin="$REFERLAB_BIN/referlab"
 cases="$REFERLAB_SRC/tests/analyser/cases"
-for c in clean notify-event-missing refer-accepted-200; do
+for c in clean notify-event-missing refer-accepted-200 sip-retransmission; do
 	"$AL_TOOLS/casepcap" "$cases/$c.case" "$dir/$c.pcap" || tl_fail "casepcap $c"
 done
 
@@ -30,6 +30,15 @@ tl_expect_match "error finding: line" "error +notify.event.missing +RFC 6665 §8
 tl_expect_eq "--rules leaves the finding out: exit code" 0 $?
 "$bin" analyze "$dir/refer-accepted-200.pcap" >/dev/null
 tl_expect_eq "info finding only: exit code" 0 $?
+
+# a retransmitted NOTIFY is counted on it and fires no second eventHook
+al_analyze "$dir/sip-retransmission.pcap"
+tl_expect_eq "retransmitted NOTIFY: counts" "1 0" \
+	"$(jq -r '[.transfers[0].notifies[].retransmissions] | join(" ")' <<<"$AL_JSON")"
+tl_expect_eq "retransmitted NOTIFY: eventHooks" 2 \
+	"$(jq '[.transfers[0].hooks[] | select(.hook == "eventHook")] | length' <<<"$AL_JSON")"
+tl_expect_eq "retransmitted NOTIFY: ladder" "7 true" \
+	"$(jq -r '.transfers[0].ladder[] | select(.retransmission) | "\(.frame) \(.retransmission)"' <<<"$AL_JSON")"
 
 # several files: transfers are numbered across them; --transfer picks one
 al_analyze "$dir/clean.pcap" "$dir/refer-accepted-200.pcap"
