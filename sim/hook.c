@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include "hooksig.h"
 #include "hookint.h"
 
 enum { TIMEOUT_DEFAULT_MS = 10000 };
@@ -247,7 +248,7 @@ static void attempt_start(struct delivery *d)
 
 	d->t0 = tmr_jiffies();
 	if (d->hc->secret)
-		err = hook_signature(sig, sizeof(sig), d->hc->secret,
+		err = hooksig_compute(sig, sizeof(sig), d->hc->secret,
 				     (uint64_t)time(NULL), d->body,
 				     strlen(d->body));
 	if (!err)

@@ -49,8 +49,4 @@ uint32_t hook_policy_backoff(unsigned retry);
  * objects and arrays as their JSON text. Appended to mb. */
 int hook_query_encode(struct mbuf *mb, const cJSON *payload);
 
-/* "t=<t>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>" */
-int hook_signature(char *buf, size_t sz, const char *secret, uint64_t t,
-		   const char *body, size_t len);
-
 #endif

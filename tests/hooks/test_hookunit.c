@@ -2,6 +2,7 @@
  * @file test_hookunit.c  Unit tests: hook targets, URLs, retry policy, payloads, signature
  */
 #include <string.h>
+#include "hooksig.h"
 #include "hookint.h"
 #include "unit.h"
 
@@ -249,18 +250,53 @@ static void test_signature_vector(void)
 	const char *body = "{\"event\":\"transfer-status\",\"call_status\":\"180\"}";
 	char sig[128];
 
-	CU_ASSERT_EQUAL_FATAL(hook_signature(sig, sizeof(sig),
+	CU_ASSERT_EQUAL_FATAL(hooksig_compute(sig, sizeof(sig),
 		"referlab-secret", 1700000000, body, strlen(body)), 0);
 	CU_ASSERT_STRING_EQUAL(sig, "t=1700000000,v1="
 		"e44eec6f3c2c80342633479b9dab6e92d6a49603934b406f6183ceed1de8a426");
 
 	/* Empty body (a GET): printf '%s' '1700000000.' | openssl dgst -sha256 -hmac 'k' */
-	CU_ASSERT_EQUAL_FATAL(hook_signature(sig, sizeof(sig), "k", 1700000000,
+	CU_ASSERT_EQUAL_FATAL(hooksig_compute(sig, sizeof(sig), "k", 1700000000,
 					     "", 0), 0);
 	CU_ASSERT_STRING_EQUAL(sig, "t=1700000000,v1="
 		"5c2999a43333a6877f49c8003f235c4f6de40f85b1b7414b70bd470a8db53d97");
 
-	CU_ASSERT_NOT_EQUAL(hook_signature(sig, 20, "k", 1, "", 0), 0);
+	CU_ASSERT_NOT_EQUAL(hooksig_compute(sig, 20, "k", 1, "", 0), 0);
+}
+
+static bool check(const char *hval, const char *secret, const char *body)
+{
+	struct pl pl;
+
+	pl_set_str(&pl, hval);
+	return hooksig_check(&pl, secret, body, strlen(body));
+}
+
+static void test_signature_check(void)
+{
+	const char *body = "{\"event\":\"transfer-status\",\"call_status\":\"180\"}";
+	const char *good = "e44eec6f3c2c80342633479b9dab6e92d6a49603934b406f6183ceed1de8a426";
+	char hv[200];
+
+	snprintf(hv, sizeof(hv), "t=1700000000,v1=%s", good);
+	CU_ASSERT_TRUE(check(hv, "referlab-secret", body));
+	CU_ASSERT_FALSE(check(hv, "other-secret", body));
+	CU_ASSERT_FALSE(check(hv, "referlab-secret", "{}"));
+
+	/* Lenient: order, spaces, upper-case hex, several v1 (key rotation). */
+	snprintf(hv, sizeof(hv), " v1=%064d , t=1700000000, v1=%s", 0, good);
+	CU_ASSERT_TRUE(check(hv, "referlab-secret", body));
+	snprintf(hv, sizeof(hv), "t=1700000000,v1="
+		 "E44EEC6F3C2C80342633479B9DAB6E92D6A49603934B406F6183CEED1DE8A426");
+	CU_ASSERT_TRUE(check(hv, "referlab-secret", body));
+
+	CU_ASSERT_FALSE(check("t=1700000001,v1=e44eec6f3c2c80342633479b9dab6e92d6a49603934b406f6183ceed1de8a426",
+			      "referlab-secret", body));
+	CU_ASSERT_FALSE(check("v1=e44eec6f3c2c80342633479b9dab6e92d6a49603934b406f6183ceed1de8a426",
+			      "referlab-secret", body));
+	CU_ASSERT_FALSE(check("t=1700000000,v1=e44eec", "referlab-secret", body));
+	CU_ASSERT_FALSE(check("garbage", "referlab-secret", body));
+	CU_ASSERT_FALSE(check("", "referlab-secret", body));
 }
 
 /* ---- payloads ----------------------------------------------------------- */
@@ -478,6 +514,7 @@ static const struct unit_test policy_tests[] = {
 };
 static const struct unit_test payload_tests[] = {
 	{"signature vector (openssl)", test_signature_vector},
+	{"signature check", test_signature_check},
 	{"actionHook, both dialects", test_payload_action_both_dialects},
 	{"eventHook, both dialects", test_payload_event_both_dialects},
 	{"call hook carries sip", test_payload_call_has_sip},
