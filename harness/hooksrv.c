@@ -317,6 +317,7 @@ static void fail(struct conn *c, uint16_t status, const char *why)
 {
 	struct hookrec_src src = {++c->srv->seq, c->id, &c->peer};
 	cJSON *rec = hookrec_error(&src, why);
+	struct mbuf *mb;
 	char body[300];
 
 	if (rec)
@@ -326,7 +327,9 @@ static void fail(struct conn *c, uint16_t status, const char *why)
 	re_snprintf(body, sizeof(body), "%s\n", why);
 	c->close_after = true;
 	c->mb = mem_deref(c->mb);
-	send_reply(c, reply_build(status, "", body, true));
+	mb = reply_build(status, "", body, true);
+	send_reply(c, mb);
+	mem_deref(mb);
 }
 
 static const char *check_auth(const struct hooksrv *srv,
