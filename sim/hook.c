@@ -127,6 +127,27 @@ int hookcli_alloc(struct hookcli **hcp, const struct hook_conf *conf)
 	return err;
 }
 
+unsigned hookcli_cancel(struct hookcli *hc, const void *arg)
+{
+	struct le *le;
+	unsigned n = 0;
+
+	if (!hc)
+		return 0;
+
+	for (le = hc->deliveries.head; le;) {
+		struct delivery *d = le->data;
+
+		le = le->next;
+		if (d->arg == arg) {
+			mem_deref(d);
+			++n;
+		}
+	}
+
+	return n;
+}
+
 unsigned hookcli_pending(const struct hookcli *hc)
 {
 	return hc ? list_count(&hc->deliveries) : 0;

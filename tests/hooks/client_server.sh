@@ -74,6 +74,11 @@ tl_expect_match "timeout reported" 'done: err=ETIMEDOUT status=0' "$out"
 tl_expect_eq "two timed-out attempts" 2 "$(grep -c 'error: no answer within 400 ms' <<<"$out")"
 tl_expect_eq "two requests seen" 2 "$(jq -c 'select(.path == "/slow")' rec.jsonl | wc -l)"
 
+
+# 6b. A delivery cancelled in flight never reports, and is not pending.
+out=$("$drive" --user bob:pa55word --cancel 300 "$url/slow")
+tl_expect_eq "cancelled" "cancelled: 1 pending=0" "$(grep -v '^pending at exit' <<<"$out")"
+
 # 7. Connection refused with rp=ct&rc=2: three attempts, then the error.
 closed=$(tl_free_port tcp)
 out=$("$drive" "http://127.0.0.1:$closed/x#rp=ct&rc=2")
