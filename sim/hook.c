@@ -358,6 +358,12 @@ static int url_prepare(struct delivery *d, const struct hook_url *u,
 	if (!mb)
 		return ENOMEM;
 
+	/* libre 1.1.0's http_request() cannot parse "[::1]:port" */
+	if (hp.l && hp.p[0] == '[') {
+		err = ENOTSUP;
+		goto out;
+	}
+
 	if (!pl_strcasecmp(&hp, "localhost") ||
 	    (hp.l > 10 && !strncasecmp(hp.p, "localhost:", 10))) {
 		pl_advance(&hp, 9);
@@ -458,8 +464,12 @@ int hook_send(struct hookcli *hc, const struct hook_target *t,
 		if (hc->conf.logh)
 			hc->conf.logh(err == EINVAL
 				      ? "hook: not sent: bad or unresolvable "
-				      "URL or retry policy" : "hook: not sent: "
-				      "out of memory", hc->conf.arg);
+				      "URL or retry policy" : err == ENOTSUP
+				      ? "hook: not sent: IPv6 address literals "
+				      "are not supported by libre 1.1.0's HTTP "
+				      "client (use IPv4 or a host name)"
+				      : "hook: not sent: out of memory",
+				      hc->conf.arg);
 		mem_deref(d);
 		return err;
 	}

@@ -76,8 +76,9 @@ typedef void (hook_done_h)(int err, uint16_t status, const char *body,
 int  hookcli_alloc(struct hookcli **hcp, const struct hook_conf *conf);
 /* base_url resolves a relative target URL; payload is not taken over.
  * Returns EINVAL (and logs one line) when the URL cannot be resolved or
- * its retry policy is malformed: then doneh is never called. POST sends
- * the payload as JSON; GET sends it as query parameters. */
+ * its retry policy is malformed, ENOTSUP for an IPv6 literal host (libre
+ * 1.1.0's client cannot parse one): then doneh is never called. POST
+ * sends the payload as JSON; GET sends it as query parameters. */
 int  hook_send(struct hookcli *hc, const struct hook_target *t,
 	       const char *base_url, const cJSON *payload,
 	       hook_done_h *doneh, void *arg);

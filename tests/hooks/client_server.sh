@@ -91,6 +91,8 @@ out=$("$drive" --user bob:pa55word --base "$url/app" action)
 tl_expect_match "relative URL" "log: hook POST $url/action " "$out"
 out=$("$drive" /action) && tl_fail "relative URL without base accepted"
 tl_expect_match "refused without base" 'refused: Invalid argument' "$out"
+out=$("$drive" "http://[::1]:$closed/x") && tl_fail "IPv6 literal accepted"
+tl_expect_match "IPv6 literal named" 'IPv6 address literals are not supported' "$out"
 
 # Secrets never reach the record or the logs.
 for s in "$secret" pa55word nope; do
