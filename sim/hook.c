@@ -153,7 +153,7 @@ unsigned hookcli_pending(const struct hookcli *hc)
 	return hc ? list_count(&hc->deliveries) : 0;
 }
 
-static void logf_(const struct delivery *d, const char *fmt, ...)
+static void attempt_log(const struct delivery *d, const char *fmt, ...)
 {
 	char line[512];
 	va_list ap;
@@ -226,7 +226,7 @@ static void resp_h(int err, const struct http_msg *msg, void *arg)
 	if (!err && !msg)
 		err = EPROTO;
 	if (err) {
-		logf_(d, "error: %m", err);
+		attempt_log(d, "error: %m", err);
 		attempt_failed(d, err, 0, NULL);
 		return;
 	}
@@ -235,7 +235,7 @@ static void resp_h(int err, const struct http_msg *msg, void *arg)
 	if (msg->mb && mbuf_get_left(msg->mb))
 		(void)re_sdprintf(&body, "%b", mbuf_buf(msg->mb),
 				  mbuf_get_left(msg->mb));
-	logf_(d, "%u %r", scode, &msg->reason);
+	attempt_log(d, "%u %r", scode, &msg->reason);
 
 	if (scode >= 200 && scode < 300)
 		finish(d, 0, scode, body);
@@ -250,7 +250,7 @@ static void timeout_h(void *arg)
 	struct delivery *d = arg;
 
 	d->req = mem_deref(d->req);
-	logf_(d, "error: no answer within %u ms", d->hc->conf.timeout_ms);
+	attempt_log(d, "error: no answer within %u ms", d->hc->conf.timeout_ms);
 	attempt_failed(d, ETIMEDOUT, 0, NULL);
 }
 
@@ -258,7 +258,7 @@ static void sync_fail_h(void *arg)
 {
 	struct delivery *d = arg;
 
-	logf_(d, "error: %m", d->err);
+	attempt_log(d, "error: %m", d->err);
 	attempt_failed(d, d->err, 0, NULL);
 }
 
