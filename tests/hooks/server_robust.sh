@@ -81,11 +81,23 @@ printf '"b"}' >&3
 ans=$(timeout 5 cat <&3 | tr -d '\r'); exec 3<&-
 tl_expect_match "split request answered" '^HTTP/1.1 200 OK' "$ans"
 
+# Headers that never end: 431 once past 64 KiB.
+ans=$(send "POST /call HTTP/1.1\r\nX-Long: $(head -c 70000 /dev/zero | tr '\0' a)")
+tl_expect_match "endless headers get 431" '^HTTP/1.1 431' "$ans"
+
+# A request that stops halfway: 408 after 10 s of silence.
+exec 4<>"/dev/tcp/127.0.0.1/$port"
+printf 'POST /call HTTP/1.1\r\nContent-Length: 10\r\n\r\n{"a"' >&4
+ans=$(timeout 20 cat <&4 | tr -d '\r'); exec 4<&-
+tl_expect_match "incomplete request gets 408" '^HTTP/1.1 408 Request Timeout' "$ans"
+
 # Every one of those has a record line; errors say so.
-tl_expect_eq "records" 7 "$(wc -l <rec.jsonl)"
+tl_expect_eq "records" 9 "$(wc -l <rec.jsonl)"
 jq -e . rec.jsonl >/dev/null || tl_fail "a record line is not JSON"
 tl_expect_eq "error records" '[400,411,400,413]' \
-	"$(jq -sc '[.[] | select(.error) | .status]' rec.jsonl)"
+	"$(jq -sc '[.[] | select(.error and .seq <= 7) | .status]' rec.jsonl)"
+tl_expect_eq "late error records" '[431,408]' \
+	"$(jq -sc '[.[] | select(.error and .seq > 7) | .status]' rec.jsonl)"
 tl_expect_eq "PUT recorded" '["PUT",405]' "$(jq -c 'select(.seq == 5) | [.method,.status]' rec.jsonl)"
 tl_expect_eq "text body kept as a string" '"hello"' "$(jq -c 'select(.seq == 6) | .body' rec.jsonl)"
 tl_expect_eq "bad escape kept as it came" '"%41%2"' "$(jq -c 'select(.seq == 6) | .query.x' rec.jsonl)"
@@ -94,5 +106,5 @@ tl_expect_eq "split body parsed" '{"a":"b"}' "$(jq -c 'select(.seq == 7) | .body
 kill -INT "$TL_LAST_PID"
 tl_wait_pid "$TL_LAST_PID" 10
 tl_expect_eq "exit on SIGINT" 0 "$TL_STATUS"
-tl_expect_match "summary line" 'stopped, 7 requests recorded' "$(tail -1 server.log)"
+tl_expect_match "summary line" 'stopped, 9 requests recorded' "$(tail -1 server.log)"
 echo "hooks server robustness: ok"
