@@ -232,10 +232,14 @@ cJSON *hookrec_request(const struct hookrec_src *src,
 	return rec;
 }
 
-cJSON *hookrec_error(const struct hookrec_src *src, const char *error)
+cJSON *hookrec_error(const struct hookrec_src *src,
+		     const struct http_msg *msg, const char *error)
 {
 	cJSON *rec = rec_base(src);
 
+	if (rec && msg && (!jsonpl_add(rec, "method", &msg->met) ||
+			   !jsonpl_add(rec, "path", &msg->path)))
+		return cJSON_Delete(rec), NULL;
 	if (rec && !cJSON_AddStringToObject(rec, "error", error))
 		return cJSON_Delete(rec), NULL;
 

@@ -98,6 +98,8 @@ tl_expect_eq "error records" '[400,411,400,413]' \
 	"$(jq -sc '[.[] | select(.error and .seq <= 7) | .status]' rec.jsonl)"
 tl_expect_eq "late error records" '[431,408]' \
 	"$(jq -sc '[.[] | select(.error and .seq > 7) | .status]' rec.jsonl)"
+tl_expect_eq "readable request line kept" '["POST","/call",411]' \
+	"$(jq -c 'select(.seq == 2) | [.method,.path,.status]' rec.jsonl)"
 tl_expect_eq "PUT recorded" '["PUT",405]' "$(jq -c 'select(.seq == 5) | [.method,.status]' rec.jsonl)"
 tl_expect_eq "text body kept as a string" '"hello"' "$(jq -c 'select(.seq == 6) | .body' rec.jsonl)"
 tl_expect_eq "bad escape kept as it came" '"%41%2"' "$(jq -c 'select(.seq == 6) | .query.x' rec.jsonl)"
