@@ -13,13 +13,12 @@ cd "$dir"
 echo '[{"verb":"sip:refer","referTo":"+15083084809","actionHook":"/action"}]' >app.json
 echo '[{"verb":"hangup"}]' >action.json
 
-tl_spawn server.log "$REFERLAB_BIN/referlab" hooks --listen 127.0.0.1:0 \
-	--record rec.jsonl --app app.json --answer /action=action.json \
+tl_hooks_start server.log rec.jsonl --app app.json --answer /action=action.json \
 	--status /flaky=503 --status /flaky=500 --status /flaky=200 \
 	--status /down=503 --delay /slow=3000 --secret "$secret" \
 	--user 'bob:pa55word'
-tl_wait_for server.log '^referlab hooks: listening http://127\.0\.0\.1:[0-9]+$' 10
-url=$(sed -n 's/^referlab hooks: listening //p' server.log)
+url=$TL_HOOKS_URL
+tl_expect_match "readiness line" '^http://127\.0\.0\.1:[0-9]+$' "$url"
 
 # rec N FILTER: jq FILTER applied to record number N (seq).
 rec() { jq -c "select(.seq == $1) | $2" rec.jsonl; }
@@ -72,7 +71,7 @@ tl_expect_eq "one try" 1 "$(grep -c '^log: ' <<<"$out")"
 out=$("$drive" --user bob:pa55word --timeout 400 "$url/slow#rp=rt&rc=1")
 tl_expect_match "timeout reported" 'done: err=ETIMEDOUT status=0' "$out"
 tl_expect_eq "two timed-out attempts" 2 "$(grep -c 'error: no answer within 400 ms' <<<"$out")"
-tl_expect_eq "two requests seen" 2 "$(jq -c 'select(.path == "/slow")' rec.jsonl | wc -l)"
+tl_hooks_wait rec.jsonl '.path == "/slow"' 2 5
 
 
 # 6b. A delivery cancelled in flight never reports, and is not pending.
@@ -100,7 +99,7 @@ for s in "$secret" pa55word nope; do
 done
 tl_expect_eq "authorization redacted" '"Basic (redacted)"' "$(rec 1 '.headers.authorization')"
 
-kill -TERM "$TL_LAST_PID"
-tl_wait_pid "$TL_LAST_PID" 10
+kill -TERM "$TL_HOOKS_PID"
+tl_wait_pid "$TL_HOOKS_PID" 10
 tl_expect_eq "server exit on SIGTERM" 0 "$TL_STATUS"
 echo "hooks client/server: ok"
