@@ -6,7 +6,7 @@ source "$REFERLAB_TESTLIB"
 tl_need jq
 
 dir=$(tl_workdir hooks/server_robust)
-cd "$dir"
+cd "$dir" || tl_fail "cannot enter $dir"
 hooks=$REFERLAB_BIN/referlab
 
 # ---- command line -----------------------------------------------------
