@@ -9,6 +9,7 @@
 #                 BASE=other_case (take that case's files, then ours)
 #                 APP=hook|file  HOOK_ARGS="..." (extra `referlab hooks`
 #                 options, e.g. --answer /action=action.json)
+#                 SIGNATURE=valid (every hook must carry a valid signature)
 #   expect.trace  the SIP sequence (methods and status codes) that
 #                 referlab-sim's own --trace must hold, read by tshark
 #   expect.log    regexes, one a line, that referlab-sim's log must match
@@ -24,6 +25,7 @@ case_dir="$REFERLAB_SRC/tests/sim/scenarios/$SIM_CASE"
 [ -d "$case_dir" ] || tl_fail "no case folder $case_dir"
 
 TRANSPORT=udp FAMILY=4 MODE=inbound SIM_ARGS="" BASE="" APP=hook HOOK_ARGS=""
+SIGNATURE=""
 [ -f "$case_dir/case.conf" ] && source "$case_dir/case.conf"
 
 dir=$(tl_workdir "sim/$SIM_CASE")
@@ -96,9 +98,14 @@ fi
 # What the application server saw: every hook, with the keys that matter.
 if [ -f expect.hooks ]; then
 	got=$(jq -r '"\(.method) \(.path) \(.body // {} | {direction, callStatus,
-		referStatus, final_referred_call_status, event, call_status}
+		referStatus, refer_status, final_referred_call_status, event,
+		call_status}
 		| with_entries(select(.value != null)) | tojson)"' hooks.jsonl | sort)
 	tl_expect_eq "hooks received (sorted)" "$(sort expect.hooks)" "$got"
+fi
+if [ -n "$SIGNATURE" ]; then
+	tl_expect_eq "Jambonz-Signature of every hook" "$SIGNATURE" \
+		"$(jq -r .signature hooks.jsonl | sort -u)"
 fi
 
 # The sim's own trace, read by an independent dissector: every message
