@@ -349,7 +349,18 @@ static struct refer *subscription_find(struct sim *sim,
 static uint16_t notify_status(const struct refer *r,
 			      const struct sip_msg *msg)
 {
+	static const struct {
+		unsigned bit;
+		const char *what;
+	} leniencies[] = {
+		{SIPFRAG_LEADING_SPACE, "blank lines or spaces before the "
+		 "status line"},
+		{SIPFRAG_VERSION_CASE,  "version not in upper case"},
+		{SIPFRAG_NO_REASON,     "status line without reason phrase"},
+		{SIPFRAG_NO_CRLF,       "status line not ended by CRLF"},
+	};
 	struct sipfrag_status st;
+	size_t i;
 	size_t len = mbuf_get_left(msg->mb);
 
 	if (!len) {
@@ -372,18 +383,11 @@ static uint16_t notify_status(const struct refer *r,
 		       "line: no status");
 		return 0;
 	}
-	if (st.leniency & SIPFRAG_LEADING_SPACE)
-		simlog(LOG_WARN, sid(r), "sipfrag: blank lines or spaces before "
-		       "the status line (accepted)");
-	if (st.leniency & SIPFRAG_VERSION_CASE)
-		simlog(LOG_WARN, sid(r), "sipfrag: version not in upper case "
-		       "(accepted)");
-	if (st.leniency & SIPFRAG_NO_REASON)
-		simlog(LOG_WARN, sid(r), "sipfrag: status line without reason "
-		       "phrase (accepted)");
-	if (st.leniency & SIPFRAG_NO_CRLF)
-		simlog(LOG_WARN, sid(r), "sipfrag: status line not ended by "
-		       "CRLF (accepted)");
+	for (i = 0; i < ARRAY_SIZE(leniencies); i++) {
+		if (st.leniency & leniencies[i].bit)
+			simlog(LOG_WARN, sid(r), "sipfrag: %s (accepted)",
+			       leniencies[i].what);
+	}
 	return st.scode;
 }
 
