@@ -110,10 +110,16 @@ fi
 
 # The sim's own trace, read by an independent dissector: every message
 # of the exchange, in order, with the real ports.
-seq=$(tshark -r sim.pcap -o "sip.tcp.port:$sim_port" -d "udp.port==$sim_port,sip" \
-	-d "tcp.port==$sim_port,sip" -Y sip -T fields -e sip.Method -e sip.Status-Code 2>/dev/null |
+dissect=(-r sim.pcap -d "udp.port==$sim_port,sip" -d "tcp.port==$sim_port,sip")
+seq=$(tshark "${dissect[@]}" -Y sip -T fields -e sip.Method -e sip.Status-Code 2>/dev/null |
 	tr -s '\t\n' '  ' | sed 's/ *$//')
 tl_expect_eq "SIP sequence in --trace" "$(cat expect.trace)" "$seq"
+# Every REFER: exactly one Refer-To and one Referred-By (spec §3).
+refers=$(tshark "${dissect[@]}" -Y 'sip.Method == "REFER"' -T fields -e frame.number 2>/dev/null | wc -l)
+tl_expect_eq "Refer-To headers per REFER" "$refers" \
+	"$(tshark "${dissect[@]}" -Y 'sip.Method == "REFER"' -O sip 2>/dev/null | grep -c '^        Refer-To: ')"
+tl_expect_eq "Referred-By headers per REFER" "$refers" \
+	"$(tshark "${dissect[@]}" -Y 'sip.Method == "REFER"' -O sip 2>/dev/null | grep -c '^        Referred-By: ')"
 ports=$(tshark -r sim.pcap -T fields -e udp.port -e tcp.port 2>/dev/null | tr '\t,' '\n\n' | sort -u | grep . | tr '\n' ' ')
 tl_expect_match "ports in --trace" "(^| )$sim_port " "$ports"
 tl_expect_match "ports in --trace" "(^| )$sipp_port " "$ports"
