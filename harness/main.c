@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "cli.h"
+#include "runner.h"
 
 static const char *prog = "referlab";
 
@@ -21,7 +22,7 @@ static int cmd_pending(int argc, char **argv)
 
 /* One row per subcommand; each lands with its issue. */
 static const struct command commands[] = {
-	{"run",     "run conformance suites against an implementation", cmd_pending},
+	{"run",     "run conformance suites against an implementation", runner_main},
 	{"analyze", "decode captures, rebuild transfers, check RFC rules", cmd_pending},
 	{"rules",   "list the rule catalogue",                           cmd_pending},
 	{"report",  "merge results into HTML, Markdown, JUnit, JSON",    cmd_pending},
