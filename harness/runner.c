@@ -66,6 +66,7 @@ static void usage(FILE *f)
 "                         and reports/latest points at it)\n"
 "  --dialect spec|jambonz hook payload names (default spec)\n"
 "  --keep-going           go on after an ERROR (default: stop starting cases)\n"
+"  --list                 print the names of the selected cases, run none\n"
 "  --timeout S            upper bound per case, seconds (default %d)\n\n"
 "Exit: 0 all pass, 1 a case failed or errored, 2 usage, 3 environment,\n"
 "      130 interrupted.\n", TIMEOUT_DEFAULT_S);
@@ -139,6 +140,7 @@ static int parse_opts(struct runner_opts *o, int argc, char **argv)
 		{"out", required_argument, NULL, 'o'},
 		{"dialect", required_argument, NULL, 'd'},
 		{"keep-going", no_argument, NULL, 'k'},
+		{"list", no_argument, NULL, 'l'},
 		{"timeout", required_argument, NULL, 'T'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
@@ -191,6 +193,7 @@ static int parse_opts(struct runner_opts *o, int argc, char **argv)
 			o->dialect = optarg;
 			break;
 		case 'k': o->keep_going = true; break;
+		case 'l': o->list = true; break;
 		case 'T':
 			if (parse_uint(optarg, 1, 3600, &o->timeout_s))
 				return cli_usage_error(prog, "--timeout: '%s' is "
@@ -212,127 +215,6 @@ static int parse_opts(struct runner_opts *o, int argc, char **argv)
 	o->paths = argv + optind;
 	o->npaths = (size_t)(argc - optind);
 	return 0;
-}
-
-static int mkdir_p(const char *path)
-{
-	char buf[PATH_MAX];
-	char *p;
-
-	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
-		return ENAMETOOLONG;
-	for (p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0755) && errno != EEXIST)
-			return errno;
-		*p = '/';
-	}
-	if (mkdir(buf, 0755) && errno != EEXIST)
-		return errno;
-	return 0;
-}
-
-static bool on_path(const char *tool)
-{
-	const char *path = getenv("PATH");
-	char buf[PATH_MAX];
-
-	while (path && *path) {
-		const char *end = strchrnul(path, ':');
-
-		snprintf(buf, sizeof(buf), "%.*s/%s", (int)(end - path),
-			 path, tool);
-		if (!access(buf, X_OK))
-			return true;
-		path = *end ? end + 1 : end;
-	}
-	return false;
-}
-
-/* referlab-sim lives beside referlab (build/bin/); REFERLAB_SIM wins. */
-static int find_sim(struct runner_opts *o)
-{
-	const char *env = getenv("REFERLAB_SIM");
-	char self[PATH_MAX];
-	ssize_t n;
-	char *slash;
-
-	if (env && *env) {
-		snprintf(o->sim_bin, sizeof(o->sim_bin), "%s", env);
-		return access(o->sim_bin, X_OK) ? errno : 0;
-	}
-	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (n < 0)
-		return errno;
-	self[n] = '\0';
-	slash = strrchr(self, '/');
-	if (slash)
-		*slash = '\0';
-	snprintf(o->sim_bin, sizeof(o->sim_bin), "%s/referlab-sim", self);
-	return access(o->sim_bin, X_OK) ? errno : 0;
-}
-
-/* Everything a case needs from the machine, checked once, up front: a
- * missing tool would otherwise turn every case into the same ERROR. */
-static int check_environment(struct runner_opts *o)
-{
-	if (!on_path("sipp")) {
-		fprintf(stderr, "%s: sipp not found on PATH: install it with "
-			"'apt-get install sip-tester' (or ./dev.sh deps)\n", prog);
-		return EXIT_ENVIRONMENT;
-	}
-	if (o->iut == RUNNER_IUT_BUILTIN && find_sim(o)) {
-		fprintf(stderr, "%s: %s: not found: build it with "
-			"'./dev.sh build', or set REFERLAB_SIM to its path\n",
-			prog, o->sim_bin);
-		return EXIT_ENVIRONMENT;
-	}
-	o->capture = runner_capture_allowed();
-	if (!o->capture && o->iut == RUNNER_IUT_EXTERNAL) {
-		fprintf(stderr, "%s: no capture rights, and an external "
-			"implementation leaves no trace to analyse: run as root, "
-			"or 'sudo setcap cap_net_raw,cap_net_admin+eip %s'\n",
-			prog, "build/bin/referlab");
-		return EXIT_ENVIRONMENT;
-	}
-	if (!o->capture)
-		fprintf(stderr, "%s: no capture rights: the built-in "
-			"implementation's own trace (--trace) is analysed instead "
-			"(run as root for a capture of the wire)\n", prog);
-	return 0;
-}
-
-static int prepare_out(struct runner_opts *o, char *buf, size_t sz)
-{
-	time_t t = time(NULL);
-	struct tm tm;
-	int err;
-
-	if (!o->out) {
-		gmtime_r(&t, &tm);
-		strftime(buf, sz, "reports/%Y%m%dT%H%M%SZ", &tm);
-		o->out = buf;
-		o->out_is_default = true;
-	}
-	err = mkdir_p(o->out);
-	if (err)
-		fprintf(stderr, "%s: --out %s: %s\n", prog, o->out,
-			strerror(err));
-	return err;
-}
-
-/* reports/latest -> <timestamp>, replaced atomically. */
-static void link_latest(const struct runner_opts *o)
-{
-	const char *base = strrchr(o->out, '/') + 1;
-
-	unlink("reports/latest.tmp");
-	if (symlink(base, "reports/latest.tmp") ||
-	    rename("reports/latest.tmp", "reports/latest"))
-		fprintf(stderr, "%s: reports/latest: %s\n", prog,
-			strerror(errno));
 }
 
 static void on_signal(int sig)
@@ -661,8 +543,8 @@ static void summary(const struct run *r, double secs)
 {
 	size_t skipped = r->cases.n - r->done;
 
-	printf("\n%zu case%s: %u PASS, %u FAIL, %u ERROR", r->done,
-	       r->done == 1 ? "" : "s", r->n[VERDICT_PASS],
+	printf("\n%zu case%s: %u PASS, %u FAIL, %u ERROR", r->cases.n,
+	       r->cases.n == 1 ? "" : "s", r->n[VERDICT_PASS],
 	       r->n[VERDICT_FAIL], r->n[VERDICT_ERROR]);
 	if (skipped)
 		printf(", %zu not run (%s)", skipped, interrupted ?
@@ -702,8 +584,10 @@ static int select_cases(struct run *r)
 	}
 	cases_select(&r->cases, NULL, &r->o.shard);
 	if (r->o.shard.total)
-		printf("shard %u/%u (%s): %zu of %zu cases\n", r->o.shard.index,
-		       r->o.shard.total, r->o.shard.source, r->cases.n, found);
+		fprintf(r->o.list ? stderr : stdout,
+			"shard %u/%u (%s): %zu of %zu cases\n",
+			r->o.shard.index, r->o.shard.total, r->o.shard.source,
+			r->cases.n, found);
 	return 0;
 }
 
@@ -724,6 +608,11 @@ int runner_main(int argc, char **argv)
 	err = select_cases(r);
 	if (err)
 		goto out;
+	if (r->o.list) {
+		for (i = 0; i < r->cases.n; i++)
+			printf("%s\n", r->cases.v[i].name);
+		goto out;
+	}
 	err = check_environment(&r->o);
 	if (err)
 		goto out;

@@ -35,6 +35,7 @@ struct runner_opts {
 	bool out_is_default;     /* reports/<timestamp>: also reports/latest */
 	const char *dialect;     /* "spec" | "jambonz" */
 	bool keep_going;
+	bool list;               /* --list: print the selected cases, run none */
 	unsigned timeout_s;      /* per case */
 	char sim_bin[PATH_MAX + 16];       /* referlab-sim beside referlab, or $REFERLAB_SIM */
 	bool capture;            /* live capture possible (else the sim's trace) */
@@ -69,6 +70,13 @@ int  cases_discover(struct case_list *cl, char *const paths[], size_t npaths,
 void cases_select(struct case_list *cl, const char *filter,
 		  const struct shard *shard);
 void cases_free(struct case_list *cl);
+
+/* runner_env.c: checked once, up front; each returns an exit code or 0
+ * and says what to do on stderr */
+int  check_environment(struct runner_opts *o);
+int  prepare_out(struct runner_opts *o, char *buf, size_t sz);
+void link_latest(const struct runner_opts *o);
+int  mkdir_p(const char *path);
 
 /* true when this process may capture on the loopback (root, CAP_NET_RAW) */
 bool runner_capture_allowed(void);

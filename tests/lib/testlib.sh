@@ -106,3 +106,15 @@ tl_expect_eq() {
 tl_expect_match() {
 	[[ "$3" =~ $2 ]] || tl_fail "$1: expected to match /$2/, got '$3'"
 }
+
+# tl_wait_port udp|tcp PORT SECONDS: wait until something listens on the
+# port (for programs such as SIPp that print nothing when they are ready).
+tl_wait_port() {
+	local flag=-u i
+	[ "$1" = tcp ] && flag=-t
+	for ((i = 0; i < $3 * 20; i++)); do
+		ss -Hln "$flag" "sport = :$2" | grep -q . && return 0
+		sleep 0.05
+	done
+	tl_fail "nothing listens on $1 port $2 after $3 s"
+}
