@@ -58,4 +58,14 @@ assert cases["crash"].find("error") is not None
 assert cases["call"].find("failure") is None and cases["call"].find("error") is None
 PY
 
+# Without --keep-going an ERROR stops new cases from starting (a broken
+# machine would turn every later case into the same ERROR).
+mkdir -p stop/a stop/b
+cp "$REFERLAB_SRC/tests/runner/cases/basic/crash."* stop/a/
+cp "$REFERLAB_SRC/tests/runner/cases/basic/call."* stop/b/
+"$REFERLAB_BIN/referlab" run stop --iut external \
+	--iut-sip "sip:127.0.0.1:$iut_port" --out out-stop --jobs 1 >stop.out 2>&1
+tl_expect_eq "exit code after an ERROR" 1 $?
+grep -q "^2 cases: 0 PASS, 0 FAIL, 1 ERROR, 1 not run (stopped after an ERROR; --keep-going runs them)" stop.out ||
+	tl_fail "stop after ERROR: $(cat stop.out)"
 echo "run verdicts: ok"
