@@ -62,6 +62,10 @@ static void usage(FILE *f)
 "  --filter GLOB          only cases whose name matches (carriers/*)\n"
 "  --transport udp|tcp    override the cases' transport\n"
 "  --ipv6                 run over ::1\n"
+"  --local-ip ADDR        where the hook server and the SIPp peers listen\n"
+"                         (default 127.0.0.1, or ::1 with --ipv6)\n"
+"  --hook-port P          fixed port of the hook server (external IUT)\n"
+"  --peer-port P          fixed SIP port of the SIPp peers (external IUT)\n"
 "  --out DIR              report folder (default reports/<timestamp>,\n"
 "                         and reports/latest points at it)\n"
 "  --dialect spec|jambonz hook payload names (default spec)\n"
@@ -137,6 +141,9 @@ static int parse_opts(struct runner_opts *o, int argc, char **argv)
 		{"filter", required_argument, NULL, 'f'},
 		{"transport", required_argument, NULL, 't'},
 		{"ipv6", no_argument, NULL, '6'},
+		{"local-ip", required_argument, NULL, 'L'},
+		{"hook-port", required_argument, NULL, 'H'},
+		{"peer-port", required_argument, NULL, 'P'},
 		{"out", required_argument, NULL, 'o'},
 		{"dialect", required_argument, NULL, 'd'},
 		{"keep-going", no_argument, NULL, 'k'},
@@ -146,6 +153,7 @@ static int parse_opts(struct runner_opts *o, int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	char err[256];
+	unsigned port;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	int c;
 
@@ -185,6 +193,16 @@ static int parse_opts(struct runner_opts *o, int argc, char **argv)
 			o->transport = optarg;
 			break;
 		case '6': o->ipv6 = true; break;
+		case 'L': o->local_ip = optarg; break;
+		case 'H':
+		case 'P':
+			if (parse_uint(optarg, 1, 65535, &port))
+				return cli_usage_error(prog, "--%s: '%s' is not "
+					"a port number", c == 'H' ? "hook-port" :
+					"peer-port", optarg);
+			*(c == 'H' ? &o->hook_port : &o->peer_port) =
+				(uint16_t)port;
+			break;
 		case 'o': o->out = optarg; break;
 		case 'd':
 			if (strcmp(optarg, "spec") && strcmp(optarg, "jambonz"))
@@ -212,6 +230,9 @@ static int parse_opts(struct runner_opts *o, int argc, char **argv)
 	if (o->iut_sip && parse_iut_sip(o))
 		return cli_usage_error(prog, "--iut-sip: '%s' is not "
 				       "sip:HOST:PORT", o->iut_sip);
+	if ((o->hook_port || o->peer_port) && o->iut != RUNNER_IUT_EXTERNAL)
+		return cli_usage_error(prog, "--hook-port and --peer-port are "
+				       "for --iut external");
 	o->paths = argv + optind;
 	o->npaths = (size_t)(argc - optind);
 	return 0;
@@ -244,8 +265,11 @@ static void release_ports(struct case_ports *p)
 	memset(p, 0, sizeof(*p));
 }
 
-static int alloc_ports(struct case_ports *p, bool ipv6)
+/* Free ports per case; an external implementation is configured once
+ * with the hook URL and the peers' address, so those stay fixed. */
+static int alloc_ports(struct case_ports *p, const struct runner_opts *o)
 {
+	bool ipv6 = o->ipv6;
 	int err;
 
 	memset(p, 0, sizeof(*p));
@@ -254,9 +278,19 @@ static int alloc_ports(struct case_ports *p, bool ipv6)
 	err = err ? err : ports_alloc(&p->peer_ctrl, 1, ipv6);
 	err = err ? err : ports_alloc(&p->peer_media, 4, ipv6);
 	err = err ? err : ports_alloc(&p->hooks, 1, ipv6);
-	if (err)
+	if (err) {
 		release_ports(p);
-	return err;
+		return err;
+	}
+	if (o->hook_port) {
+		ports_release(p->hooks, 1);
+		p->hooks = o->hook_port;
+	}
+	if (o->peer_port) {
+		ports_release(p->peer_sip, 1);
+		p->peer_sip = o->peer_port;
+	}
+	return 0;
 }
 
 struct worker_arg {
@@ -307,7 +341,7 @@ static int start_case(struct run *r, struct slot *s)
 		fprintf(stderr, "%s: %s: %s\n", prog, w.dir, strerror(err));
 		return EXIT_ENVIRONMENT;
 	}
-	if (alloc_ports(&s->ports, r->o.ipv6)) {
+	if (alloc_ports(&s->ports, &r->o)) {
 		fprintf(stderr, "%s: no free loopback ports in %d-%d after %d "
 			"tries: stop what holds them, or lower --jobs\n", prog,
 			PORTS_MIN, PORTS_MAX, PORTS_TRIES);
@@ -572,8 +606,8 @@ static int select_cases(struct run *r)
 	r->o.paths = NULL;   /* dflt goes out of scope */
 	found = r->cases.n;
 	if (!found) {
-		fprintf(stderr, "%s: no cases found (a case is NAME.json with "
-			"NAME.xml beside it)\n", prog);
+		fprintf(stderr, "%s: no cases found (a case is an expectation "
+			"file NAME.json with its SIPp scenario NAME.xml)\n", prog);
 		return EXIT_USAGE;
 	}
 	cases_select(&r->cases, r->o.filter, NULL);
@@ -619,6 +653,11 @@ int runner_main(int argc, char **argv)
 	if (prepare_out(&r->o, outbuf, sizeof(outbuf))) {
 		err = EXIT_ENVIRONMENT;
 		goto out;
+	}
+	if (r->o.iut == RUNNER_IUT_EXTERNAL) {
+		err = external_setup(&r->o);
+		if (err)
+			goto out;
 	}
 	if (r->o.jobs > r->cases.n)
 		r->o.jobs = r->cases.n ? (unsigned)r->cases.n : 1;

@@ -31,6 +31,10 @@ struct runner_opts {
 	const char *filter;      /* glob over case names, or NULL */
 	const char *transport;   /* "udp" | "tcp", or NULL: as the case says */
 	bool ipv6;
+	const char *local_ip;    /* where the hook server and SIPp bind and
+				    what they advertise; default loopback */
+	uint16_t hook_port;      /* fixed ports for an external IUT that is */
+	uint16_t peer_port;      /* configured once; 0: free ones per case */
 	const char *out;         /* the run's folder */
 	bool out_is_default;     /* reports/<timestamp>: also reports/latest */
 	const char *dialect;     /* "spec" | "jambonz" */
@@ -77,6 +81,11 @@ int  check_environment(struct runner_opts *o);
 int  prepare_out(struct runner_opts *o, char *buf, size_t sz);
 void link_latest(const struct runner_opts *o);
 int  mkdir_p(const char *path);
+/* An external implementation is configured once: fixed hook and peer
+ * ports for the whole run, one case at a time; says what to configure. */
+int  external_setup(struct runner_opts *o);
+/* --local-ip, else the loopback of the family */
+const char *runner_local_ip(const struct runner_opts *o, bool ipv6);
 
 /* true when this process may capture on the loopback (root, CAP_NET_RAW) */
 bool runner_capture_allowed(void);

@@ -239,7 +239,7 @@ int case_run(const struct runner_opts *o, const struct runner_case *c,
 		verdict_error(x.v, "libre_init: %s", strerror(e));
 	}
 	else {
-		x.host = x.plan.ipv6 ? "::1" : "127.0.0.1";
+		x.host = runner_local_ip(o, x.plan.ipv6);
 		if (o->iut == RUNNER_IUT_EXTERNAL)
 			snprintf(x.iut_uri, sizeof(x.iut_uri), "sip:%s%s%s:%u",
 				 strchr(o->iut_host, ':') ? "[" : "", o->iut_host,

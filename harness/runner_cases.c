@@ -1,9 +1,12 @@
 /**
  * @file runner_cases.c  Finding the cases of a suite, filtering and sharding them
  *
- * A case is an expectation file NAME.json with its SIPp scenario NAME.xml
- * beside it (scenarios/README.md). Its name is its path below the folder
- * given on the command line, without ".json": "carriers/notify-after-bye".
+ * A case is an expectation file NAME.json (scenarios/README.md); its SIPp
+ * scenario is NAME.xml beside it unless the expectation names another.
+ * Every .json below a suite folder is a case: one that does not load is
+ * that case's ERROR, never silently left out. Its name is its path below
+ * the folder given on the command line, without ".json":
+ * "carriers/notify-after-bye".
  * That name is what --filter matches and what --shard hashes, so the same
  * command line selects the same cases on every machine.
  */
@@ -23,13 +26,6 @@ static bool has_suffix(const char *s, const char *suffix)
 	size_t n = strlen(s), m = strlen(suffix);
 
 	return n > m && !strcmp(s + n - m, suffix);
-}
-
-static bool is_file(const char *path)
-{
-	struct stat st;
-
-	return !stat(path, &st) && S_ISREG(st.st_mode);
 }
 
 static int add_case(struct case_list *cl, const char *name,
@@ -73,17 +69,9 @@ static int add_case(struct case_list *cl, const char *name,
 	return 0;
 }
 
-/* true for NAME.json with NAME.xml beside it */
 static bool is_case_file(const char *path)
 {
-	char xml[4096];
-	size_t n = strlen(path);
-
-	if (!has_suffix(path, ".json") || n >= sizeof(xml))
-		return false;
-	memcpy(xml, path, n - 5);
-	strcpy(xml + n - 5, ".xml");
-	return is_file(xml);
+	return has_suffix(path, ".json");
 }
 
 static int walk(struct case_list *cl, const char *dir, const char *rel,
@@ -128,8 +116,8 @@ static int add_file(struct case_list *cl, const char *path, char *err,
 	int e;
 
 	if (!is_case_file(path)) {
-		snprintf(err, errsz, "%s: not a case (want NAME.json with "
-			 "NAME.xml beside it)", path);
+		snprintf(err, errsz, "%s: not a case (want an expectation "
+			 "file, NAME.json)", path);
 		return EINVAL;
 	}
 	copy = strdup(path);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include "cli.h"
+#include "ports.h"
 #include "runner.h"
 
 static const char *prog = "referlab run";
@@ -133,4 +134,37 @@ void link_latest(const struct runner_opts *o)
 	    rename("reports/latest.tmp", "reports/latest"))
 		fprintf(stderr, "%s: reports/latest: %s\n", prog,
 			strerror(errno));
+}
+
+const char *runner_local_ip(const struct runner_opts *o, bool ipv6)
+{
+	if (o->local_ip)
+		return o->local_ip;
+	return ipv6 ? "::1" : "127.0.0.1";
+}
+
+int external_setup(struct runner_opts *o)
+{
+	const char *ip = runner_local_ip(o, o->ipv6);
+	const char *lb = strchr(ip, ':') ? "[" : "", *rb = *lb ? "]" : "";
+
+	if ((!o->hook_port && ports_alloc(&o->hook_port, 1, o->ipv6)) ||
+	    (!o->peer_port && ports_alloc(&o->peer_port, 1, o->ipv6))) {
+		fprintf(stderr, "%s: no free port for the hook server or the "
+			"peers: give --hook-port and --peer-port\n", prog);
+		return EXIT_ENVIRONMENT;
+	}
+	if (o->jobs > 1)
+		fprintf(stderr, "%s: --iut external: one case at a time (the "
+			"implementation has one call hook)\n", prog);
+	o->jobs = 1;
+	printf("implementation under test: %s\n"
+	       "  its application's call hook: http://%s%s%s:%u/call "
+	       "(relative hooks resolve against it)\n"
+	       "  carrier cases call it from %s%s%s; phone cases wait for its "
+	       "call to sip:USER@%s%s%s:%u\n\n",
+	       o->iut_sip, lb, ip, rb, o->hook_port, lb, ip, rb, lb, ip, rb,
+	       o->peer_port);
+	fflush(stdout);
+	return 0;
 }

@@ -12,7 +12,8 @@ tl_spawn uas.log sipp -sn uas -i 127.0.0.1 -p "$iut_port" -nostdin \
 	-cp "$(tl_free_port udp)" -mp "$(tl_free_port udp)"
 tl_wait_port udp "$iut_port" 10
 
-# Two cases that hold their call for a minute, two at a time.
+# Two cases that hold their call for a minute (an external implementation
+# takes one case at a time).
 mkdir -p suite/hang
 for n in 1 2; do
 	cp "$REFERLAB_SRC/tests/runner/cases/hang/hang.xml" "suite/hang/h$n.xml"
@@ -20,14 +21,13 @@ for n in 1 2; do
 done
 out="$dir/out"
 tl_spawn run.out "$REFERLAB_BIN/referlab" run suite --iut external \
-	--iut-sip "sip:127.0.0.1:$iut_port" --out "$out" --jobs 2
+	--iut-sip "sip:127.0.0.1:$iut_port" --out "$out"
 run_pid=$TL_LAST_PID
 
-# Both SIPp peers are up (their message logs have the INVITE's answer).
+# The SIPp peer is in its call (its message log has the INVITE's answer).
 tl_wait_for "$out/hang/h1/sipp-messages.log" "SIP/2.0 200" 20
-tl_wait_for "$out/hang/h2/sipp-messages.log" "SIP/2.0 200" 20
 before=$(pgrep -f -- "$out" | wc -l)
-[ "$before" -ge 4 ] || tl_fail "expected 2 workers + 2 SIPp, found $before"
+[ "$before" -ge 2 ] || tl_fail "expected the runner, a worker and SIPp, found $before"
 
 kill -INT "$run_pid"
 tl_wait_pid "$run_pid" 20
