@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "cli.h"
+#include "cmd_hooks.h"
 #include "runner.h"
 
 static const char *prog = "referlab";
@@ -29,6 +30,7 @@ static const struct command commands[] = {
 	{"replay",  "turn a captured transfer into a peer and run it",   cmd_pending},
 	{"synth",   "write a deterministic capture of N transfers",      cmd_pending},
 	{"load",    "drive transfers at a rate and measure the IUT",     cmd_pending},
+	{"hooks",   "serve an application, record and check webhooks",   cmd_hooks},
 };
 
 static void usage(FILE *out)
