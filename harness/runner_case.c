@@ -80,10 +80,13 @@ static bool iut_ready(struct case_ctx *x)
 }
 
 /* The case is over when SIPp has ended and so has the built-in
- * implementation (--exit-after-calls: its call and hooks are done). */
+ * implementation (--exit-after-calls: its call and hooks are done); an
+ * external one does not end: there, when the expected hooks have come. */
 static bool case_over(struct case_ctx *x)
 {
-	return proc_exited(x->peer) && (!x->iut || proc_exited(x->iut));
+	if (!proc_exited(x->peer))
+		return false;
+	return x->iut ? proc_exited(x->iut) : hooks_done(x);
 }
 
 static bool iut_gone(struct case_ctx *x)
@@ -104,34 +107,13 @@ bool runner_capture_allowed(void)
 	return r >= 0;
 }
 
-static int write_app(const struct case_ctx *x)
-{
-	char path[PATH_MAX + 16], *text;
-	FILE *f;
-	int err = 0;
-
-	if (!x->plan.app)
-		return 0;
-	snprintf(path, sizeof(path), "%s/app.json", x->dir);
-	text = cJSON_Print(x->plan.app);
-	f = fopen(path, "w");
-	if (!f || !text || fputs(text, f) < 0)
-		err = errno ? errno : EIO;
-	if (f)
-		fclose(f);
-	cJSON_free(text);
-	if (err)
-		verdict_error(x->v, "%s: %s", path, strerror(err));
-	return err;
-}
-
 static int start_iut(struct case_ctx *x)
 {
 	char how[128];
 
 	if (x->o->iut == RUNNER_IUT_EXTERNAL)
 		return 0;
-	if (write_app(x) || iut_start(x))
+	if (iut_start(x))
 		return EIO;
 	if (!wait_until(x, iut_ready, READY_TIMEOUT_MS)) {
 		verdict_error(x->v, "referlab-sim printed no readiness line "
@@ -191,7 +173,7 @@ static void run_flow(struct case_ctx *x)
 {
 	uint64_t limit = (uint64_t)x->plan.timeout_s * 1000;
 
-	if (start_children(x))
+	if (hooks_start(x) || start_children(x))
 		return;
 	if (!wait_until(x, case_over, limit + STOP_GRACE_MS)) {
 		if (!proc_exited(x->peer))
@@ -200,6 +182,12 @@ static void run_flow(struct case_ctx *x)
 				     "case's %u s timeout", x->plan.timeout_s);
 		/* the peer is done: give the IUT its hooks' time to end */
 		wait_until(x, iut_gone, STOP_GRACE_MS);
+		if (!hooks_done(x))
+			verdict_fail(x->v, "hooks", NULL, NULL, 0, "%u hook "
+				     "request(s) came within the case's %u s, "
+				     "the expectation lists %zu (see hooks.jsonl)",
+				     hooksrv_count(x->hooks), x->plan.timeout_s,
+				     x->plan.hookc + (x->plan.app ? 1 : 0));
 	}
 	proc_stop(x->peer, STOP_GRACE_MS);
 	peer_judge(x);
@@ -250,6 +238,7 @@ int case_run(const struct runner_opts *o, const struct runner_case *c,
 				 x.plan.ipv6 ? "]" : "", ports->sim_sip);
 		verdict_set_string(x.v, "iut_sip", x.iut_uri);
 		run_flow(&x);
+		hooks_stop(&x);
 		libre_close();
 	}
 
@@ -262,5 +251,6 @@ int case_run(const struct runner_opts *o, const struct runner_case *c,
 	e = verdict_write(x.v, path);
 	verdict_free(x.v);
 	plan_free(&x.plan);
+	cJSON_Delete(x.hookrecs);
 	return e;
 }

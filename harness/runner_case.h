@@ -10,12 +10,26 @@
 
 #include <limits.h>
 #include <stdbool.h>
+#include <stdio.h>
+#include <re.h>
 #include <cjson/cJSON.h>
+#include "hooksrv.h"
 #include "proc.h"
 #include "results.h"
 #include "runner.h"
 
 enum plan_role { PLAN_CARRIER, PLAN_PHONE };
+
+/* The path the implementation is given as its call hook. */
+#define RUNNER_CALL_HOOK "/call"
+
+/* How the hook server answers one path. */
+struct plan_answer {
+	char *path;
+	uint16_t status;         /* 0: the server's default, 200 */
+	cJSON *body;             /* JSON, or a string sent as is; or NULL */
+	uint32_t delay_ms;
+};
 
 /* What the runner needs from a case's expectation to run it. */
 struct case_plan {
@@ -29,6 +43,10 @@ struct case_plan {
 	size_t sipp_argc;
 	char dial_user[64];      /* phone: the user the IUT dials */
 	cJSON *app;              /* the verb array, or NULL */
+	struct plan_answer *answers;
+	size_t answerc;
+	size_t hookc;            /* hooks expected besides the call hook */
+	const char *dialect;     /* the case's, else --dialect */
 };
 
 struct case_ctx {
@@ -40,6 +58,10 @@ struct case_ctx {
 	struct verdict *v;
 	struct proc *iut;        /* referlab-sim, builtin only */
 	struct proc *peer;       /* SIPp */
+	struct hooksrv *hooks;
+	FILE *hookfile;          /* hooks.jsonl */
+	cJSON *hookrecs;         /* every request the hook server recorded */
+	char hook_url[128];      /* http://HOST:PORT */
 	const char *host;        /* 127.0.0.1 or ::1 */
 	char iut_uri[128];       /* sip:HOST:PORT as SIPp dials it */
 };
@@ -48,6 +70,11 @@ struct case_ctx {
 int  plan_load(struct case_plan *p, const struct runner_opts *o,
 	       const struct runner_case *c, char *err, size_t errsz);
 void plan_free(struct case_plan *p);
+
+/* runner_hooks.c */
+int  hooks_start(struct case_ctx *x);
+bool hooks_done(const struct case_ctx *x);
+void hooks_stop(struct case_ctx *x);
 
 /* runner_peer.c: SIPp and referlab-sim as children */
 int  peer_start(struct case_ctx *x);

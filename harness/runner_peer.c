@@ -124,14 +124,10 @@ int iut_start(struct case_ctx *x)
 	arg(&a, "--sip");
 	arg(&a, "%s:%s%s%s:%u", p->tcp ? "tcp" : "udp", v6 ? "[" : "",
 	    x->host, v6 ? "]" : "", x->ports->sim_sip);
-	if (p->app) {
-		arg(&a, "--app");
-		arg(&a, "%s/app.json", x->dir);
-	}
-	arg(&a, "--hook-base");
-	arg(&a, "http://127.0.0.1:%u", x->ports->hooks);
+	arg(&a, "--call-hook");
+	arg(&a, "%s%s", x->hook_url, RUNNER_CALL_HOOK);
 	arg(&a, "--dialect");
-	arg(&a, "%s", x->o->dialect);
+	arg(&a, "%s", p->dialect);
 	arg(&a, "--exit-after-calls");
 	arg(&a, "1");
 	arg(&a, "--trace");

@@ -54,6 +54,32 @@ static int read_args(struct case_plan *p, const cJSON *arr)
 	return 0;
 }
 
+static int read_answers(struct case_plan *p, const cJSON *obj)
+{
+	const cJSON *a, *t;
+	size_t i = 0;
+
+	p->answers = calloc((size_t)cJSON_GetArraySize(obj) + 1,
+			    sizeof(*p->answers));
+	if (!p->answers)
+		return ENOMEM;
+	cJSON_ArrayForEach(a, obj) {
+		struct plan_answer *pa = &p->answers[i++];
+
+		if (!cJSON_IsObject(a))
+			return EINVAL;
+		pa->path = strdup(a->string);
+		t = cJSON_GetObjectItemCaseSensitive(a, "status");
+		pa->status = cJSON_IsNumber(t) ? (uint16_t)t->valueint : 0;
+		t = cJSON_GetObjectItemCaseSensitive(a, "delay_ms");
+		pa->delay_ms = cJSON_IsNumber(t) ? (uint32_t)t->valueint : 0;
+		t = cJSON_GetObjectItemCaseSensitive(a, "body");
+		pa->body = t ? cJSON_Duplicate(t, true) : NULL;
+		p->answerc = i;
+	}
+	return 0;
+}
+
 int plan_load(struct case_plan *p, const struct runner_opts *o,
 	      const struct runner_case *c, char *err, size_t errsz)
 {
@@ -101,6 +127,17 @@ int plan_load(struct case_plan *p, const struct runner_opts *o,
 	t = cJSON_GetObjectItemCaseSensitive(json, "app");
 	if (cJSON_IsArray(t))
 		p->app = cJSON_Duplicate(t, true);
+	t = cJSON_GetObjectItemCaseSensitive(json, "answers");
+	if (!e && t && (!cJSON_IsObject(t) || read_answers(p, t))) {
+		snprintf(err, errsz, "%s: answers: must be an object of "
+			 "path: {status, body, delay_ms}", c->expect_path);
+		e = EINVAL;
+	}
+	t = cJSON_GetObjectItemCaseSensitive(json, "hooks");
+	p->hookc = cJSON_IsArray(t) ? (size_t)cJSON_GetArraySize(t) : 0;
+	s = str_of(json, "dialect");
+	p->dialect = s && !strcmp(s, "jambonz") ? "jambonz" :
+		s ? "spec" : o->dialect;
 	cJSON_Delete(json);
 	return e;
 }
@@ -113,5 +150,10 @@ void plan_free(struct case_plan *p)
 		free(p->sipp_args[i]);
 	free(p->sipp_args);
 	cJSON_Delete(p->app);
+	for (i = 0; i < p->answerc; i++) {
+		free(p->answers[i].path);
+		cJSON_Delete(p->answers[i].body);
+	}
+	free(p->answers);
 	memset(p, 0, sizeof(*p));
 }
