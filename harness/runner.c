@@ -527,6 +527,8 @@ static cJSON *meta_of(const struct run *r, double secs)
 				"builtin" : "external");
 	if (r->o.iut_sip)
 		cJSON_AddStringToObject(iut, "sip", r->o.iut_sip);
+	if (r->o.iut_version[0])
+		cJSON_AddStringToObject(iut, "version", r->o.iut_version);
 	cJSON_AddStringToObject(iut, "dialect", r->o.dialect);
 	cJSON_AddStringToObject(m, "transport", r->o.transport ?
 				r->o.transport : "as each case says");

@@ -41,7 +41,8 @@ struct runner_opts {
 	bool keep_going;
 	bool list;               /* --list: print the selected cases, run none */
 	unsigned timeout_s;      /* per case */
-	char sim_bin[PATH_MAX + 16];       /* referlab-sim beside referlab, or $REFERLAB_SIM */
+	char sim_bin[PATH_MAX + 16];
+	char iut_version[64];    /* "referlab-sim 0.1.0" (builtin) */       /* referlab-sim beside referlab, or $REFERLAB_SIM */
 	bool capture;            /* live capture possible (else the sim's trace) */
 };
 

@@ -75,6 +75,23 @@ static int find_sim(struct runner_opts *o)
 	return access(o->sim_bin, X_OK) ? errno : 0;
 }
 
+/* "referlab-sim 0.1.0", for the reports */
+static void sim_version(struct runner_opts *o)
+{
+	char cmd[sizeof(o->sim_bin) + 32];
+	FILE *f;
+
+	if (strchr(o->sim_bin, '\''))
+		return;   /* not worth quoting: the version is a nicety */
+	snprintf(cmd, sizeof(cmd), "'%s' --version 2>/dev/null", o->sim_bin);
+	f = popen(cmd, "r");
+	if (!f)
+		return;
+	if (fgets(o->iut_version, sizeof(o->iut_version), f))
+		o->iut_version[strcspn(o->iut_version, "\r\n")] = '\0';
+	pclose(f);
+}
+
 /* Everything a case needs from the machine, checked once, up front: a
  * missing tool would otherwise turn every case into the same ERROR. */
 int check_environment(struct runner_opts *o)
@@ -90,6 +107,8 @@ int check_environment(struct runner_opts *o)
 			prog, o->sim_bin);
 		return EXIT_ENVIRONMENT;
 	}
+	if (o->iut == RUNNER_IUT_BUILTIN)
+		sim_version(o);
 	o->capture = runner_capture_allowed();
 	if (!o->capture && o->iut == RUNNER_IUT_EXTERNAL) {
 		fprintf(stderr, "%s: no capture rights, and an external "
