@@ -76,7 +76,8 @@ static bool peer_ready(struct case_ctx *x)
 
 static bool iut_ready(struct case_ctx *x)
 {
-	return proc_exited(x->iut) || proc_log_has(x->iut, "referlab-sim: listening");
+	return proc_exited(x->iut) ||
+		proc_log_has(x->iut, "referlab-sim: listening");
 }
 
 /* The case is over when SIPp has ended and so has the built-in
