@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "cmd_analyze.h"
 #include "cmd_hooks.h"
+#include "runner.h"
 
 static const char *prog = "referlab";
 
@@ -23,7 +24,7 @@ static int cmd_pending(int argc, char **argv)
 
 /* One row per subcommand; each lands with its issue. */
 static const struct command commands[] = {
-	{"run",     "run conformance suites against an implementation", cmd_pending},
+	{"run",     "run conformance suites against an implementation", runner_main},
 	{"analyze", "decode captures, rebuild transfers, check RFC rules", cmd_analyze},
 	{"rules",   "list the rule catalogue",                           cmd_rules},
 	{"report",  "merge results into HTML, Markdown, JUnit, JSON",    cmd_pending},
