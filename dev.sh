@@ -35,7 +35,7 @@ run() {
 test_all() {
 	build
 	cd "$BUILD"
-	ctest --output-on-failure -j "$(nproc)"
+	ctest --output-on-failure --no-label-summary -j "$(nproc)"
 }
 
 case "${1:-}" in

@@ -8,7 +8,7 @@ packages=(
 	build-essential cmake pkg-config
 	libre-dev libcjson-dev libcunit1-dev libpcap-dev
 	sip-tester tshark iproute2 procps
-	jq   # tests: reading `referlab analyze --json`
+	jq  # tests read JSON lines and `referlab analyze --json`
 	time # tests: peak memory of `referlab analyze` (/usr/bin/time)
 )
 
