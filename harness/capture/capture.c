@@ -210,7 +210,8 @@ int capture_start_live(struct capture **cp, const char *file,
 	c->linktype = (uint32_t)pcap_datalink(c->pc);
 	c->dump = pcap_dump_open(c->pc, file);
 	if (!c->dump) {
-		re_snprintf(err, errsz, "%s: %s", file, pcap_geterr(c->pc));
+		/* libpcap's message names the file already */
+		re_snprintf(err, errsz, "%s", pcap_geterr(c->pc));
 		e = EIO;
 		goto out;
 	}

@@ -80,6 +80,7 @@ int main(int argc, char **argv)
 			       live_frame_h, dec, err, sizeof(err));
 	if (e) {
 		fprintf(stderr, "capture_run: %s\n", err);
+		mem_deref(dec);
 		return e == EPERM ? 77 : 3;
 	}
 	pid = fork();
