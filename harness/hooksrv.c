@@ -9,6 +9,7 @@
  * next request on that connection, as HTTP/1.1 ordering requires.
  */
 #include <string.h>
+#include <sys/socket.h>
 #include "hooksig.h"
 #include "hookrec.h"
 #include "hooksrv.h"
@@ -592,7 +593,13 @@ int hooksrv_start(struct hooksrv *srv, const struct sa *laddr)
 	if (!srv || !laddr || srv->ts)
 		return EINVAL;
 
-	err = tcp_listen(&srv->ts, laddr, connect_h, srv);
+	/* Not tcp_listen(): its backlog of 5 drops the SYNs of a burst of
+	 * hooks, which then wait a second or more to connect. */
+	err = tcp_sock_alloc(&srv->ts, laddr, connect_h, srv);
+	if (!err)
+		err = tcp_sock_bind(srv->ts, laddr);
+	if (!err)
+		err = tcp_sock_listen(srv->ts, SOMAXCONN);
 	if (!err)
 		err = tcp_sock_local_get(srv->ts, &srv->laddr);
 	if (err)
