@@ -131,3 +131,15 @@ tl_hooks_wait() {
 	done
 	tl_fail "waited ${secs}s for $count hook records with $cond in $rec (got $n)"
 }
+
+# tl_wait_port udp|tcp PORT SECONDS: wait until something listens on the
+# port (for programs such as SIPp that print nothing when they are ready).
+tl_wait_port() {
+	local flag=-u i
+	[ "$1" = tcp ] && flag=-t
+	for ((i = 0; i < $3 * 20; i++)); do
+		ss -Hln "$flag" "sport = :$2" | grep -q . && return 0
+		sleep 0.05
+	done
+	tl_fail "nothing listens on $1 port $2 after $3 s"
+}
