@@ -11,8 +11,6 @@
 
 #define ALLOW "Allow: INVITE, ACK, BYE, CANCEL, OPTIONS, NOTIFY\r\n"
 
-static const char *cuser = "referlab";
-
 static void app_next(struct call *call);
 
 static void destructor(void *arg)
@@ -322,7 +320,7 @@ int call_accept(struct sim *sim, const struct sip_msg *msg)
 	if (err)
 		goto out;
 	err = sipsess_accept(&call->sess, sim->sock, msg, 180, "Ringing",
-			     cuser, "application/sdp", NULL, auth_handler,
+			     CALL_CONTACT_USER, "application/sdp", NULL, auth_handler,
 			     sim, false, offer_handler, answer_handler,
 			     estab_handler, NULL, NULL, close_handler, call,
 			     ALLOW);
@@ -415,14 +413,15 @@ int call_dial(struct sim *sim, const char *uri)
 	}
 	pl_set_str(&user, uri + 4);
 	user.l = strcspn(uri + 4, "@;>");
-	err  = str_dup(&call->ci.from, cuser);
+	err  = str_dup(&call->ci.from, CALL_CONTACT_USER);
 	err |= pl_strdup(&call->ci.to, &user);
-	err |= re_sdprintf(&call->local_uri, "sip:%s@%J", cuser, &call->laddr);
+	err |= re_sdprintf(&call->local_uri, "sip:%s@%J", CALL_CONTACT_USER,
+			    &call->laddr);
 	err |= sdp_make(&sdp, call);
 	if (err)
 		goto out;
 	err = sipsess_connect(&call->sess, sim->sock, uri, NULL,
-			      call->local_uri, cuser, NULL, 0,
+			      call->local_uri, CALL_CONTACT_USER, NULL, 0,
 			      "application/sdp", sdp, auth_handler, sim, false,
 			      offer_handler, answer_handler, NULL,
 			      dial_estab_handler, NULL, NULL, close_handler,
