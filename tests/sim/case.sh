@@ -9,15 +9,16 @@
 #                 BASE=other_case (take that case's files, then ours)
 #                 APP=hook|file  HOOK_ARGS="..." (extra `referlab hooks`
 #                 options, e.g. --answer /action=action.json)
-#                 SIGNATURE=valid (every hook must carry a valid signature)
+#                 SIGNATURE=valid, AUTH=valid (what the recorder must say of
+#                 every hook's Jambonz-Signature / basic auth)
 #   expect.trace  the SIP sequence (methods and status codes) that
 #                 referlab-sim's own --trace must hold, read by tshark (an
 #                 extended regex, anchored: retransmissions may vary)
 #   expect.log    regexes, one a line, that referlab-sim's log must match
 #   expect.absent optional: regexes that must NOT appear in its log
 #   expect.hooks  every hook request the recorder got, one a line, sorted:
-#                 METHOD PATH {the body's direction, callStatus and
-#                 sip:refer result keys}
+#                 METHOD PATH {the body's (or GET query's) direction,
+#                 callStatus and sip:refer result keys}
 # The sim runs with --exit-after-calls 1 and must exit 0 by itself.
 source "$REFERLAB_TESTLIB"
 tl_need sipp tshark ss jq
@@ -26,7 +27,7 @@ case_dir="$REFERLAB_SRC/tests/sim/scenarios/$SIM_CASE"
 [ -d "$case_dir" ] || tl_fail "no case folder $case_dir"
 
 TRANSPORT=udp FAMILY=4 MODE=inbound SIM_ARGS="" BASE="" APP=hook HOOK_ARGS=""
-SIGNATURE=""
+SIGNATURE="" AUTH=""
 [ -f "$case_dir/case.conf" ] && source "$case_dir/case.conf"
 
 dir=$(tl_workdir "sim/$SIM_CASE")
@@ -98,16 +99,16 @@ fi
 
 # What the application server saw: every hook, with the keys that matter.
 if [ -f expect.hooks ]; then
-	got=$(jq -r '"\(.method) \(.path) \(.body // {} | {direction, callStatus,
+	got=$(jq -r '"\(.method) \(.path) \(.body // .query // {} | {direction, callStatus,
 		referStatus, refer_status, final_referred_call_status, event,
 		call_status}
 		| with_entries(select(.value != null)) | tojson)"' hooks.jsonl | sort)
 	tl_expect_eq "hooks received (sorted)" "$(sort expect.hooks)" "$got"
 fi
-if [ -n "$SIGNATURE" ]; then
-	tl_expect_eq "Jambonz-Signature of every hook" "$SIGNATURE" \
-		"$(jq -r .signature hooks.jsonl | sort -u)"
-fi
+[ -z "$SIGNATURE" ] || tl_expect_eq "Jambonz-Signature of every hook" \
+	"$SIGNATURE" "$(jq -r .signature hooks.jsonl | sort -u)"
+[ -z "$AUTH" ] || tl_expect_eq "basic auth of every hook" \
+	"$AUTH" "$(jq -r .auth hooks.jsonl | sort -u)"
 
 # The sim's own trace, read by an independent dissector: every message
 # of the exchange, in order, with the real ports.
