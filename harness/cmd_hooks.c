@@ -34,7 +34,7 @@ static void usage(FILE *out)
 "                      [--secret S] [--user USER:PASSWORD]\n\n"
 "A webhook server playing the jambonz application: serves the app on its\n"
 "call hook, records every request as one JSON line, answers by path.\n\n"
-"  --listen ADDR:PORT   loopback address, port 0 = any (default 127.0.0.1:0)\n"
+"  --listen ADDR:PORT   where to listen, port 0 = any free (default 127.0.0.1:0)\n"
 "  --record FILE        JSON lines, one per request (default: stdout)\n"
 "  --app [PATH=]FILE    JSON array of verbs, the answer at PATH (default /app)\n"
 "  --answer PATH=FILE   body of the answers at PATH\n"

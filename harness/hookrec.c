@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <string.h>
 #include <time.h>
+#include "jsonpl.h"
 #include "hookrec.h"
 
 static void now_iso(char *buf, size_t sz)
@@ -164,29 +165,13 @@ static cJSON *headers_object(const struct http_msg *msg)
 
 	for (le = msg->hdrl.head; o && le; le = le->next) {
 		const struct http_hdr *h = le->data;
-		char key[128], *val = header_value(h), *joined = NULL;
-		const cJSON *prev;
-		size_t i;
-		bool ok;
+		char *val = header_value(h);
 
-		for (i = 0; i < h->name.l && i < sizeof(key) - 1; i++)
-			key[i] = (char)tolower((unsigned char)h->name.p[i]);
-		key[i] = '\0';
-
-		prev = cJSON_GetObjectItemCaseSensitive(o, key);
-		if (prev && val)
-			ok = !re_sdprintf(&joined, "%s, %s", prev->valuestring,
-					  val) &&
-				cJSON_ReplaceItemInObjectCaseSensitive(o, key,
-					cJSON_CreateString(joined));
-		else
-			ok = val && cJSON_AddStringToObject(o, key, val);
-		mem_deref(joined);
-		mem_deref(val);
-		if (!ok) {
+		if (!jsonpl_add_header(o, &h->name, val)) {
 			cJSON_Delete(o);
 			o = NULL;
 		}
+		mem_deref(val);
 	}
 
 	return o;
@@ -211,15 +196,6 @@ static cJSON *body_value(const struct pl *body)
 	return v;
 }
 
-static bool add_pl(cJSON *o, const char *key, const struct pl *pl)
-{
-	char *s = pl_cstr(pl);
-	bool ok = s && cJSON_AddStringToObject(o, key, s);
-
-	mem_deref(s);
-	return ok;
-}
-
 static bool add_item(cJSON *o, const char *key, cJSON *item)
 {
 	if (item && cJSON_AddItemToObject(o, key, item))
@@ -242,7 +218,7 @@ cJSON *hookrec_request(const struct hookrec_src *src,
 	if (hookrec_pct_decode(&path, &msg->path, false))
 		pl_strdup(&path, &msg->path);
 
-	ok = add_pl(rec, "method", &msg->met)
+	ok = jsonpl_add(rec, "method", &msg->met)
 		&& path && cJSON_AddStringToObject(rec, "path", path)
 		&& add_item(rec, "query", query_object(&msg->prm))
 		&& add_item(rec, "headers", headers_object(msg))
@@ -256,10 +232,14 @@ cJSON *hookrec_request(const struct hookrec_src *src,
 	return rec;
 }
 
-cJSON *hookrec_error(const struct hookrec_src *src, const char *error)
+cJSON *hookrec_error(const struct hookrec_src *src,
+		     const struct http_msg *msg, const char *error)
 {
 	cJSON *rec = rec_base(src);
 
+	if (rec && msg && (!jsonpl_add(rec, "method", &msg->met) ||
+			   !jsonpl_add(rec, "path", &msg->path)))
+		return cJSON_Delete(rec), NULL;
 	if (rec && !cJSON_AddStringToObject(rec, "error", error))
 		return cJSON_Delete(rec), NULL;
 

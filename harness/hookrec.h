@@ -23,8 +23,10 @@ struct hookrec_src {
 cJSON *hookrec_request(const struct hookrec_src *src,
 		       const struct http_msg *msg, const struct pl *body,
 		       const char *signature, const char *auth);
-/* A request that could not be read; error says why, in words. */
-cJSON *hookrec_error(const struct hookrec_src *src, const char *error);
+/* A request that could not be read; error says why, in words. msg: its
+ * request line when that was readable (adds method and path), or NULL. */
+cJSON *hookrec_error(const struct hookrec_src *src,
+		     const struct http_msg *msg, const char *error);
 
 /* "/a%20b" -> "/a b" into a new string (form: '+' is a space too);
  * EINVAL on a bad escape. */

@@ -313,10 +313,12 @@ static void emit(struct conn *c, cJSON *rec)
 	cJSON_Delete(rec);
 }
 
-static void fail(struct conn *c, uint16_t status, const char *why)
+static void fail(struct conn *c, const struct http_msg *msg, uint16_t status,
+		 const char *why)
 {
 	struct hookrec_src src = {++c->srv->seq, c->id, &c->peer};
-	cJSON *rec = hookrec_error(&src, why);
+	cJSON *rec = hookrec_error(&src, msg, why);
+	struct mbuf *mb;
 	char body[300];
 
 	if (rec)
@@ -326,7 +328,9 @@ static void fail(struct conn *c, uint16_t status, const char *why)
 	re_snprintf(body, sizeof(body), "%s\n", why);
 	c->close_after = true;
 	c->mb = mem_deref(c->mb);
-	send_reply(c, reply_build(status, "", body, true));
+	mb = reply_build(status, "", body, true);
+	send_reply(c, mb);
+	mem_deref(mb);
 }
 
 static const char *check_auth(const struct hooksrv *srv,
@@ -471,12 +475,12 @@ static int read_request(struct conn *c)
 	if (err == ENODATA) {
 		mb->pos = pos;
 		if (mbuf_get_left(mb) > HEAD_MAX)
-			return fail(c, 431, "request line and headers longer "
+			return fail(c, NULL, 431, "request line and headers longer "
 				    "than 64 KiB"), 0;
 		return ENODATA;
 	}
 	if (err)
-		return fail(c, 400, "malformed HTTP request: unreadable "
+		return fail(c, NULL, 400, "malformed HTTP request: unreadable "
 			    "request line or headers"), 0;
 
 	if (http_msg_hdr(msg, HTTP_HDR_TRANSFER_ENCODING))
@@ -484,7 +488,7 @@ static int read_request(struct conn *c)
 	else if ((err = content_length(&clen, msg)))
 		err = err == EFBIG ? 413 : 400;
 	if (err) {
-		fail(c, err, err == 411 ? "chunked request bodies are not "
+		fail(c, msg, err, err == 411 ? "chunked request bodies are not "
 		     "supported: send Content-Length" : err == 413
 		     ? "request body larger than 1 MiB"
 		     : "malformed HTTP request: bad Content-Length");
@@ -509,7 +513,7 @@ static int read_request(struct conn *c)
 
 static void partial_h(void *arg)
 {
-	fail(arg, 408, "incomplete HTTP request: nothing more came for "
+	fail(arg, NULL, 408, "incomplete HTTP request: nothing more came for "
 	     "10 s");
 }
 
@@ -547,7 +551,7 @@ static void recv_h(struct mbuf *mb, void *arg)
 		pos = c->mb->pos;
 		c->mb->pos = c->mb->end;
 		if (mbuf_write_mem(c->mb, mbuf_buf(mb), mbuf_get_left(mb))) {
-			fail(c, 413, "request too large to buffer");
+			fail(c, NULL, 413, "request too large to buffer");
 			return;
 		}
 		c->mb->pos = pos;

@@ -4,7 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 #include "cli.h"
+#include "cmd_analyze.h"
 #include "cmd_hooks.h"
+#include "runner.h"
 
 static const char *prog = "referlab";
 
@@ -22,9 +24,9 @@ static int cmd_pending(int argc, char **argv)
 
 /* One row per subcommand; each lands with its issue. */
 static const struct command commands[] = {
-	{"run",     "run conformance suites against an implementation", cmd_pending},
-	{"analyze", "decode captures, rebuild transfers, check RFC rules", cmd_pending},
-	{"rules",   "list the rule catalogue",                           cmd_pending},
+	{"run",     "run conformance suites against an implementation", runner_main},
+	{"analyze", "decode captures, rebuild transfers, check RFC rules", cmd_analyze},
+	{"rules",   "list the rule catalogue",                           cmd_rules},
 	{"report",  "merge results into HTML, Markdown, JUnit, JSON",    cmd_pending},
 	{"replay",  "turn a captured transfer into a peer and run it",   cmd_pending},
 	{"synth",   "write a deterministic capture of N transfers",      cmd_pending},

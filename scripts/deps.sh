@@ -8,7 +8,7 @@ packages=(
 	build-essential cmake pkg-config
 	libre-dev libcjson-dev libcunit1-dev libpcap-dev
 	sip-tester tshark iproute2 procps
-	jq  # tests/hooks read the JSON-lines hook records
+	jq  # tests read JSON lines and `referlab analyze --json`
 )
 
 missing=()

@@ -127,12 +127,33 @@ int hookcli_alloc(struct hookcli **hcp, const struct hook_conf *conf)
 	return err;
 }
 
+unsigned hookcli_cancel(struct hookcli *hc, const void *arg)
+{
+	struct le *le;
+	unsigned n = 0;
+
+	if (!hc)
+		return 0;
+
+	for (le = hc->deliveries.head; le;) {
+		struct delivery *d = le->data;
+
+		le = le->next;
+		if (d->arg == arg) {
+			mem_deref(d);
+			++n;
+		}
+	}
+
+	return n;
+}
+
 unsigned hookcli_pending(const struct hookcli *hc)
 {
 	return hc ? list_count(&hc->deliveries) : 0;
 }
 
-static void logf_(const struct delivery *d, const char *fmt, ...)
+static void attempt_log(const struct delivery *d, const char *fmt, ...)
 {
 	char line[512];
 	va_list ap;
@@ -205,7 +226,7 @@ static void resp_h(int err, const struct http_msg *msg, void *arg)
 	if (!err && !msg)
 		err = EPROTO;
 	if (err) {
-		logf_(d, "error: %m", err);
+		attempt_log(d, "error: %m", err);
 		attempt_failed(d, err, 0, NULL);
 		return;
 	}
@@ -214,7 +235,7 @@ static void resp_h(int err, const struct http_msg *msg, void *arg)
 	if (msg->mb && mbuf_get_left(msg->mb))
 		(void)re_sdprintf(&body, "%b", mbuf_buf(msg->mb),
 				  mbuf_get_left(msg->mb));
-	logf_(d, "%u %r", scode, &msg->reason);
+	attempt_log(d, "%u %r", scode, &msg->reason);
 
 	if (scode >= 200 && scode < 300)
 		finish(d, 0, scode, body);
@@ -229,7 +250,7 @@ static void timeout_h(void *arg)
 	struct delivery *d = arg;
 
 	d->req = mem_deref(d->req);
-	logf_(d, "error: no answer within %u ms", d->hc->conf.timeout_ms);
+	attempt_log(d, "error: no answer within %u ms", d->hc->conf.timeout_ms);
 	attempt_failed(d, ETIMEDOUT, 0, NULL);
 }
 
@@ -237,7 +258,7 @@ static void sync_fail_h(void *arg)
 {
 	struct delivery *d = arg;
 
-	logf_(d, "error: %m", d->err);
+	attempt_log(d, "error: %m", d->err);
 	attempt_failed(d, d->err, 0, NULL);
 }
 
@@ -336,6 +357,12 @@ static int url_prepare(struct delivery *d, const struct hook_url *u,
 
 	if (!mb)
 		return ENOMEM;
+
+	/* libre 1.1.0's http_request() cannot parse "[::1]:port" */
+	if (hp.l && hp.p[0] == '[') {
+		err = ENOTSUP;
+		goto out;
+	}
 
 	if (!pl_strcasecmp(&hp, "localhost") ||
 	    (hp.l > 10 && !strncasecmp(hp.p, "localhost:", 10))) {
@@ -437,8 +464,12 @@ int hook_send(struct hookcli *hc, const struct hook_target *t,
 		if (hc->conf.logh)
 			hc->conf.logh(err == EINVAL
 				      ? "hook: not sent: bad or unresolvable "
-				      "URL or retry policy" : "hook: not sent: "
-				      "out of memory", hc->conf.arg);
+				      "URL or retry policy" : err == ENOTSUP
+				      ? "hook: not sent: IPv6 address literals "
+				      "are not supported by libre 1.1.0's HTTP "
+				      "client (use IPv4 or a host name)"
+				      : "hook: not sent: out of memory",
+				      hc->conf.arg);
 		mem_deref(d);
 		return err;
 	}

@@ -7,6 +7,7 @@
  */
 #include <ctype.h>
 #include <string.h>
+#include "jsonpl.h"
 #include "hookint.h"
 
 enum key {
@@ -76,54 +77,15 @@ static cJSON *call_info(const struct call_info *ci, enum hook_dialect d)
 	return o;
 }
 
-static char *pl_cstr(const struct pl *pl)
-{
-	char *s = NULL;
-
-	if (pl_strdup(&s, pl))
-		return NULL;
-	return s;
-}
-
-static bool add_pl(cJSON *o, const char *key, const struct pl *pl)
-{
-	char *s = pl_cstr(pl);
-	bool ok = s && cJSON_AddStringToObject(o, key, s);
-
-	mem_deref(s);
-	return ok;
-}
-
-/* Header names lower-cased (as drachtio hands them to jambonz); a
- * repeated header's values are joined with ", " (RFC 3261 section 7.3). */
+/* Header names lower-cased (as drachtio hands them to jambonz). */
 static bool add_header(cJSON *hdrs, const struct sip_hdr *h)
 {
-	char key[64], *val = NULL, *joined = NULL;
-	cJSON *prev;
-	size_t i;
+	char *val = NULL;
 	bool ok;
 
-	if (!h->name.l || h->name.l >= sizeof(key))
-		return true;
-	for (i = 0; i < h->name.l; i++)
-		key[i] = (char)tolower((unsigned char)h->name.p[i]);
-	key[i] = '\0';
-
-	val = pl_cstr(&h->val);
-	if (!val)
+	if (pl_strdup(&val, &h->val))
 		return false;
-
-	prev = cJSON_GetObjectItemCaseSensitive(hdrs, key);
-	if (prev && cJSON_IsString(prev)) {
-		ok = !re_sdprintf(&joined, "%s, %s", prev->valuestring, val)
-			&& cJSON_ReplaceItemInObjectCaseSensitive(hdrs, key,
-				cJSON_CreateString(joined));
-	}
-	else {
-		ok = cJSON_AddStringToObject(hdrs, key, val) != NULL;
-	}
-
-	mem_deref(joined);
+	ok = jsonpl_add_header(hdrs, &h->name, val);
 	mem_deref(val);
 	return ok;
 }
@@ -141,12 +103,12 @@ static cJSON *sip_part(const struct sip_msg *msg)
 	if (msg->mb)
 		pl_set_mbuf(&body, msg->mb);
 
-	ok = ok && add_pl(sip, "method", &msg->met)
-		&& add_pl(sip, "uri", &msg->ruri)
+	ok = ok && jsonpl_add(sip, "method", &msg->met)
+		&& jsonpl_add(sip, "uri", &msg->ruri)
 		&& cJSON_AddItemToObject(sip, "headers", hdrs);
 	if (ok)
 		hdrs = NULL;
-	ok = ok && add_pl(sip, "body", &body);
+	ok = ok && jsonpl_add(sip, "body", &body);
 
 	cJSON_Delete(hdrs);
 	if (!ok)

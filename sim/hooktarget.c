@@ -23,12 +23,26 @@ static size_t span_until(const char *s, const char *stops)
 	return strcspn(s, stops);
 }
 
+/* Nothing that would break the request line on the wire. */
+static bool has_ctl(const char *s)
+{
+	for (; *s; s++) {
+		if ((unsigned char)*s <= ' ' || *s == 0x7f)
+			return true;
+	}
+
+	return false;
+}
+
 int hook_url_decode(struct hook_url *u, const char *url)
 {
 	const char *p, *auth, *at;
 	size_t n;
 
 	if (!u || !url)
+		return EINVAL;
+
+	if (has_ctl(url))
 		return EINVAL;
 
 	memset(u, 0, sizeof(*u));
@@ -161,6 +175,11 @@ static int check_url(const char *url, const char *key, char *err,
 
 	if (!*url) {
 		re_snprintf(err, errsz, "%s: the URL is empty", key);
+		return EINVAL;
+	}
+	if (has_ctl(url)) {
+		re_snprintf(err, errsz, "%s: the URL has a space or control "
+			    "character (percent-encode it)", key);
 		return EINVAL;
 	}
 	if (strstr(url, "://") && hook_url_decode(&u, url)) {

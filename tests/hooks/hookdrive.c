@@ -2,11 +2,13 @@
  * @file hookdrive.c  Test driver: sends hooks with the sim's client, prints what happened
  *
  *   hookdrive [--base URL] [--method GET|POST] [--user U:P] [--secret S]
- *             [--timeout MS] [--payload JSON] [--repeat N] URL
+ *             [--timeout MS] [--payload JSON] [--repeat N] [--cancel MS] URL
  *
  * Sends the payload N times (one after the other, so keep-alive is used),
  * prints every attempt's log line as "log: ..." and each result as
  * "done: err=<errno name|0> status=<code> body=<body>", then exits 0.
+ * --cancel MS cancels what is in flight after MS and prints
+ * "cancelled: <n> pending=<n>".
  * Exit 2 on bad arguments, 1 if hook_send() refused the hook.
  */
 #include <stdio.h>
@@ -21,6 +23,8 @@ struct drive {
 	cJSON *payload;
 	unsigned left;
 	int status;
+	uint32_t cancel_ms;
+	struct tmr tmr;
 };
 
 static void log_h(const char *line, void *arg)
@@ -58,6 +62,15 @@ static int send_next(struct drive *dr)
 	return err;
 }
 
+static void cancel_h(void *arg)
+{
+	struct drive *dr = arg;
+	unsigned n = hookcli_cancel(dr->hc, dr);
+
+	printf("cancelled: %u pending=%u\n", n, hookcli_pending(dr->hc));
+	re_cancel();
+}
+
 static int set_user(struct hook_target *t, const char *up)
 {
 	const char *colon = strchr(up, ':');
@@ -85,6 +98,7 @@ static int parse(struct drive *dr, struct hook_conf *conf, int argc,
 		else if (!strcmp(k, "--timeout")) conf->timeout_ms = atoi(v);
 		else if (!strcmp(k, "--payload")) json = v;
 		else if (!strcmp(k, "--repeat"))  dr->left = atoi(v);
+		else if (!strcmp(k, "--cancel"))  dr->cancel_ms = atoi(v);
 		else return EINVAL;
 	}
 	if (i != argc - 1 || !dr->left)
@@ -108,7 +122,7 @@ int main(int argc, char **argv)
 	if (parse(&dr, &conf, argc, argv)) {
 		fprintf(stderr, "usage: hookdrive [--base URL] [--method M] "
 			"[--user U:P] [--secret S] [--timeout MS] "
-			"[--payload JSON] [--repeat N] URL\n");
+			"[--payload JSON] [--repeat N] [--cancel MS] URL\n");
 		return 2;
 	}
 
@@ -120,8 +134,11 @@ int main(int argc, char **argv)
 		return 3;
 	}
 
+	if (dr.cancel_ms)
+		tmr_start(&dr.tmr, dr.cancel_ms, cancel_h, &dr);
 	if (!send_next(&dr))
 		re_main(NULL);
+	tmr_cancel(&dr.tmr);
 
 	printf("pending at exit: %u\n", hookcli_pending(dr.hc));
 	mem_deref(dr.hc);

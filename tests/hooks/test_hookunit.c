@@ -68,6 +68,8 @@ static void test_target_errors_name_the_key(void)
 		 "actionHook.username: must be a string"},
 		{"\"ftp://h/a\"", "actionHook: 'ftp://h/a' is not an http"},
 		{"\"http:///a\"", "actionHook: 'http:///a' is not an http"},
+		{"\"http://h/a b\"", "actionHook: the URL has a space or control"},
+		{"{\"url\":\"/a\\tb\"}", "actionHook.url: the URL has a space or control"},
 		{"\"/a#rc=9\"", "actionHook: retry policy: rc must be"},
 		{"{\"url\":\"/a#rp=xx\"}",
 		 "actionHook.url: retry policy: unknown rp condition 'xx'"},
@@ -149,6 +151,8 @@ static void test_url_parts(void)
 	CU_ASSERT_EQUAL(u.frag.l, 0);
 	CU_ASSERT_EQUAL(hook_url_decode(&u, "/relative"), EINVAL);
 	CU_ASSERT_EQUAL(hook_url_decode(&u, "://h/"), EINVAL);
+	CU_ASSERT_EQUAL(hook_url_decode(&u, "http://h/a b"), EINVAL);
+	CU_ASSERT_EQUAL(hook_url_decode(&u, "http://h/a\r\nX: y"), EINVAL);
 }
 
 /* ---- retry policy ------------------------------------------------------- */

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# referlab run against an external implementation (a SIPp UAS standing in
+# for it): one case passes, one fails with the reason in words, one whose
+# peer crashes is an ERROR; results.json, junit.xml and every case folder
+# say the same, and the exit code is 1.
+source "$REFERLAB_TESTLIB"
+tl_need sipp
+tl_need_capture
+
+dir=$(tl_workdir runner/run_verdicts)
+cd "$dir" || exit 1
+iut_port=$(tl_free_port udp)
+tl_spawn uas.log sipp -sn uas -i 127.0.0.1 -p "$iut_port" -nostdin \
+	-cp "$(tl_free_port udp)" -mp "$(tl_free_port udp)"
+tl_wait_port udp "$iut_port" 10
+
+"$REFERLAB_BIN/referlab" run "$REFERLAB_SRC/tests/runner/cases" \
+	--filter 'basic/*' --iut external --iut-sip "sip:127.0.0.1:$iut_port" --out out \
+	--jobs 2 --keep-going >run.out 2>run.err
+tl_expect_eq "exit code with a FAIL and an ERROR" 1 $?
+cat run.out
+
+grep -Eq '^\[[1-3]/3\] basic/call +PASS +[0-9.]+ s$' run.out ||
+	tl_fail "no PASS progress line for basic/call"
+grep -Eq '^\[[1-3]/3\] basic/busy +FAIL ' run.out ||
+	tl_fail "no FAIL progress line for basic/busy"
+grep -Eq '^\[[1-3]/3\] basic/crash +ERROR ' run.out ||
+	tl_fail "no ERROR progress line for basic/crash"
+grep -q "while expecting '486' (index 3), received 'SIP/2.0 200 OK'" run.out ||
+	tl_fail "the FAIL does not say what was expected and what came"
+grep -q "the SIPp peer crashed: it was killed by signal 11" run.out ||
+	tl_fail "the ERROR does not say the peer crashed"
+grep -q "^3 cases: 1 PASS, 1 FAIL, 1 ERROR" run.out || tl_fail "summary"
+
+jq() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))" "$@"; }
+tl_expect_eq "results.json counts" "3 1 1 1" \
+	"$(jq out/results.json '"%d %d %d %d" % tuple(d["counts"][k] for k in ("total","pass","fail","error"))')"
+tl_expect_eq "results.json order and verdicts" "basic/busy:FAIL basic/call:PASS basic/crash:ERROR" \
+	"$(jq out/results.json '" ".join(c["case"]+":"+c["verdict"] for c in d["cases"])')"
+tl_expect_eq "verdict.json of the FAIL: SIPp's exit status" 1 \
+	"$(jq out/basic/busy/verdict.json 'd["sipp_exit"]')"
+tl_expect_eq "verdict.json of the FAIL: expected" "SIPp exits 0" \
+	"$(jq out/basic/busy/verdict.json 'd["failures"][0]["expected"]')"
+for f in verdict.json sipp.log sipp-messages.log commands.txt; do
+	[ -s "out/basic/call/$f" ] || tl_fail "case folder lacks $f"
+done
+
+python3 - out/junit.xml <<'PY' || tl_fail "junit.xml"
+import sys, xml.etree.ElementTree as ET
+r = ET.parse(sys.argv[1]).getroot()
+assert r.tag == "testsuites" and r.get("tests") == "3", r.attrib
+s = r.find("testsuite")
+assert (s.get("name"), s.get("failures"), s.get("errors")) == ("basic", "1", "1"), s.attrib
+cases = {c.get("name"): c for c in s.findall("testcase")}
+assert cases["busy"].find("failure") is not None
+assert "486" in cases["busy"].find("failure").get("message")
+assert cases["crash"].find("error") is not None
+assert cases["call"].find("failure") is None and cases["call"].find("error") is None
+PY
+
+# Without --keep-going an ERROR stops new cases from starting (a broken
+# machine would turn every later case into the same ERROR).
+mkdir -p stop/a stop/b
+cp "$REFERLAB_SRC/tests/runner/cases/basic/crash."* stop/a/
+cp "$REFERLAB_SRC/tests/runner/cases/basic/call."* stop/b/
+"$REFERLAB_BIN/referlab" run stop --iut external \
+	--iut-sip "sip:127.0.0.1:$iut_port" --out out-stop --jobs 1 >stop.out 2>&1
+tl_expect_eq "exit code after an ERROR" 1 $?
+grep -q "^2 cases: 0 PASS, 0 FAIL, 1 ERROR, 1 not run (stopped after an ERROR; --keep-going runs them)" stop.out ||
+	tl_fail "stop after ERROR: $(cat stop.out)"
+echo "run verdicts: ok"
