@@ -372,26 +372,38 @@ static void dial_estab_handler(const struct sip_msg *msg, void *arg)
 		app_next(call);
 }
 
-static int dial_target(const char *uri, struct sa *dst, enum sip_transp *tp)
+/* Where --dial goes and over what: the URI's transport parameter, else
+ * UDP when we listen on UDP for that address family, else TCP (then the
+ * parameter is added, for libre picks the transport from the URI). */
+static int dial_target(struct call *call, const char *uri, struct sa *dst,
+		       char **ruri)
 {
 	struct pl pl, tpl;
 	struct uri u;
+	bool has_tp;
 
 	pl_set_str(&pl, uri);
 	if (uri_decode(&u, &pl))
 		return EINVAL;
-	*tp = SIP_TRANSP_UDP;
-	if (!msg_param_decode(&u.params, "transport", &tpl) &&
-	    !pl_strcasecmp(&tpl, "tcp"))
-		*tp = SIP_TRANSP_TCP;
+	has_tp = !msg_param_decode(&u.params, "transport", &tpl);
+	call->tp = has_tp && !pl_strcasecmp(&tpl, "tcp") ? SIP_TRANSP_TCP
+							 : SIP_TRANSP_UDP;
 	/* referlab runs on loopback addresses: no DNS */
-	return sa_set(dst, &u.host, u.port ? u.port : 5060);
+	if (sa_set(dst, &u.host, u.port ? u.port : 5060))
+		return EINVAL;
+	if (!has_tp && sip_transp_laddr(call->sim->sip, &call->laddr,
+					SIP_TRANSP_UDP, dst)) {
+		call->tp = SIP_TRANSP_TCP;
+		return re_sdprintf(ruri, "%s;transport=tcp", uri);
+	}
+	return str_dup(ruri, uri);
 }
 
 int call_dial(struct sim *sim, const char *uri)
 {
 	struct mbuf *sdp = NULL;
 	struct call *call;
+	char *ruri = NULL;
 	struct sa dst;
 	struct pl user;
 	int err;
@@ -399,7 +411,9 @@ int call_dial(struct sim *sim, const char *uri)
 	err = call_alloc(&call, sim, "outbound");
 	if (err)
 		return err;
-	err = dial_target(uri, &dst, &call->tp);
+	err = dial_target(call, uri, &dst, &ruri);
+	if (err == ENOMEM)
+		goto out;
 	if (err) {
 		simlog(LOG_ERROR, call->ci.call_sid, "--dial %s: the host must "
 		       "be an IP address", uri);
@@ -420,7 +434,7 @@ int call_dial(struct sim *sim, const char *uri)
 	err |= sdp_make(&sdp, call);
 	if (err)
 		goto out;
-	err = sipsess_connect(&call->sess, sim->sock, uri, NULL,
+	err = sipsess_connect(&call->sess, sim->sock, ruri, NULL,
 			      call->local_uri, CALL_CONTACT_USER, NULL, 0,
 			      "application/sdp", sdp, auth_handler, sim, false,
 			      offer_handler, answer_handler, NULL,
@@ -434,8 +448,9 @@ int call_dial(struct sim *sim, const char *uri)
 		call->app = mem_ref(sim->app);
 		call->next = call->app->verbs.head;
 	}
-	simlog(LOG_INFO, call->ci.call_sid, "dialling %s", uri);
+	simlog(LOG_INFO, call->ci.call_sid, "dialling %s", ruri);
  out:
+	mem_deref(ruri);
 	mem_deref(sdp);
 	if (err)
 		call_end(call, 0, "could not dial");
