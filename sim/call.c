@@ -135,9 +135,8 @@ static void call_end(struct call *call, uint16_t scode, const char *why)
 	if (call->state == CALL_ENDED)
 		return;
 	simlog(LOG_INFO, call->ci.call_sid, "call ended: %s", why);
-	if (scode && call->state != CALL_UP) {
-		call->ci.sip_status = scode;
-	}
+	if (scode && call->state != CALL_UP)
+		call->ci.sip_status = scode;   /* the INVITE's final answer */
 	call->state = CALL_ENDED;
 	call->ci.call_status = "completed";
 	tmr_cancel(&call->tmr);
@@ -159,7 +158,8 @@ static void close_handler(int err, const struct sip_msg *msg, void *arg)
 		re_snprintf(why, sizeof(why), "%u %r", msg->scode,
 			    &msg->reason);
 	else if (err == ECONNRESET)
-		re_snprintf(why, sizeof(why), "the far end hung up");
+		re_snprintf(why, sizeof(why), "the far end hung up (%s)",
+			    call->state == CALL_UP ? "BYE" : "CANCEL");
 	else
 		re_snprintf(why, sizeof(why), "%m", err);
 	call_end(call, msg ? msg->scode : 0, why);
