@@ -116,6 +116,15 @@ dissect=(-r sim.pcap -d "udp.port==$sim_port,sip" -d "tcp.port==$sim_port,sip"
 seq=$(tshark "${dissect[@]}" -Y sip -T fields -e sip.Method -e sip.Status-Code 2>/dev/null |
 	tr -s '\t\n' '  ' | sed 's/ *$//')
 tl_expect_match "SIP sequence in --trace" "^$(cat expect.trace)\$" "$seq"
+# The sim's own requests share one CSeq space per dialog: REFERs and the
+# BYE after them go up (a retransmission repeats its number; ACK and
+# CANCEL reuse the INVITE's).
+cseqs=$(tshark "${dissect[@]}" -T fields -e sip.CSeq -Y "sip.Method &&
+	!(udp.srcport == $sipp_port || tcp.srcport == $sipp_port) &&
+	!(sip.Method == \"ACK\" || sip.Method == \"CANCEL\")" 2>/dev/null |
+	awk '$0 != last { if ($1 <= n) bad = 1; n = $1; last = $0 } END { print bad ? "no" : "yes" }')
+tl_expect_eq "the sim's CSeq numbers increase" yes "$cseqs"
+
 # Every REFER: exactly one Refer-To and one Referred-By (spec §3).
 refers=$(tshark "${dissect[@]}" -Y 'sip.Method == "REFER"' -T fields -e frame.number 2>/dev/null | wc -l)
 tl_expect_eq "Refer-To headers per REFER" "$refers" \
