@@ -327,8 +327,13 @@ int call_accept(struct sim *sim, const struct sip_msg *msg)
 	if (err)
 		goto out;
 	call->dlg = mem_ref(sipsess_dialog(call->sess));
+	/* what the call hook reports is what went on the wire: 180 */
 	call->state = CALL_RINGING;
 	call->ci.call_status = "ringing";
+	call->ci.sip_status = 180;
+	err = str_dup(&call->ci.sip_reason, "Ringing");
+	if (err)
+		goto out;
 	simlog(LOG_INFO, call->ci.call_sid, "INVITE from %J (Call-ID %r)",
 	       &msg->src, &msg->callid);
 
