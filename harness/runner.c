@@ -24,6 +24,7 @@ enum {
 	TIMEOUT_DEFAULT_S = 60,
 	WORKER_SLACK_S = 30,   /* a worker's own cleanup after its timeout */
 	POLL_MS = 10,
+	REASONS_SHOWN = 4,     /* failed assertions printed per case */
 };
 
 static const char *prog = "referlab run";
@@ -68,7 +69,9 @@ static void usage(FILE *f)
 "  --peer-port P          fixed SIP port of the SIPp peers (external IUT)\n"
 "  --out DIR              report folder (default reports/<timestamp>,\n"
 "                         and reports/latest points at it)\n"
-"  --dialect spec|jambonz hook payload names (default spec)\n"
+"  --dialect spec|jambonz the hook payload names the implementation uses\n"
+"                         (default: each case's; external: spec); cases\n"
+"                         written in the other are translated\n"
 "  --keep-going           go on after an ERROR (default: stop starting cases)\n"
 "  --list                 print the names of the selected cases, run none\n"
 "  --timeout S            upper bound per case, seconds (default %d)\n\n"
@@ -158,7 +161,6 @@ static int parse_opts(struct runner_opts *o, int argc, char **argv)
 	int c;
 
 	o->jobs = ncpu > 0 && ncpu < JOBS_MAX ? (unsigned)ncpu : 2;
-	o->dialect = "spec";
 	o->timeout_s = TIMEOUT_DEFAULT_S;
 	if (shard_from_env(&o->shard, err, sizeof(err)))
 		return cli_usage_error(prog, "%s", err);
@@ -396,6 +398,29 @@ static cJSON *collect(struct run *r, struct slot *s, bool timed_out)
 	return json;
 }
 
+/* Under a case that did not pass: each error and failed assertion, one
+ * per line, the first few; verdict.json has them all. */
+static void print_reasons(const cJSON *vj)
+{
+	static const char *const lists[] = {"errors", "failures"};
+	const cJSON *item, *msg;
+	unsigned shown = 0, total = 0, i;
+
+	for (i = 0; i < 2; i++) {
+		cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(
+					   vj, lists[i])) {
+			msg = cJSON_IsString(item) ? item :
+				cJSON_GetObjectItemCaseSensitive(item, "message");
+			if (++total > REASONS_SHOWN || !cJSON_IsString(msg))
+				continue;
+			printf("        %s\n", msg->valuestring);
+			shown++;
+		}
+	}
+	if (total > shown)
+		printf("        (%u more in verdict.json)\n", total - shown);
+}
+
 static void progress(struct run *r, const cJSON *vj, size_t width)
 {
 	enum verdict_kind k = verdict_kind_of(vj);
@@ -407,16 +432,8 @@ static void progress(struct run *r, const cJSON *vj, size_t width)
 	printf("[%zu/%zu] %-*s  %-5s  %.2f s\n", r->done, r->cases.n,
 	       (int)width, cJSON_IsString(name) ? name->valuestring : "?",
 	       verdict_kind_str(k), cJSON_IsNumber(d) ? d->valuedouble : 0.0);
-	if (k != VERDICT_PASS) {
-		const cJSON *e = cJSON_GetArrayItem(
-			cJSON_GetObjectItemCaseSensitive(vj, "errors"), 0);
-		const cJSON *f = cJSON_GetObjectItemCaseSensitive(
-			cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(
-				vj, "failures"), 0), "message");
-
-		printf("        %s\n", cJSON_IsString(e) ? e->valuestring :
-		       cJSON_IsString(f) ? f->valuestring : "");
-	}
+	if (k != VERDICT_PASS)
+		print_reasons(vj);
 	fflush(stdout);
 }
 
@@ -529,7 +546,8 @@ static cJSON *meta_of(const struct run *r, double secs)
 		cJSON_AddStringToObject(iut, "sip", r->o.iut_sip);
 	if (r->o.iut_version[0])
 		cJSON_AddStringToObject(iut, "version", r->o.iut_version);
-	cJSON_AddStringToObject(iut, "dialect", r->o.dialect);
+	cJSON_AddStringToObject(iut, "dialect", r->o.dialect ? r->o.dialect :
+				"each case's own");
 	cJSON_AddStringToObject(m, "transport", r->o.transport ?
 				r->o.transport : "as each case says");
 	cJSON_AddStringToObject(m, "family", r->o.ipv6 ? "ipv6" : "ipv4");

@@ -173,6 +173,8 @@ int external_setup(struct runner_opts *o)
 			"peers: give --hook-port and --peer-port\n", prog);
 		return EXIT_ENVIRONMENT;
 	}
+	if (!o->dialect)
+		o->dialect = "spec";
 	if (o->jobs > 1)
 		fprintf(stderr, "%s: --iut external: one case at a time (the "
 			"implementation has one call hook)\n", prog);

@@ -68,7 +68,7 @@ int peer_start(struct case_ctx *x)
 	memset(&a, 0, sizeof(a));
 	arg(&a, "sipp");
 	arg(&a, "-sf");
-	arg(&a, "%s", p->scenario);
+	arg(&a, "%s", x->exp->scenario);
 	arg(&a, "-i");
 	arg(&a, "%s", x->host);
 	arg(&a, "-p");
@@ -91,8 +91,8 @@ int peer_start(struct case_ctx *x)
 	arg(&a, "-trace_msg");
 	arg(&a, "-message_file");
 	arg(&a, "%s/sipp-messages.log", x->dir);
-	for (i = 0; i < p->sipp_argc; i++)
-		arg(&a, "%s", p->sipp_args[i]);
+	for (i = 0; i < x->exp->sipp_argc; i++)
+		arg(&a, "%s", x->exp->sipp_args[i]);
 	if (p->role == PLAN_CARRIER) {
 		arg(&a, "%s", x->iut_uri + 4);   /* HOST:PORT of sip:HOST:PORT */
 	}
@@ -130,11 +130,15 @@ int iut_start(struct case_ctx *x)
 	arg(&a, "%s", p->dialect);
 	arg(&a, "--exit-after-calls");
 	arg(&a, "1");
+	if (x->exp->iut_sip_auth) {
+		arg(&a, "--sip-auth");
+		arg(&a, "%s", x->exp->iut_sip_auth);
+	}
 	arg(&a, "--trace");
 	arg(&a, "%s/sim-trace.pcap", x->dir);
 	if (p->role == PLAN_PHONE) {
 		arg(&a, "--dial");
-		arg(&a, "sip:%s@%s%s%s:%u", p->dial_user, v6 ? "[" : "",
+		arg(&a, "sip:%s@%s%s%s:%u", x->exp->dial_user, v6 ? "[" : "",
 		    x->host, v6 ? "]" : "", x->ports->peer_sip);
 	}
 	err = spawn(&x->iut, "referlab-sim", x, "sim.log", &a);

@@ -4,7 +4,7 @@
 # peer crashes is an ERROR; results.json, junit.xml and every case folder
 # say the same, and the exit code is 1.
 source "$REFERLAB_TESTLIB"
-tl_need sipp
+tl_need sipp python3
 tl_need_capture
 
 dir=$(tl_workdir runner/run_verdicts)
@@ -39,11 +39,15 @@ tl_expect_eq "results.json order and verdicts" "basic/busy:FAIL basic/call:PASS 
 	"$(jq out/results.json '" ".join(c["case"]+":"+c["verdict"] for c in d["cases"])')"
 tl_expect_eq "verdict.json of the FAIL: SIPp's exit status" 1 \
 	"$(jq out/basic/busy/verdict.json 'd["sipp_exit"]')"
-tl_expect_eq "verdict.json of the FAIL: expected" "SIPp exits 0" \
-	"$(jq out/basic/busy/verdict.json 'd["failures"][0]["expected"]')"
-for f in verdict.json sipp.log sipp-messages.log commands.txt; do
+tl_expect_eq "verdict.json of the FAIL: SIPp's verdict" "SIPp exits 0" \
+	"$(jq out/basic/busy/verdict.json '[f for f in d["failures"] if f["check"] == "sipp"][0]["expected"]')"
+tl_expect_eq "verdict.json of the FAIL: the sequence, with its frame" \
+	"3 sequence: expected 486 at message 3, got 200 (frame 3) (after: INVITE 180)" \
+	"$(jq out/basic/busy/verdict.json '[str(f["frame"]) + " " + f["message"] for f in d["failures"] if f["check"] == "sequence"][0]')"
+for f in verdict.json capture.pcap sipp.log sipp-messages.log commands.txt; do
 	[ -s "out/basic/call/$f" ] || tl_fail "case folder lacks $f"
 done
+[ -e out/basic/call/hooks.jsonl ] || tl_fail "case folder lacks hooks.jsonl"
 
 python3 - out/junit.xml <<'PY' || tl_fail "junit.xml"
 import sys, xml.etree.ElementTree as ET
