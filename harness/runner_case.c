@@ -217,11 +217,13 @@ static const char *capture_end(struct case_ctx *x, char *buf, size_t sz)
 		if (st.dropped || st.if_dropped)
 			verdict_set_number(x->v, "capture_dropped",
 					   (double)(st.dropped + st.if_dropped));
+		verdict_set_string(x->v, "capture", "capture.pcap");
 		snprintf(buf, sz, "%s/capture.pcap", x->dir);
 		return buf;
 	}
 	if (x->o->iut == RUNNER_IUT_EXTERNAL)
 		return NULL;
+	verdict_set_string(x->v, "capture", "sim-trace.pcap");
 	snprintf(buf, sz, "%s/sim-trace.pcap", x->dir);
 	return buf;
 }

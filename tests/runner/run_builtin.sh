@@ -61,4 +61,23 @@ done
 # Nothing of the run is left running.
 left=$(pgrep -af -- "$dir/out")
 [ -z "$left" ] || tl_fail "children survived the run: $left"
+tl_expect_eq "what was analysed" "capture.pcap" \
+	"$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["capture"])' out/carriers/reject-403/verdict.json)"
+
+# Without capture rights the sim's own trace is analysed (and said so);
+# an external implementation leaves no trace: exit 3 with the fix.
+if command -v setpriv >/dev/null; then
+	nocap() { setpriv --bounding-set=-net_raw,-net_admin --inh-caps=-net_raw,-net_admin -- "$@"; }
+	nocap "$REFERLAB_BIN/referlab" run suite --filter 'carriers/*' \
+		--out "$dir/out-nocap" >nocap.out 2>nocap.err
+	tl_expect_eq "exit code without capture rights" 0 $?
+	grep -q "no capture rights: the built-in implementation's own trace" nocap.err ||
+		tl_fail "no word of the missing capture rights"
+	tl_expect_eq "what was analysed without rights" "sim-trace.pcap" \
+		"$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["capture"])' out-nocap/carriers/notify-100-200/verdict.json)"
+	err=$(nocap "$REFERLAB_BIN/referlab" run suite --iut external \
+		--iut-sip sip:127.0.0.1:5060 --out "$dir/out-nocap2" 2>&1 >/dev/null)
+	tl_expect_eq "exit code: external, no capture rights" 3 $?
+	tl_expect_match "message" "no capture rights.*run as root, or 'sudo setcap cap_net_raw,cap_net_admin\+eip" "$err"
+fi
 echo "run builtin: ok"
