@@ -62,6 +62,16 @@ assert cases["crash"].find("error") is not None
 assert cases["call"].find("failure") is None and cases["call"].find("error") is None
 PY
 
+# Without --out: reports/<UTC timestamp>/, and reports/latest points at it.
+mkdir -p default && (cd default && "$REFERLAB_BIN/referlab" run \
+	"$REFERLAB_SRC/tests/runner/cases" --filter 'basic/call' --iut external \
+	--iut-sip "sip:127.0.0.1:$iut_port" >run.out 2>&1)
+tl_expect_eq "exit code of a passing run" 0 $?
+latest=$(readlink default/reports/latest)
+tl_expect_match "reports/latest" '^[0-9]{8}T[0-9]{6}Z$' "$latest"
+[ -s "default/reports/$latest/results.json" ] || tl_fail "no results.json under reports/latest"
+[ -s default/reports/latest/basic/call/verdict.json ] || tl_fail "no case folder under reports/latest"
+
 # Without --keep-going an ERROR stops new cases from starting (a broken
 # machine would turn every later case into the same ERROR).
 mkdir -p stop/a stop/b
