@@ -134,6 +134,16 @@ static int parse_iut_sip(struct runner_opts *o)
 	return 0;
 }
 
+/* An option with two possible values; 0, or the usage error said. */
+static int one_of(const char *opt, const char *val, const char *a,
+		  const char *b)
+{
+	if (!strcmp(val, a) || !strcmp(val, b))
+		return 0;
+	return cli_usage_error(prog, "%s: '%s' is neither %s nor %s", opt,
+			       val, a, b);
+}
+
 static int parse_opts(struct runner_opts *o, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -189,9 +199,8 @@ static int parse_opts(struct runner_opts *o, int argc, char **argv)
 			break;
 		case 'f': o->filter = optarg; break;
 		case 't':
-			if (strcmp(optarg, "udp") && strcmp(optarg, "tcp"))
-				return cli_usage_error(prog, "--transport: '%s' "
-					"is neither udp nor tcp", optarg);
+			if (one_of("--transport", optarg, "udp", "tcp"))
+				return EXIT_USAGE;
 			o->transport = optarg;
 			break;
 		case '6': o->ipv6 = true; break;
@@ -207,9 +216,8 @@ static int parse_opts(struct runner_opts *o, int argc, char **argv)
 			break;
 		case 'o': o->out = optarg; break;
 		case 'd':
-			if (strcmp(optarg, "spec") && strcmp(optarg, "jambonz"))
-				return cli_usage_error(prog, "--dialect: '%s' is "
-					"neither spec nor jambonz", optarg);
+			if (one_of("--dialect", optarg, "spec", "jambonz"))
+				return EXIT_USAGE;
 			o->dialect = optarg;
 			break;
 		case 'k': o->keep_going = true; break;
