@@ -72,6 +72,8 @@ static void usage(FILE *f)
 "  --dialect spec|jambonz the hook payload names the implementation uses\n"
 "                         (default: each case's; external: spec); cases\n"
 "                         written in the other are translated\n"
+"  --webhook-secret S     hooks must carry a valid Jambonz-Signature\n"
+"                         (built-in: a random secret per run)\n"
 "  --keep-going           go on after an ERROR (default: stop starting cases)\n"
 "  --list                 print the names of the selected cases, run none\n"
 "  --timeout S            upper bound per case, seconds (default %d)\n\n"
@@ -159,6 +161,7 @@ static int parse_opts(struct runner_opts *o, int argc, char **argv)
 		{"peer-port", required_argument, NULL, 'P'},
 		{"out", required_argument, NULL, 'o'},
 		{"dialect", required_argument, NULL, 'd'},
+		{"webhook-secret", required_argument, NULL, 'W'},
 		{"keep-going", no_argument, NULL, 'k'},
 		{"list", no_argument, NULL, 'l'},
 		{"timeout", required_argument, NULL, 'T'},
@@ -220,6 +223,7 @@ static int parse_opts(struct runner_opts *o, int argc, char **argv)
 				return EXIT_USAGE;
 			o->dialect = optarg;
 			break;
+		case 'W': o->secret = optarg; break;
 		case 'k': o->keep_going = true; break;
 		case 'l': o->list = true; break;
 		case 'T':

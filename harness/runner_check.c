@@ -50,6 +50,21 @@ static const cJSON *rec_payload(const cJSON *rec)
 	return cJSON_GetObjectItemCaseSensitive(rec, "body");
 }
 
+/* With a webhook secret, every hook is signed (spec section 6). */
+static void check_signature(struct case_ctx *x, const cJSON *rec)
+{
+	const char *sig = rec_str(rec, "signature");
+	const cJSON *seq = cJSON_GetObjectItemCaseSensitive(rec, "seq");
+
+	if (!x->o->secret || (sig && !strcmp(sig, "valid")))
+		return;
+	verdict_fail(x->v, "signature", "valid", sig ? sig : "?", 0,
+		     "hook request %d (%s): Jambonz-Signature is %s, with the "
+		     "webhook secret set", cJSON_IsNumber(seq) ? seq->valueint : 0,
+		     rec_str(rec, "path") ? rec_str(rec, "path") : "?",
+		     sig ? sig : "not checked");
+}
+
 static void check_hooks(struct case_ctx *x)
 {
 	struct expect_hookcall call, *callv;
@@ -73,6 +88,7 @@ static void check_hooks(struct case_ctx *x)
 					"seq")->valueint, rec_str(rec, "error"));
 			continue;
 		}
+		check_signature(x, rec);
 		if (!have_call && path && !strcmp(path, RUNNER_CALL_HOOK)) {
 			hc = &call;
 			have_call = true;

@@ -48,6 +48,7 @@ int hooks_start(struct case_ctx *x)
 		return EIO;
 	}
 	memset(&conf, 0, sizeof(conf));
+	conf.secret = x->o->secret;
 	conf.record = x->hookfile;
 	conf.recordh = record_h;
 	conf.arg = x;

@@ -34,6 +34,11 @@ static void arg(struct argv *a, const char *fmt, ...)
 	a->v[a->n] = NULL;
 }
 
+static bool secret_opt(const char *arg)
+{
+	return !strcmp(arg, "--webhook-secret") || !strcmp(arg, "--sip-auth");
+}
+
 static int spawn(struct proc **pp, const char *name, const struct case_ctx *x,
 		 const char *logname, struct argv *a)
 {
@@ -46,8 +51,10 @@ static int spawn(struct proc **pp, const char *name, const struct case_ctx *x,
 	snprintf(cmd, sizeof(cmd), "%s/commands.txt", x->dir);
 	f = fopen(cmd, "a");
 	if (f) {
+		/* secrets stay out of the case folder */
 		for (i = 0; i < a->n; i++)
-			fprintf(f, "%s%s", i ? " " : "", a->v[i]);
+			fprintf(f, "%s%s", i ? " " : "",
+				i && secret_opt(a->v[i - 1]) ? "***" : a->v[i]);
 		fputc('\n', f);
 		fclose(f);
 	}
@@ -130,6 +137,10 @@ int iut_start(struct case_ctx *x)
 	arg(&a, "%s", p->dialect);
 	arg(&a, "--exit-after-calls");
 	arg(&a, "1");
+	if (x->o->secret) {
+		arg(&a, "--webhook-secret");
+		arg(&a, "%s", x->o->secret);
+	}
 	if (x->exp->iut_sip_auth) {
 		arg(&a, "--sip-auth");
 		arg(&a, "%s", x->exp->iut_sip_auth);

@@ -38,4 +38,13 @@ tl_expect_eq "calls the foreign implementation took" 2 \
 grep -q '"sip_messages":' out/carriers/notify-100-200/verdict.json ||
 	tl_fail "the capture was not checked"
 kill -0 "$sim_pid" || tl_fail "the external implementation was stopped"
+
+# With a webhook secret, hooks must be signed: this implementation was not
+# given one, so every hook fails its signature check, in words.
+"$REFERLAB_BIN/referlab" run suite --iut external --filter '*reject-403' \
+	--iut-sip "sip:127.0.0.1:$sim_port" --hook-port "$hook_port" \
+	--webhook-secret s3cret --out "$dir/out-sig" >sig.out 2>&1
+tl_expect_eq "exit code with unsigned hooks" 1 $?
+grep -q "hook request 1 (/call): Jambonz-Signature is absent, with the webhook secret set" sig.out ||
+	tl_fail "no word of the missing signature: $(cat sig.out)"
 echo "run external: ok"
