@@ -114,7 +114,7 @@ int peer_start(struct case_ctx *x)
 
 bool peer_bound(const struct case_ctx *x)
 {
-	return !ports_is_free(x->ports->peer_sip, x->plan.ipv6);
+	return ports_listening(x->ports->peer_sip);
 }
 
 /* referlab-sim on its own ports, told to exit after the case's call; its
