@@ -25,6 +25,7 @@ enum {
 	WORKER_SLACK_S = 30,   /* a worker's own cleanup after its timeout */
 	POLL_MS = 10,
 	REASONS_SHOWN = 4,     /* failed assertions printed per case */
+	ERRORS_STOP = 3,       /* ERRORs in a row that stop the run */
 };
 
 static const char *prog = "referlab run";
@@ -45,7 +46,8 @@ struct run {
 	struct slot slots[JOBS_MAX];
 	size_t next, done;
 	unsigned n[3];
-	bool stop;               /* an ERROR without --keep-going */
+	unsigned errors_in_row;
+	bool stop;               /* ERRORs in a row, without --keep-going */
 };
 
 static void usage(FILE *f)
@@ -74,7 +76,7 @@ static void usage(FILE *f)
 "                         written in the other are translated\n"
 "  --webhook-secret S     hooks must carry a valid Jambonz-Signature\n"
 "                         (built-in: a random secret per run)\n"
-"  --keep-going           go on after an ERROR (default: stop starting cases)\n"
+"  --keep-going           go on after 3 ERRORs in a row (default: stop)\n"
 "  --list                 print the names of the selected cases, run none\n"
 "  --timeout S            upper bound per case, seconds (default %d)\n\n"
 "Exit: 0 all pass, 1 a case failed or errored, 2 usage, 3 environment,\n"
@@ -465,7 +467,11 @@ static void finish(struct run *r, struct slot *s, bool timed_out,
 			(const char *[]){"cannot write the case folder"}, 1));
 	}
 	cJSON_ReplaceItemInArray(r->verdicts, (int)s->index, vj);
-	if (verdict_kind_of(vj) == VERDICT_ERROR && !r->o.keep_going)
+	/* One ERROR is that case's; several in a row are the machine's, and
+	 * every case after them would end the same way. */
+	if (verdict_kind_of(vj) != VERDICT_ERROR)
+		r->errors_in_row = 0;
+	else if (++r->errors_in_row >= ERRORS_STOP && !r->o.keep_going)
 		r->stop = true;
 	progress(r, vj, width);
 	proc_free(s->worker);
@@ -614,8 +620,8 @@ static void summary(const struct run *r, double secs)
 	       r->n[VERDICT_FAIL], r->n[VERDICT_ERROR]);
 	if (skipped)
 		printf(", %zu not run (%s)", skipped, interrupted ?
-		       "interrupted" : "stopped after an ERROR; --keep-going "
-		       "runs them");
+		       "interrupted" : "stopped after 3 ERRORs in a row; "
+		       "--keep-going runs them");
 	printf(" in %.1f s\nresults: %s/results.json  junit: %s/junit.xml\n",
 	       secs, r->o.out, r->o.out);
 }

@@ -72,14 +72,17 @@ tl_expect_match "reports/latest" '^[0-9]{8}T[0-9]{6}Z$' "$latest"
 [ -s "default/reports/$latest/results.json" ] || tl_fail "no results.json under reports/latest"
 [ -s default/reports/latest/basic/call/verdict.json ] || tl_fail "no case folder under reports/latest"
 
-# Without --keep-going an ERROR stops new cases from starting (a broken
-# machine would turn every later case into the same ERROR).
+# Without --keep-going three ERRORs in a row stop new cases from starting
+# (a broken machine would turn every later case into the same ERROR).
 mkdir -p stop/a stop/b
-cp "$REFERLAB_SRC/tests/runner/cases/basic/crash."* stop/a/
+for n in 1 2 3; do
+	cp "$REFERLAB_SRC/tests/runner/cases/basic/crash.json" "stop/a/crash$n.json"
+	cp "$REFERLAB_SRC/tests/runner/cases/basic/crash.xml" "stop/a/crash$n.xml"
+done
 cp "$REFERLAB_SRC/tests/runner/cases/basic/call."* stop/b/
 "$REFERLAB_BIN/referlab" run stop --iut external \
-	--iut-sip "sip:127.0.0.1:$iut_port" --out out-stop --jobs 1 >stop.out 2>&1
-tl_expect_eq "exit code after an ERROR" 1 $?
-grep -q "^2 cases: 0 PASS, 0 FAIL, 1 ERROR, 1 not run (stopped after an ERROR; --keep-going runs them)" stop.out ||
-	tl_fail "stop after ERROR: $(cat stop.out)"
+	--iut-sip "sip:127.0.0.1:$iut_port" --out out-stop >stop.out 2>&1
+tl_expect_eq "exit code after ERRORs" 1 $?
+grep -q "^4 cases: 0 PASS, 0 FAIL, 3 ERROR, 1 not run (stopped after 3 ERRORs in a row; --keep-going runs them)" stop.out ||
+	tl_fail "stop after ERRORs: $(cat stop.out)"
 echo "run verdicts: ok"
