@@ -79,8 +79,39 @@ static cJSON *hook(const char *name, uint64_t frame, double time,
 	return o;
 }
 
+/* The call info of spec §7 that the wire shows, camelCase (spec
+ * dialect); callStatus as it is when the verb completes. */
+static void add_callinfo(cJSON *p, const struct transfer *t,
+			 const struct derived *dv)
+{
+	const struct callinfo *ci = &t->call;
+	char addr[64];
+
+	add_str(p, "callId", t->callid);
+	if (ci->dir != CALL_DIR_UNKNOWN)
+		cJSON_AddStringToObject(p, "direction", ci->dir ==
+					CALL_DIR_INBOUND ? "inbound"
+							 : "outbound");
+	if (ci->from) {
+		cJSON_AddStringToObject(p, "from", ci->from);
+		cJSON_AddStringToObject(p, "to", ci->to ? ci->to : "");
+		cJSON_AddStringToObject(p, "callerName", ci->caller_name ?
+					ci->caller_name : "");
+	}
+	if (ci->sip_status) {
+		cJSON_AddNumberToObject(p, "sipStatus", ci->sip_status);
+		add_str(p, "sipReason", ci->sip_reason);
+	}
+	cJSON_AddStringToObject(p, "callStatus", t->bye_frame &&
+				t->bye_ts <= dv->action_ts ? "completed"
+							   : "in-progress");
+	(void)re_snprintf(addr, sizeof(addr), "%J", &t->referrer);
+	cJSON_AddStringToObject(p, "fsSipAddress", addr);
+}
+
 /* Spec dialect (§5): referStatus and final_referred_call_status are
- * numbers, the eventHook's call_status is a string. */
+ * numbers, the eventHook's call_status is a string; the actionHook
+ * carries the call info too. */
 cJSON *hooks_json(const struct transfer *t)
 {
 	cJSON *arr = cJSON_CreateArray(), *p;
@@ -102,6 +133,7 @@ cJSON *hooks_json(const struct transfer *t)
 					       transfer_time(t, n->ts_ns), p));
 	}
 	p = cJSON_CreateObject();
+	add_callinfo(p, t, &dv);
 	cJSON_AddNumberToObject(p, "referStatus", dv.refer_status);
 	if (dv.final_status)
 		cJSON_AddNumberToObject(p, "final_referred_call_status",

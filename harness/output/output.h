@@ -33,6 +33,10 @@
  *              "call-ended"|"no-subscription",
  *   "hooks": [ { "hook": "eventHook"|"actionHook", "frame": n|null,
  *                "time", "payload": {...spec dialect...} } ],
+ *                (actionHook payload: the call info the wire shows,
+ *                callId, direction, from, to, callerName, sipStatus,
+ *                sipReason, callStatus, fsSipAddress, then referStatus
+ *                and final_referred_call_status)
  *   "ladder": [ { "frame", "time", "src", "dst", "transport", "text",
  *                 "note": "sipfrag 100, active"|null, "method",
  *                 "status", "cseq", "retransmission" } ],
