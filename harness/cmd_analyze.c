@@ -12,6 +12,7 @@ static const char *prog = "referlab";
 struct cli {
 	bool json;
 	unsigned only;               /* --transfer N; 0: all */
+	enum hook_dialect dialect;   /* --dialect */
 	bool first;
 	bool seen;                   /* transfer N was found */
 	unsigned errors;             /* error findings in what was printed */
@@ -22,7 +23,8 @@ static void usage(FILE *out)
 	fprintf(out,
 		"usage: %s analyze FILE... [--json] [--transfer N] "
 		"[--rules ID,...]\n"
-		"                          [--notify-timeout SECONDS]\n\n"
+		"                          [--notify-timeout SECONDS] "
+		"[--dialect spec|jambonz]\n\n"
 		"Decode pcap/pcapng captures, rebuild every transfer (REFER, "
 		"its NOTIFYs, the BYEs\naround them) and check the RFC rules "
 		"('%s rules' lists them). Per transfer:\na ladder, the outcome, "
@@ -33,7 +35,10 @@ static void usage(FILE *out)
 		"  --transfer N       only the Nth transfer (1-based, in "
 		"order of REFERs)\n"
 		"  --rules ID,...     check only these rules\n"
-		"  --notify-timeout S the verb's notifyTimeout (default 15)\n\n"
+		"  --notify-timeout S the verb's notifyTimeout (default 15)\n"
+		"  --dialect D        hook payloads as the spec documents them "
+		"(spec, default)\n"
+		"                     or as jambonz sends them (jambonz)\n\n"
 		"Exit: 0 no error-level finding, 1 error findings, 2 usage, "
 		"4 unreadable input.\n", prog, prog);
 }
@@ -47,9 +52,9 @@ static void transfer_h(struct transfer *t, void *arg)
 	c->seen = true;
 	c->errors += findings_count(&t->findings, SEV_ERROR);
 	if (c->json)
-		out_json_transfer(stdout, t, c->first);
+		out_json_transfer(stdout, t, c->first, c->dialect);
 	else
-		out_text_transfer(stdout, t);
+		out_text_transfer(stdout, t, c->dialect);
 	c->first = false;
 }
 
@@ -99,6 +104,13 @@ static int parse(int argc, char **argv, struct cli *c,
 			e = number(arg, val, 1, 86400, &secs);
 		else if (!strcmp(arg, "--rules") && val)
 			o->rules = val;
+		else if (!strcmp(arg, "--dialect") && val &&
+			 (!strcmp(val, "spec") || !strcmp(val, "jambonz")))
+			c->dialect = strcmp(val, "spec") ? DIALECT_JAMBONZ
+							 : DIALECT_SPEC;
+		else if (!strcmp(arg, "--dialect"))
+			e = cli_usage_error(prog, "analyze: --dialect is "
+					    "'spec' or 'jambonz'");
 		else if (!strcmp(arg, "--rules"))
 			e = cli_usage_error(prog, "analyze: --rules needs a "
 					    "list of rule ids");
@@ -158,7 +170,7 @@ int cmd_analyze(int argc, char **argv)
 	o.arg = &c;
 
 	if (c.json)
-		out_json_begin(stdout);
+		out_json_begin(stdout, c.dialect);
 	e = analysis_files(&a, files, n, &o, err, sizeof(err));
 	free(files);
 	if (e == EINVAL || !a) {

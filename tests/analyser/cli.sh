@@ -46,6 +46,13 @@ al_analyze "$dir/bye-before-final-notify.pcap"
 tl_expect_eq "BYE first: actionHook" '8 {"callStatus":"completed","referStatus":202}' \
 	"$(jq -r -c '.transfers[0].hooks[-1] | "\(.frame) \(.payload | {callStatus, referStatus, final_referred_call_status} | with_entries(select(.value != null)) | tojson)"' <<<"$AL_JSON")"
 
+# the jambonz dialect: snake_case keys, eventHook call_status a number
+out=$("$bin" analyze --json --dialect jambonz "$dir/clean.pcap")
+tl_expect_eq "jambonz dialect" 'jambonz 100 202 200 inbound' \
+	"$(jq -r '"\(.dialect) \(.transfers[0].hooks[0].payload.call_status) \(.transfers[0].hooks[-1].payload | "\(.refer_status) \(.final_referred_call_status) \(.direction)")"' <<<"$out")"
+tl_expect_eq "jambonz dialect: call_status is a number" number \
+	"$(jq -r '.transfers[0].hooks[0].payload.call_status | type' <<<"$out")"
+
 # several files: transfers are numbered across them; --transfer picks one
 al_analyze "$dir/clean.pcap" "$dir/refer-accepted-200.pcap"
 tl_expect_eq "two files: transfers" "1 2" "$(jq -r '[.transfers[].index] | join(" ")' <<<"$AL_JSON")"
@@ -66,6 +73,7 @@ usage "no file" "no capture file given"
 usage "unknown option" "unknown option '--frob'" --frob "$dir/clean.pcap"
 usage "bad --transfer" "--transfer '0' is not a number" --transfer 0 "$dir/clean.pcap"
 usage "unknown rule" "unknown rule 'nope'" --rules nope "$dir/clean.pcap"
+usage "unknown dialect" "--dialect is 'spec' or 'jambonz'" --dialect x "$dir/clean.pcap"
 usage "missing transfer" "no transfer 5: the input holds 1" --transfer 5 "$dir/clean.pcap"
 
 # unreadable input: exit 4, one line with the file and the offset
