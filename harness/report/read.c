@@ -340,8 +340,10 @@ void rdoc_add_file(struct report_doc *r, const char *path)
 	}
 	root = cJSON_ParseWithLengthOpts(buf, len, &end, false);
 	if (!root) {
-		problem(r, path, "offset %zu: not valid JSON",
-			end ? (size_t)(end - buf) : (size_t)0);
+		size_t at = end ? (size_t)(end - buf) : 0;
+
+		problem(r, path, "offset %zu (of %zu bytes): not valid JSON",
+			at, len);
 		free(buf);
 		return;
 	}
