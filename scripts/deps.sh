@@ -10,6 +10,7 @@ packages=(
 	sip-tester tshark iproute2 procps
 	jq  # tests read JSON lines and `referlab analyze --json`
 	chromium libxml2-utils  # tests: reports in a real browser, JUnit schema
+	time # tests: peak memory of `referlab analyze` (/usr/bin/time)
 )
 
 missing=()
