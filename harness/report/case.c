@@ -431,30 +431,42 @@ static void read_expect(struct rcase *rc, const char *dir, const cJSON *v)
 	cJSON_Delete(x);
 }
 
-void rcase_load_dir(struct rcase *rc, const char *dir, const cJSON *v)
+/* The capture the verdict names (a file of the case folder), else the
+ * first of the usual names there. */
+static bool find_capture(struct rcase *rc, const char *dir, const cJSON *v)
 {
 	static const char *const caps[] = {"capture.pcap", "capture.pcapng",
 					   "sim-trace.pcap"};
-	const char *iut = jstr(v, "iut_sip");
-	const char *path = rc->capture;
-	char hooks[4096];
+	const char *named = jstr(v, "capture");
 	size_t i;
 
-	if (!strncmp(iut, "sip:", 4))
-		iut += 4;
-	snprintf(rc->iut_addr, sizeof(rc->iut_addr), "%s", iut);
+	if (*named && !strchr(named, '/')) {
+		snprintf(rc->capture, sizeof(rc->capture), "%s/%s", dir, named);
+		if (!access(rc->capture, R_OK))
+			return true;
+	}
 	for (i = 0; i < sizeof(caps) / sizeof(caps[0]); i++) {
 		snprintf(rc->capture, sizeof(rc->capture), "%s/%s", dir,
 			 caps[i]);
 		if (!access(rc->capture, R_OK))
-			break;
+			return true;
 	}
-	if (i < sizeof(caps) / sizeof(caps[0])) {
+	rc->capture[0] = '\0';
+	return false;
+}
+
+void rcase_load_dir(struct rcase *rc, const char *dir, const cJSON *v)
+{
+	const char *iut = jstr(v, "iut_sip");
+	const char *path = rc->capture;
+	char hooks[4096];
+
+	if (!strncmp(iut, "sip:", 4))
+		iut += 4;
+	snprintf(rc->iut_addr, sizeof(rc->iut_addr), "%s", iut);
+	if (find_capture(rc, dir, v)) {
 		(void)read_ladder(rc, path);
 		read_analysis(rc, &path, 1);
-	}
-	else {
-		rc->capture[0] = '\0';
 	}
 	snprintf(hooks, sizeof(hooks), "%s/hooks.jsonl", dir);
 	read_hooks(rc, hooks);

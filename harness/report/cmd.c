@@ -169,6 +169,16 @@ int report_write_html(const char *results_path, const char *out_path,
 	return e;
 }
 
+void report_run_html(const char *out_dir)
+{
+	char results[4096], page[4096], err[8400];
+
+	snprintf(results, sizeof(results), "%s/results.json", out_dir);
+	snprintf(page, sizeof(page), "%s/report.html", out_dir);
+	if (report_write_html(results, page, err, sizeof(err)))
+		fprintf(stderr, "%s: report: %s\n", prog, err);
+}
+
 int report_capture_html(const char *const *captures, size_t n,
 			const char *out_path, char *err, size_t errsz)
 {

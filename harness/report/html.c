@@ -49,7 +49,8 @@ static const char css[] =
 "svg .hk line{stroke:#8250df;stroke-dasharray:6 3}svg .hk polygon{"
 "fill:#8250df}svg .rt line{stroke:#8c959f;stroke-dasharray:2 2}"
 "svg .rt polygon{fill:#8c959f}svg a:hover .l{text-decoration:underline}"
-".files a{margin-right:10px}details.msgs{margin:8px 0}";
+".files a{margin-right:10px}details.msgs{margin:8px 0}"
+"td code{display:block;max-height:9em;overflow:auto}";
 
 void html_begin(FILE *f, const char *title)
 {
