@@ -260,7 +260,7 @@ static void run_flow(struct case_ctx *x)
 	if (x->iut)
 		wait_until(x, iut_gone, peer_ok ? remaining(deadline) :
 			   HOOK_GRACE_MS);
-	else
+	else if (!x->o->no_hooks)
 		wait_until(x, hooks_in, HOOK_GRACE_MS);
 	if (peer_ok)
 		judge_iut(x);

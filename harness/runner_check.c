@@ -125,7 +125,10 @@ void case_check(struct case_ctx *x, const char *pcap)
 	char err[512];
 	int e;
 
-	check_hooks(x);
+	if (x->o->no_hooks)
+		verdict_set_string(x->v, "unchecked_hooks", "--no-hooks");
+	else
+		check_hooks(x);
 	if (!pcap) {
 		verdict_set_string(x->v, "unchecked", "sequence, headers and "
 				   "findings: no capture of the wire");
