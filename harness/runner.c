@@ -16,6 +16,7 @@
 #include "cli.h"
 #include "ports.h"
 #include "proc.h"
+#include "report.h"
 #include "results.h"
 #include "runner.h"
 
@@ -610,6 +611,8 @@ static int write_results(struct run *r, double secs)
 		snprintf(path, sizeof(path), "%s/junit.xml", r->o.out);
 		err = results_write_junit(path, meta, cases);
 	}
+	if (!err)
+		report_run_html(r->o.out);
 	if (err)
 		fprintf(stderr, "%s: %s: %s\n", prog, path, strerror(err));
 	cJSON_Delete(cases);
