@@ -443,6 +443,25 @@ static void put_recv(struct gen *g, const struct replay_msg *m, bool optional)
 	}
 }
 
+/* The implementation's provisional responses to our INVITE: whichever
+ * of the usual ones it sends, in their usual order, whatever the
+ * original sent. */
+static bool is_invite_1xx(const struct replay_msg *m)
+{
+	return !m->from_far && !m->msg->req && m->msg->scode / 100 == 1 &&
+		!pl_strcmp(&m->msg->cseq.met, "INVITE");
+}
+
+static void put_invite_1xx(struct gen *g)
+{
+	static const uint16_t codes[] = {100, 180, 181, 182, 183};
+	size_t i;
+
+	for (i = 0; i < sizeof(codes) / sizeof(codes[0]); i++)
+		fprintf(g->f, "  <recv response=\"%u\" optional=\"true\"/>\n",
+			codes[i]);
+}
+
 /* Text for an XML comment: no "--" inside. */
 static void put_comment_text(FILE *f, const char *s)
 {
@@ -490,6 +509,8 @@ int replay_sipp_write(FILE *f, const struct replay_dialog *d,
 	for (le = list_head(&d->msgs); le; le = le->next) {
 		const struct replay_msg *m = le->data, *next;
 
+		if (is_invite_1xx(m))
+			continue;   /* see put_invite_1xx() */
 		if (m->retrans) {
 			next = list_ledata(le->next);
 			if (!m->from_far && next && !next->from_far)
@@ -498,6 +519,9 @@ int replay_sipp_write(FILE *f, const struct replay_dialog *d,
 		}
 		if (m->from_far) {
 			put_send(g, m, prev, last_recv);
+			if (m->msg->req && !in_dialog(m) &&
+			    !pl_strcmp(&m->msg->met, "INVITE"))
+				put_invite_1xx(g);
 		}
 		else {
 			put_recv(g, m, false);
