@@ -22,14 +22,10 @@ build() {
 
 run() {
 	build
-	local out
-	out="reports/$(date -u +%Y%m%dT%H%M%SZ)"
-	mkdir -p "$out"
-	# Until `referlab run` lands, the main job is the end-to-end smoke run.
-	(cd "$BUILD" && ctest -R 'integration/sipp_capture' --output-on-failure) \
-		| tee "$out/smoke.log"
-	ln -sfn "$(basename "$out")" reports/latest
-	echo "report: $out/smoke.log"
+	# Every case under scenarios/, one per core at a time; the report
+	# goes to reports/<timestamp>/ and reports/latest points at it.
+	# Extra arguments go to referlab run (./dev.sh run --filter 'phones/*').
+	"$BUILD/bin/referlab" run --jobs "$(nproc)" "$@"
 }
 
 test_all() {
@@ -41,7 +37,7 @@ test_all() {
 case "${1:-}" in
 deps)  deps ;;
 build) build ;;
-run)   run ;;
+run)   shift; run "$@" ;;
 test)  test_all ;;
 *)     sed -n '2,9p' "$0" >&2; exit 2 ;;
 esac

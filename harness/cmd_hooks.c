@@ -218,21 +218,33 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 	return EXIT_OK;
 }
 
+static const char *str(const cJSON *rec, const char *key)
+{
+	const char *v = cJSON_GetStringValue(cJSON_GetObjectItem(rec, key));
+
+	return v ? v : "?";
+}
+
+static int num(const cJSON *rec, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItem(rec, key);
+
+	return cJSON_IsNumber(v) ? v->valueint : -1;
+}
+
+/* "#3 POST /action -> 200 (signature valid)" or "#4 error: ... -> 400" */
 static void log_h(const cJSON *rec, void *arg)
 {
-	const cJSON *err = cJSON_GetObjectItem(rec, "error");
+	bool err = cJSON_HasObjectItem(rec, "error");
 	(void)arg;
 
-	fprintf(stderr, "%s: #%d %s %s -> %d%s%s%s\n", prog,
-		cJSON_GetObjectItem(rec, "seq")->valueint,
-		err ? "error:" : cJSON_GetStringValue(cJSON_GetObjectItem(rec,
-			"method")),
-		err ? cJSON_GetStringValue(err) : cJSON_GetStringValue(
-			cJSON_GetObjectItem(rec, "path")),
-		cJSON_GetObjectItem(rec, "status")->valueint,
-		err ? "" : " (signature ",
-		err ? "" : cJSON_GetStringValue(cJSON_GetObjectItem(rec,
-			"signature")), err ? "" : ")");
+	if (err)
+		fprintf(stderr, "%s: #%d error: %s -> %d\n", prog,
+			num(rec, "seq"), str(rec, "error"), num(rec, "status"));
+	else
+		fprintf(stderr, "%s: #%d %s %s -> %d (signature %s)\n", prog,
+			num(rec, "seq"), str(rec, "method"), str(rec, "path"),
+			num(rec, "status"), str(rec, "signature"));
 }
 
 static void signal_h(int sig)

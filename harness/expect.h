@@ -101,6 +101,8 @@ struct expect {
 	cJSON *call_hook;       /* subset the call hook request must hold  */
 	struct expect_hook *hooks;
 	size_t hookc;
+	bool hooks_allow_others; /* "other_hooks": "allow": hooks[] need only
+				    appear in order among other requests  */
 
 	char **findings_must;   /* rule ids that must be reported          */
 	size_t mustc;

@@ -9,6 +9,7 @@
  * next request on that connection, as HTTP/1.1 ordering requires.
  */
 #include <string.h>
+#include <sys/socket.h>
 #include "hooksig.h"
 #include "hookrec.h"
 #include "hooksrv.h"
@@ -55,6 +56,7 @@ struct conn {
 	bool busy;             /* an answer is being delayed      */
 	bool closing;          /* answered for the last time      */
 	bool close_after;      /* Connection: close / HTTP/1.0    */
+	bool continued;        /* 100 Continue sent for this request */
 };
 
 static void process(struct conn *c);
@@ -461,6 +463,17 @@ static int content_length(uint32_t *clen, const struct http_msg *msg)
 	return *clen > BODY_MAX ? EFBIG : 0;
 }
 
+static void send_continue(struct conn *c)
+{
+	struct mbuf *mb = mbuf_alloc(32);
+
+	if (mb && !mbuf_write_str(mb, "HTTP/1.1 100 Continue\r\n\r\n")) {
+		mb->pos = 0;
+		(void)tcp_send(c->tc, mb);
+	}
+	mem_deref(mb);
+}
+
 /* One request off the buffer: 0 (handled or failed), ENODATA (wait). */
 static int read_request(struct conn *c)
 {
@@ -497,10 +510,17 @@ static int read_request(struct conn *c)
 	}
 
 	if (mbuf_get_left(mb) < clen) {
+		/* curl and others wait for this before sending a body */
+		if (!c->continued && http_msg_hdr_has_value(msg,
+				HTTP_HDR_EXPECT, "100-continue")) {
+			c->continued = true;
+			send_continue(c);
+		}
 		mb->pos = pos;
 		mem_deref(msg);
 		return ENODATA;
 	}
+	c->continued = false;
 
 	body.p = (const char *)mbuf_buf(mb);
 	body.l = clen;
@@ -592,7 +612,13 @@ int hooksrv_start(struct hooksrv *srv, const struct sa *laddr)
 	if (!srv || !laddr || srv->ts)
 		return EINVAL;
 
-	err = tcp_listen(&srv->ts, laddr, connect_h, srv);
+	/* Not tcp_listen(): its backlog of 5 drops the SYNs of a burst of
+	 * hooks, which then wait a second or more to connect. */
+	err = tcp_sock_alloc(&srv->ts, laddr, connect_h, srv);
+	if (!err)
+		err = tcp_sock_bind(srv->ts, laddr);
+	if (!err)
+		err = tcp_sock_listen(srv->ts, SOMAXCONN);
 	if (!err)
 		err = tcp_sock_local_get(srv->ts, &srv->laddr);
 	if (err)

@@ -17,7 +17,8 @@
 
 struct hooksrv;
 
-/* Each record as it is written (after the line went to conf.record). */
+/* Each record as it is written (after the line went to conf.record).
+ * It may stop the loop (re_cancel) but must not free the server. */
 typedef void (hooksrv_record_h)(const cJSON *rec, void *arg);
 
 struct hooksrv_conf {

@@ -2,6 +2,7 @@
  * @file ports.c  Free loopback ports for the cases of one run
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -117,4 +118,37 @@ void ports_release(uint16_t port, unsigned span)
 
 	for (i = 0; i < span && port + i <= PORTS_MAX; i++)
 		set_reserved((uint16_t)(port + i), false);
+}
+
+/* "  711: 0100007F:BE9E 00000000:0000 07 ..." : local port in hex, then
+ * after the remote address the state (TCP: 0A is LISTEN). */
+static bool proc_net_has(const char *file, uint16_t port, bool tcp)
+{
+	char line[512], local[64], remote[64];
+	unsigned st, p;
+	bool found = false;
+	FILE *f = fopen(file, "r");
+
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f)) {
+		const char *colon;
+
+		if (sscanf(line, "%*s %63s %63s %x", local, remote, &st) != 3)
+			continue;
+		colon = strrchr(local, ':');
+		if (!colon || sscanf(colon + 1, "%x", &p) != 1)
+			continue;
+		found = p == port && (!tcp || st == 0x0A);
+	}
+	fclose(f);
+	return found;
+}
+
+bool ports_listening(uint16_t port)
+{
+	return proc_net_has("/proc/net/udp", port, false) ||
+		proc_net_has("/proc/net/udp6", port, false) ||
+		proc_net_has("/proc/net/tcp", port, true) ||
+		proc_net_has("/proc/net/tcp6", port, true);
 }

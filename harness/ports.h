@@ -24,7 +24,12 @@ enum {
  * Returns 0, or EADDRNOTAVAIL when PORTS_TRIES picks found none. */
 int  ports_alloc(uint16_t *port, unsigned span, bool ipv6);
 void ports_release(uint16_t port, unsigned span);
-/* true if nothing on this host is bound to the port (UDP and TCP) */
+/* true if nothing on this host is bound to the port (UDP and TCP);
+ * it binds to find out, so never ask about a port a child is binding */
 bool ports_is_free(uint16_t port, bool ipv6);
+/* true once something listens on the port (a UDP socket bound to it, or
+ * a TCP listener), read from /proc/net without touching the port: the
+ * readiness of a child that prints nothing when ready (SIPp) */
+bool ports_listening(uint16_t port);
 
 #endif

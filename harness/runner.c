@@ -24,6 +24,8 @@ enum {
 	TIMEOUT_DEFAULT_S = 60,
 	WORKER_SLACK_S = 30,   /* a worker's own cleanup after its timeout */
 	POLL_MS = 10,
+	REASONS_SHOWN = 4,     /* failed assertions printed per case */
+	ERRORS_STOP = 3,       /* ERRORs in a row that stop the run */
 };
 
 static const char *prog = "referlab run";
@@ -44,7 +46,8 @@ struct run {
 	struct slot slots[JOBS_MAX];
 	size_t next, done;
 	unsigned n[3];
-	bool stop;               /* an ERROR without --keep-going */
+	unsigned errors_in_row;
+	bool stop;               /* ERRORs in a row, without --keep-going */
 };
 
 static void usage(FILE *f)
@@ -68,8 +71,12 @@ static void usage(FILE *f)
 "  --peer-port P          fixed SIP port of the SIPp peers (external IUT)\n"
 "  --out DIR              report folder (default reports/<timestamp>,\n"
 "                         and reports/latest points at it)\n"
-"  --dialect spec|jambonz hook payload names (default spec)\n"
-"  --keep-going           go on after an ERROR (default: stop starting cases)\n"
+"  --dialect spec|jambonz the hook payload names the implementation uses\n"
+"                         (default: each case's; external: spec); cases\n"
+"                         written in the other are translated\n"
+"  --webhook-secret S     hooks must carry a valid Jambonz-Signature\n"
+"                         (built-in: a random secret per run)\n"
+"  --keep-going           go on after 3 ERRORs in a row (default: stop)\n"
 "  --list                 print the names of the selected cases, run none\n"
 "  --timeout S            upper bound per case, seconds (default %d)\n\n"
 "Exit: 0 all pass, 1 a case failed or errored, 2 usage, 3 environment,\n"
@@ -131,6 +138,16 @@ static int parse_iut_sip(struct runner_opts *o)
 	return 0;
 }
 
+/* An option with two possible values; 0, or the usage error said. */
+static int one_of(const char *opt, const char *val, const char *a,
+		  const char *b)
+{
+	if (!strcmp(val, a) || !strcmp(val, b))
+		return 0;
+	return cli_usage_error(prog, "%s: '%s' is neither %s nor %s", opt,
+			       val, a, b);
+}
+
 static int parse_opts(struct runner_opts *o, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -146,6 +163,7 @@ static int parse_opts(struct runner_opts *o, int argc, char **argv)
 		{"peer-port", required_argument, NULL, 'P'},
 		{"out", required_argument, NULL, 'o'},
 		{"dialect", required_argument, NULL, 'd'},
+		{"webhook-secret", required_argument, NULL, 'W'},
 		{"keep-going", no_argument, NULL, 'k'},
 		{"list", no_argument, NULL, 'l'},
 		{"timeout", required_argument, NULL, 'T'},
@@ -158,7 +176,6 @@ static int parse_opts(struct runner_opts *o, int argc, char **argv)
 	int c;
 
 	o->jobs = ncpu > 0 && ncpu < JOBS_MAX ? (unsigned)ncpu : 2;
-	o->dialect = "spec";
 	o->timeout_s = TIMEOUT_DEFAULT_S;
 	if (shard_from_env(&o->shard, err, sizeof(err)))
 		return cli_usage_error(prog, "%s", err);
@@ -187,9 +204,8 @@ static int parse_opts(struct runner_opts *o, int argc, char **argv)
 			break;
 		case 'f': o->filter = optarg; break;
 		case 't':
-			if (strcmp(optarg, "udp") && strcmp(optarg, "tcp"))
-				return cli_usage_error(prog, "--transport: '%s' "
-					"is neither udp nor tcp", optarg);
+			if (one_of("--transport", optarg, "udp", "tcp"))
+				return EXIT_USAGE;
 			o->transport = optarg;
 			break;
 		case '6': o->ipv6 = true; break;
@@ -205,11 +221,11 @@ static int parse_opts(struct runner_opts *o, int argc, char **argv)
 			break;
 		case 'o': o->out = optarg; break;
 		case 'd':
-			if (strcmp(optarg, "spec") && strcmp(optarg, "jambonz"))
-				return cli_usage_error(prog, "--dialect: '%s' is "
-					"neither spec nor jambonz", optarg);
+			if (one_of("--dialect", optarg, "spec", "jambonz"))
+				return EXIT_USAGE;
 			o->dialect = optarg;
 			break;
+		case 'W': o->secret = optarg; break;
 		case 'k': o->keep_going = true; break;
 		case 'l': o->list = true; break;
 		case 'T':
@@ -396,6 +412,29 @@ static cJSON *collect(struct run *r, struct slot *s, bool timed_out)
 	return json;
 }
 
+/* Under a case that did not pass: each error and failed assertion, one
+ * per line, the first few; verdict.json has them all. */
+static void print_reasons(const cJSON *vj)
+{
+	static const char *const lists[] = {"errors", "failures"};
+	const cJSON *item, *msg;
+	unsigned shown = 0, total = 0, i;
+
+	for (i = 0; i < 2; i++) {
+		cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(
+					   vj, lists[i])) {
+			msg = cJSON_IsString(item) ? item :
+				cJSON_GetObjectItemCaseSensitive(item, "message");
+			if (++total > REASONS_SHOWN || !cJSON_IsString(msg))
+				continue;
+			printf("        %s\n", msg->valuestring);
+			shown++;
+		}
+	}
+	if (total > shown)
+		printf("        (%u more in verdict.json)\n", total - shown);
+}
+
 static void progress(struct run *r, const cJSON *vj, size_t width)
 {
 	enum verdict_kind k = verdict_kind_of(vj);
@@ -407,16 +446,8 @@ static void progress(struct run *r, const cJSON *vj, size_t width)
 	printf("[%zu/%zu] %-*s  %-5s  %.2f s\n", r->done, r->cases.n,
 	       (int)width, cJSON_IsString(name) ? name->valuestring : "?",
 	       verdict_kind_str(k), cJSON_IsNumber(d) ? d->valuedouble : 0.0);
-	if (k != VERDICT_PASS) {
-		const cJSON *e = cJSON_GetArrayItem(
-			cJSON_GetObjectItemCaseSensitive(vj, "errors"), 0);
-		const cJSON *f = cJSON_GetObjectItemCaseSensitive(
-			cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(
-				vj, "failures"), 0), "message");
-
-		printf("        %s\n", cJSON_IsString(e) ? e->valuestring :
-		       cJSON_IsString(f) ? f->valuestring : "");
-	}
+	if (k != VERDICT_PASS)
+		print_reasons(vj);
 	fflush(stdout);
 }
 
@@ -436,7 +467,11 @@ static void finish(struct run *r, struct slot *s, bool timed_out,
 			(const char *[]){"cannot write the case folder"}, 1));
 	}
 	cJSON_ReplaceItemInArray(r->verdicts, (int)s->index, vj);
-	if (verdict_kind_of(vj) == VERDICT_ERROR && !r->o.keep_going)
+	/* One ERROR is that case's; several in a row are the machine's, and
+	 * every case after them would end the same way. */
+	if (verdict_kind_of(vj) != VERDICT_ERROR)
+		r->errors_in_row = 0;
+	else if (++r->errors_in_row >= ERRORS_STOP && !r->o.keep_going)
 		r->stop = true;
 	progress(r, vj, width);
 	proc_free(s->worker);
@@ -529,7 +564,8 @@ static cJSON *meta_of(const struct run *r, double secs)
 		cJSON_AddStringToObject(iut, "sip", r->o.iut_sip);
 	if (r->o.iut_version[0])
 		cJSON_AddStringToObject(iut, "version", r->o.iut_version);
-	cJSON_AddStringToObject(iut, "dialect", r->o.dialect);
+	cJSON_AddStringToObject(iut, "dialect", r->o.dialect ? r->o.dialect :
+				"each case's own");
 	cJSON_AddStringToObject(m, "transport", r->o.transport ?
 				r->o.transport : "as each case says");
 	cJSON_AddStringToObject(m, "family", r->o.ipv6 ? "ipv6" : "ipv4");
@@ -584,8 +620,8 @@ static void summary(const struct run *r, double secs)
 	       r->n[VERDICT_FAIL], r->n[VERDICT_ERROR]);
 	if (skipped)
 		printf(", %zu not run (%s)", skipped, interrupted ?
-		       "interrupted" : "stopped after an ERROR; --keep-going "
-		       "runs them");
+		       "interrupted" : "stopped after 3 ERRORs in a row; "
+		       "--keep-going runs them");
 	printf(" in %.1f s\nresults: %s/results.json  junit: %s/junit.xml\n",
 	       secs, r->o.out, r->o.out);
 }

@@ -38,6 +38,8 @@ struct runner_opts {
 	const char *out;         /* the run's folder */
 	bool out_is_default;     /* reports/<timestamp>: also reports/latest */
 	const char *dialect;     /* "spec" | "jambonz" */
+	const char *secret;      /* webhook secret: hooks must be signed */
+	char secret_buf[40];     /* builtin: a random one per run */
 	bool keep_going;
 	bool list;               /* --list: print the selected cases, run none */
 	unsigned timeout_s;      /* per case */

@@ -21,6 +21,7 @@ enum {
 	WAIT_POLL_MS = 10,
 	READY_TIMEOUT_MS = 10000,
 	STOP_GRACE_MS = 2000,
+	HOOK_GRACE_MS = 3000,
 };
 
 typedef bool (wait_cond_h)(struct case_ctx *x);
@@ -80,19 +81,19 @@ static bool iut_ready(struct case_ctx *x)
 		proc_log_has(x->iut, "referlab-sim: listening");
 }
 
-/* The case is over when SIPp has ended and so has the built-in
- * implementation (--exit-after-calls: its call and hooks are done); an
- * external one does not end: there, when the expected hooks have come. */
-static bool case_over(struct case_ctx *x)
+static bool peer_gone(struct case_ctx *x)
 {
-	if (!proc_exited(x->peer))
-		return false;
-	return x->iut ? proc_exited(x->iut) : hooks_done(x);
+	return proc_exited(x->peer);
 }
 
 static bool iut_gone(struct case_ctx *x)
 {
 	return !x->iut || proc_exited(x->iut);
+}
+
+static bool hooks_in(struct case_ctx *x)
+{
+	return hooks_done(x);
 }
 
 bool runner_capture_allowed(void)
@@ -170,30 +171,101 @@ static void judge_iut(struct case_ctx *x)
 			     how);
 }
 
+/* The capture listens to the case's own ports only (SIP both sides,
+ * hooks), so parallel cases do not see each other. It starts before any
+ * child, so nothing they send is missed. */
+static int capture_begin(struct case_ctx *x)
+{
+	struct sa addrs[2];
+	uint16_t ports[3];
+	size_t naddr = 1;
+	char path[PATH_MAX + 16], err[256];
+	int e;
+
+	if (!x->o->capture)
+		return 0;   /* the runner said so; the sim's trace stands in */
+	e = sa_set_str(&addrs[0], x->host, 0);
+	if (!e && x->o->iut == RUNNER_IUT_EXTERNAL &&
+	    strcmp(x->o->iut_host, x->host))
+		e = sa_set_str(&addrs[naddr++], x->o->iut_host, 0);
+	else if (!e && strcmp(runner_local_ip(x->o, false), x->host))
+		e = sa_set_str(&addrs[naddr++], runner_local_ip(x->o, false), 0);
+	ports[0] = x->o->iut == RUNNER_IUT_EXTERNAL ? x->o->iut_port :
+		x->ports->sim_sip;
+	ports[1] = x->ports->peer_sip;
+	ports[2] = x->ports->hooks;
+	snprintf(path, sizeof(path), "%s/capture.pcap", x->dir);
+	if (!e)
+		e = capture_start(&x->cap, path, addrs, naddr, ports, 3, err,
+				  sizeof(err));
+	else
+		snprintf(err, sizeof(err), "%s: not an IP address", x->host);
+	if (e)
+		verdict_error(x->v, "cannot capture: %s", err);
+	return e;
+}
+
+/* The wire as captured; without capture rights, the built-in
+ * implementation's own trace of what it sent and received. */
+static const char *capture_end(struct case_ctx *x, char *buf, size_t sz)
+{
+	struct capture_stats st;
+
+	if (x->cap) {
+		capture_stop(x->cap, &st);
+		x->cap = NULL;
+		if (st.dropped || st.if_dropped)
+			verdict_set_number(x->v, "capture_dropped",
+					   (double)(st.dropped + st.if_dropped));
+		verdict_set_string(x->v, "capture", "capture.pcap");
+		snprintf(buf, sz, "%s/capture.pcap", x->dir);
+		return buf;
+	}
+	if (x->o->iut == RUNNER_IUT_EXTERNAL)
+		return NULL;
+	verdict_set_string(x->v, "capture", "sim-trace.pcap");
+	snprintf(buf, sz, "%s/sim-trace.pcap", x->dir);
+	return buf;
+}
+
+static uint64_t remaining(uint64_t deadline)
+{
+	uint64_t now = tmr_jiffies();
+
+	return deadline > now + HOOK_GRACE_MS ? deadline - now : HOOK_GRACE_MS;
+}
+
 static void run_flow(struct case_ctx *x)
 {
-	uint64_t limit = (uint64_t)x->plan.timeout_s * 1000;
+	uint64_t limit = (uint64_t)x->plan.timeout_s * 1000 + STOP_GRACE_MS;
+	uint64_t deadline = tmr_jiffies() + limit;
+	char pcap[PATH_MAX + 32];
+	bool peer_ok;
 
-	if (hooks_start(x) || start_children(x))
+	if (hooks_start(x) || capture_begin(x) || start_children(x)) {
+		capture_end(x, pcap, sizeof(pcap));
 		return;
-	if (!wait_until(x, case_over, limit + STOP_GRACE_MS)) {
-		if (!proc_exited(x->peer))
-			verdict_fail(x->v, "timeout", NULL, NULL, 0,
-				     "the SIPp peer had not ended after the "
-				     "case's %u s timeout", x->plan.timeout_s);
-		/* the peer is done: give the IUT its hooks' time to end */
-		wait_until(x, iut_gone, STOP_GRACE_MS);
-		if (!hooks_done(x))
-			verdict_fail(x->v, "hooks", NULL, NULL, 0, "%u hook "
-				     "request(s) came within the case's %u s, "
-				     "the expectation lists %zu (see hooks.jsonl)",
-				     hooksrv_count(x->hooks), x->plan.timeout_s,
-				     x->plan.hookc + (x->plan.app ? 1 : 0));
 	}
+	if (!wait_until(x, peer_gone, limit))
+		verdict_fail(x->v, "timeout", NULL, NULL, 0, "the SIPp peer "
+			     "had not ended after the case's %u s timeout",
+			     x->plan.timeout_s);
+	/* The built-in implementation ends by itself once its call, hooks
+	 * and subscription are over (--exit-after-calls 1), unless the peer
+	 * left it mid-call: then it only gets a moment. An external one does
+	 * not end: its last hooks follow the call closely, or not at all. */
+	peer_ok = proc_exit_code(x->peer) == 0;
+	if (x->iut)
+		wait_until(x, iut_gone, peer_ok ? remaining(deadline) :
+			   HOOK_GRACE_MS);
+	else
+		wait_until(x, hooks_in, HOOK_GRACE_MS);
+	if (peer_ok)
+		judge_iut(x);
 	proc_stop(x->peer, STOP_GRACE_MS);
-	peer_judge(x);
-	judge_iut(x);
 	proc_stop(x->iut, STOP_GRACE_MS);
+	case_check(x, capture_end(x, pcap, sizeof(pcap)));
+	peer_judge(x);
 }
 
 static double mono_s(void)
@@ -221,7 +293,7 @@ int case_run(const struct runner_opts *o, const struct runner_case *c,
 	if (!x.v)
 		return ENOMEM;
 
-	if (plan_load(&x.plan, o, c, err, sizeof(err))) {
+	if (plan_load(&x.plan, &x.exp, o, c, err, sizeof(err))) {
 		verdict_error(x.v, "%s", err);
 	}
 	else if ((e = libre_init())) {
@@ -251,7 +323,7 @@ int case_run(const struct runner_opts *o, const struct runner_case *c,
 	snprintf(path, sizeof(path), "%s/verdict.json", dir);
 	e = verdict_write(x.v, path);
 	verdict_free(x.v);
-	plan_free(&x.plan);
+	expect_free(x.exp);
 	cJSON_Delete(x.hookrecs);
 	return e;
 }

@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <re.h>
 #include <cjson/cJSON.h>
+#include "capture/capture.h"
+#include "expect.h"
 #include "hooksrv.h"
 #include "proc.h"
 #include "results.h"
@@ -23,29 +25,14 @@ enum plan_role { PLAN_CARRIER, PLAN_PHONE };
 /* The path the implementation is given as its call hook. */
 #define RUNNER_CALL_HOOK "/call"
 
-/* How the hook server answers one path. */
-struct plan_answer {
-	char *path;
-	uint16_t status;         /* 0: the server's default, 200 */
-	cJSON *body;             /* JSON, or a string sent as is; or NULL */
-	uint32_t delay_ms;
-};
-
-/* What the runner needs from a case's expectation to run it. */
+/* How the runner runs a case: the expectation's peer and limits, with
+ * the run's overrides applied. */
 struct case_plan {
 	enum plan_role role;     /* carrier: SIPp calls the IUT; phone: the
 				    IUT dials SIPp (its UAS starts first) */
 	bool tcp;
 	bool ipv6;
 	unsigned timeout_s;
-	char scenario[PATH_MAX];
-	char **sipp_args;        /* extra SIPp arguments (-lost 10) */
-	size_t sipp_argc;
-	char dial_user[64];      /* phone: the user the IUT dials */
-	cJSON *app;              /* the verb array, or NULL */
-	struct plan_answer *answers;
-	size_t answerc;
-	size_t hookc;            /* hooks expected besides the call hook */
 	const char *dialect;     /* the case's, else --dialect */
 };
 
@@ -55,9 +42,11 @@ struct case_ctx {
 	const struct case_ports *ports;
 	const char *dir;
 	struct case_plan plan;
+	struct expect *exp;      /* the case's expectation */
 	struct verdict *v;
 	struct proc *iut;        /* referlab-sim, builtin only */
 	struct proc *peer;       /* SIPp */
+	struct capture *cap;     /* live capture, or NULL: the sim's trace */
 	struct hooksrv *hooks;
 	FILE *hookfile;          /* hooks.jsonl */
 	cJSON *hookrecs;         /* every request the hook server recorded */
@@ -67,9 +56,18 @@ struct case_ctx {
 };
 
 /* runner_plan.c */
-int  plan_load(struct case_plan *p, const struct runner_opts *o,
-	       const struct runner_case *c, char *err, size_t errsz);
-void plan_free(struct case_plan *p);
+int  plan_load(struct case_plan *p, struct expect **ep,
+	       const struct runner_opts *o, const struct runner_case *c,
+	       char *err, size_t errsz);
+
+/* runner_dialect.c: the case's expected hook payloads translated into
+ * the dialect the implementation speaks (spec section 5) */
+void dialect_translate(cJSON *obj, bool to_jambonz);
+void dialect_apply(struct expect *e, const char *iut_dialect);
+
+/* runner_check.c: the expectation against the hooks and the capture
+ * (NULL: none); each failed assertion goes into the verdict. */
+void case_check(struct case_ctx *x, const char *pcap);
 
 /* runner_hooks.c */
 int  hooks_start(struct case_ctx *x);

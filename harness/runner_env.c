@@ -92,6 +92,27 @@ static void sim_version(struct runner_opts *o)
 	pclose(f);
 }
 
+/* The built-in implementation signs its hooks with a secret of the run
+ * unless one is given, so every case checks Jambonz-Signature too. */
+static void random_secret(struct runner_opts *o)
+{
+	uint8_t b[16];
+	FILE *f;
+	size_t i;
+
+	if (o->secret)
+		return;
+	f = fopen("/dev/urandom", "r");
+	if (!f)
+		return;
+	if (fread(b, 1, sizeof(b), f) == sizeof(b)) {
+		for (i = 0; i < sizeof(b); i++)
+			snprintf(o->secret_buf + 2 * i, 3, "%02x", b[i]);
+		o->secret = o->secret_buf;
+	}
+	fclose(f);
+}
+
 /* Everything a case needs from the machine, checked once, up front: a
  * missing tool would otherwise turn every case into the same ERROR. */
 int check_environment(struct runner_opts *o)
@@ -107,8 +128,10 @@ int check_environment(struct runner_opts *o)
 			prog, o->sim_bin);
 		return EXIT_ENVIRONMENT;
 	}
-	if (o->iut == RUNNER_IUT_BUILTIN)
+	if (o->iut == RUNNER_IUT_BUILTIN) {
 		sim_version(o);
+		random_secret(o);
+	}
 	o->capture = runner_capture_allowed();
 	if (!o->capture && o->iut == RUNNER_IUT_EXTERNAL) {
 		fprintf(stderr, "%s: no capture rights, and an external "
@@ -173,6 +196,8 @@ int external_setup(struct runner_opts *o)
 			"peers: give --hook-port and --peer-port\n", prog);
 		return EXIT_ENVIRONMENT;
 	}
+	if (!o->dialect)
+		o->dialect = "spec";
 	if (o->jobs > 1)
 		fprintf(stderr, "%s: --iut external: one case at a time (the "
 			"implementation has one call hook)\n", prog);

@@ -18,20 +18,12 @@ static void record_h(const cJSON *rec, void *arg)
 	cJSON_AddItemToArray(x->hookrecs, cJSON_Duplicate(rec, true));
 }
 
-/* A body given as a JSON string is sent as that text; anything else as
- * JSON. */
-static int add_answer(struct hooksrv *srv, const struct plan_answer *a)
+static int add_answer(struct hooksrv *srv, const struct expect_answer *a)
 {
-	char *text = NULL;
 	int err = 0;
 
-	if (a->body) {
-		text = cJSON_IsString(a->body) ? a->body->valuestring :
-			cJSON_PrintUnformatted(a->body);
-		err = text ? hooksrv_add_body(srv, a->path, text) : ENOMEM;
-		if (!cJSON_IsString(a->body))
-			cJSON_free(text);
-	}
+	if (a->body)
+		err = hooksrv_add_body(srv, a->path, a->body);
 	if (!err && a->status)
 		err = hooksrv_add_status(srv, a->path, a->status);
 	if (!err && a->delay_ms)
@@ -43,6 +35,7 @@ int hooks_start(struct case_ctx *x)
 {
 	struct hooksrv_conf conf;
 	char path[PATH_MAX + 16], *app = NULL;
+	const char *hook_host = runner_local_ip(x->o, false);
 	struct sa laddr;
 	size_t i;
 	int err;
@@ -55,34 +48,38 @@ int hooks_start(struct case_ctx *x)
 		return EIO;
 	}
 	memset(&conf, 0, sizeof(conf));
+	conf.secret = x->o->secret;
 	conf.record = x->hookfile;
 	conf.recordh = record_h;
 	conf.arg = x;
 	err = hooksrv_alloc(&x->hooks, &conf);
-	if (!err && x->plan.app) {
-		app = cJSON_PrintUnformatted(x->plan.app);
+	if (!err && x->exp->app) {
+		app = cJSON_PrintUnformatted(x->exp->app);
 		err = app ? hooksrv_add_body(x->hooks, RUNNER_CALL_HOOK, app) :
 			ENOMEM;
 		cJSON_free(app);
 	}
-	for (i = 0; !err && i < x->plan.answerc; i++)
-		err = add_answer(x->hooks, &x->plan.answers[i]);
+	for (i = 0; !err && i < x->exp->answerc; i++)
+		err = add_answer(x->hooks, &x->exp->answers[i]);
+	/* HTTP to the application is IPv4 unless told otherwise: the case's
+	 * address family is about SIP (jambonz talks to its app server
+	 * apart from its SIP side). */
 	if (!err)
-		err = sa_set_str(&laddr, x->host, x->ports->hooks);
+		err = sa_set_str(&laddr, hook_host, x->ports->hooks);
 	if (!err)
 		err = hooksrv_start(x->hooks, &laddr);
 	if (!err)
 		err = hooksrv_url(x->hooks, x->hook_url, sizeof(x->hook_url));
 	if (err)
 		verdict_error(x->v, "the hook server cannot listen on %s port "
-			      "%u: %s", x->host, x->ports->hooks, strerror(err));
+			      "%u: %s", hook_host, x->ports->hooks, strerror(err));
 	return err;
 }
 
 /* The call hook and every hook the expectation lists have come. */
 bool hooks_done(const struct case_ctx *x)
 {
-	return hooksrv_count(x->hooks) >= x->plan.hookc + (x->plan.app ? 1 : 0);
+	return hooksrv_count(x->hooks) >= x->exp->hookc + 1;
 }
 
 void hooks_stop(struct case_ctx *x)

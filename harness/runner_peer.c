@@ -34,6 +34,11 @@ static void arg(struct argv *a, const char *fmt, ...)
 	a->v[a->n] = NULL;
 }
 
+static bool secret_opt(const char *arg)
+{
+	return !strcmp(arg, "--webhook-secret") || !strcmp(arg, "--sip-auth");
+}
+
 static int spawn(struct proc **pp, const char *name, const struct case_ctx *x,
 		 const char *logname, struct argv *a)
 {
@@ -46,8 +51,10 @@ static int spawn(struct proc **pp, const char *name, const struct case_ctx *x,
 	snprintf(cmd, sizeof(cmd), "%s/commands.txt", x->dir);
 	f = fopen(cmd, "a");
 	if (f) {
+		/* secrets stay out of the case folder */
 		for (i = 0; i < a->n; i++)
-			fprintf(f, "%s%s", i ? " " : "", a->v[i]);
+			fprintf(f, "%s%s", i ? " " : "",
+				i && secret_opt(a->v[i - 1]) ? "***" : a->v[i]);
 		fputc('\n', f);
 		fclose(f);
 	}
@@ -68,7 +75,7 @@ int peer_start(struct case_ctx *x)
 	memset(&a, 0, sizeof(a));
 	arg(&a, "sipp");
 	arg(&a, "-sf");
-	arg(&a, "%s", p->scenario);
+	arg(&a, "%s", x->exp->scenario);
 	arg(&a, "-i");
 	arg(&a, "%s", x->host);
 	arg(&a, "-p");
@@ -91,8 +98,8 @@ int peer_start(struct case_ctx *x)
 	arg(&a, "-trace_msg");
 	arg(&a, "-message_file");
 	arg(&a, "%s/sipp-messages.log", x->dir);
-	for (i = 0; i < p->sipp_argc; i++)
-		arg(&a, "%s", p->sipp_args[i]);
+	for (i = 0; i < x->exp->sipp_argc; i++)
+		arg(&a, "%s", x->exp->sipp_args[i]);
 	if (p->role == PLAN_CARRIER) {
 		arg(&a, "%s", x->iut_uri + 4);   /* HOST:PORT of sip:HOST:PORT */
 	}
@@ -107,7 +114,7 @@ int peer_start(struct case_ctx *x)
 
 bool peer_bound(const struct case_ctx *x)
 {
-	return !ports_is_free(x->ports->peer_sip, x->plan.ipv6);
+	return ports_listening(x->ports->peer_sip);
 }
 
 /* referlab-sim on its own ports, told to exit after the case's call; its
@@ -130,11 +137,19 @@ int iut_start(struct case_ctx *x)
 	arg(&a, "%s", p->dialect);
 	arg(&a, "--exit-after-calls");
 	arg(&a, "1");
+	if (x->o->secret) {
+		arg(&a, "--webhook-secret");
+		arg(&a, "%s", x->o->secret);
+	}
+	if (x->exp->iut_sip_auth) {
+		arg(&a, "--sip-auth");
+		arg(&a, "%s", x->exp->iut_sip_auth);
+	}
 	arg(&a, "--trace");
 	arg(&a, "%s/sim-trace.pcap", x->dir);
 	if (p->role == PLAN_PHONE) {
 		arg(&a, "--dial");
-		arg(&a, "sip:%s@%s%s%s:%u", p->dial_user, v6 ? "[" : "",
+		arg(&a, "sip:%s@%s%s%s:%u", x->exp->dial_user, v6 ? "[" : "",
 		    x->host, v6 ? "]" : "", x->ports->peer_sip);
 	}
 	err = spawn(&x->iut, "referlab-sim", x, "sim.log", &a);

@@ -11,8 +11,6 @@
 
 #define ALLOW "Allow: INVITE, ACK, BYE, CANCEL, OPTIONS, NOTIFY\r\n"
 
-static const char *cuser = "referlab";
-
 static void app_next(struct call *call);
 
 static void destructor(void *arg)
@@ -137,9 +135,8 @@ static void call_end(struct call *call, uint16_t scode, const char *why)
 	if (call->state == CALL_ENDED)
 		return;
 	simlog(LOG_INFO, call->ci.call_sid, "call ended: %s", why);
-	if (scode && call->state != CALL_UP) {
-		call->ci.sip_status = scode;
-	}
+	if (scode && call->state != CALL_UP)
+		call->ci.sip_status = scode;   /* the INVITE's final answer */
 	call->state = CALL_ENDED;
 	call->ci.call_status = "completed";
 	tmr_cancel(&call->tmr);
@@ -161,7 +158,8 @@ static void close_handler(int err, const struct sip_msg *msg, void *arg)
 		re_snprintf(why, sizeof(why), "%u %r", msg->scode,
 			    &msg->reason);
 	else if (err == ECONNRESET)
-		re_snprintf(why, sizeof(why), "the far end hung up");
+		re_snprintf(why, sizeof(why), "the far end hung up (%s)",
+			    call->state == CALL_UP ? "BYE" : "CANCEL");
 	else
 		re_snprintf(why, sizeof(why), "%m", err);
 	call_end(call, msg ? msg->scode : 0, why);
@@ -322,15 +320,20 @@ int call_accept(struct sim *sim, const struct sip_msg *msg)
 	if (err)
 		goto out;
 	err = sipsess_accept(&call->sess, sim->sock, msg, 180, "Ringing",
-			     cuser, "application/sdp", NULL, auth_handler,
+			     CALL_CONTACT_USER, "application/sdp", NULL, auth_handler,
 			     sim, false, offer_handler, answer_handler,
 			     estab_handler, NULL, NULL, close_handler, call,
 			     ALLOW);
 	if (err)
 		goto out;
 	call->dlg = mem_ref(sipsess_dialog(call->sess));
+	/* what the call hook reports is what went on the wire: 180 */
 	call->state = CALL_RINGING;
 	call->ci.call_status = "ringing";
+	call->ci.sip_status = 180;
+	err = str_dup(&call->ci.sip_reason, "Ringing");
+	if (err)
+		goto out;
 	simlog(LOG_INFO, call->ci.call_sid, "INVITE from %J (Call-ID %r)",
 	       &msg->src, &msg->callid);
 
@@ -374,26 +377,38 @@ static void dial_estab_handler(const struct sip_msg *msg, void *arg)
 		app_next(call);
 }
 
-static int dial_target(const char *uri, struct sa *dst, enum sip_transp *tp)
+/* Where --dial goes and over what: the URI's transport parameter, else
+ * UDP when we listen on UDP for that address family, else TCP (then the
+ * parameter is added, for libre picks the transport from the URI). */
+static int dial_target(struct call *call, const char *uri, struct sa *dst,
+		       char **ruri)
 {
 	struct pl pl, tpl;
 	struct uri u;
+	bool has_tp;
 
 	pl_set_str(&pl, uri);
 	if (uri_decode(&u, &pl))
 		return EINVAL;
-	*tp = SIP_TRANSP_UDP;
-	if (!msg_param_decode(&u.params, "transport", &tpl) &&
-	    !pl_strcasecmp(&tpl, "tcp"))
-		*tp = SIP_TRANSP_TCP;
+	has_tp = !msg_param_decode(&u.params, "transport", &tpl);
+	call->tp = has_tp && !pl_strcasecmp(&tpl, "tcp") ? SIP_TRANSP_TCP
+							 : SIP_TRANSP_UDP;
 	/* referlab runs on loopback addresses: no DNS */
-	return sa_set(dst, &u.host, u.port ? u.port : 5060);
+	if (sa_set(dst, &u.host, u.port ? u.port : 5060))
+		return EINVAL;
+	if (!has_tp && sip_transp_laddr(call->sim->sip, &call->laddr,
+					SIP_TRANSP_UDP, dst)) {
+		call->tp = SIP_TRANSP_TCP;
+		return re_sdprintf(ruri, "%s;transport=tcp", uri);
+	}
+	return str_dup(ruri, uri);
 }
 
 int call_dial(struct sim *sim, const char *uri)
 {
 	struct mbuf *sdp = NULL;
 	struct call *call;
+	char *ruri = NULL;
 	struct sa dst;
 	struct pl user;
 	int err;
@@ -401,7 +416,9 @@ int call_dial(struct sim *sim, const char *uri)
 	err = call_alloc(&call, sim, "outbound");
 	if (err)
 		return err;
-	err = dial_target(uri, &dst, &call->tp);
+	err = dial_target(call, uri, &dst, &ruri);
+	if (err == ENOMEM)
+		goto out;
 	if (err) {
 		simlog(LOG_ERROR, call->ci.call_sid, "--dial %s: the host must "
 		       "be an IP address", uri);
@@ -415,14 +432,15 @@ int call_dial(struct sim *sim, const char *uri)
 	}
 	pl_set_str(&user, uri + 4);
 	user.l = strcspn(uri + 4, "@;>");
-	err  = str_dup(&call->ci.from, cuser);
+	err  = str_dup(&call->ci.from, CALL_CONTACT_USER);
 	err |= pl_strdup(&call->ci.to, &user);
-	err |= re_sdprintf(&call->local_uri, "sip:%s@%J", cuser, &call->laddr);
+	err |= re_sdprintf(&call->local_uri, "sip:%s@%J", CALL_CONTACT_USER,
+			    &call->laddr);
 	err |= sdp_make(&sdp, call);
 	if (err)
 		goto out;
-	err = sipsess_connect(&call->sess, sim->sock, uri, NULL,
-			      call->local_uri, cuser, NULL, 0,
+	err = sipsess_connect(&call->sess, sim->sock, ruri, NULL,
+			      call->local_uri, CALL_CONTACT_USER, NULL, 0,
 			      "application/sdp", sdp, auth_handler, sim, false,
 			      offer_handler, answer_handler, NULL,
 			      dial_estab_handler, NULL, NULL, close_handler,
@@ -435,8 +453,9 @@ int call_dial(struct sim *sim, const char *uri)
 		call->app = mem_ref(sim->app);
 		call->next = call->app->verbs.head;
 	}
-	simlog(LOG_INFO, call->ci.call_sid, "dialling %s", uri);
+	simlog(LOG_INFO, call->ci.call_sid, "dialling %s", ruri);
  out:
+	mem_deref(ruri);
 	mem_deref(sdp);
 	if (err)
 		call_end(call, 0, "could not dial");

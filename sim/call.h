@@ -12,6 +12,9 @@
 #include <re.h>
 #include "hook.h"
 
+/* The user part of our Contact in every dialog */
+#define CALL_CONTACT_USER "referlab"
+
 struct sim;
 struct refer;
 struct verb;

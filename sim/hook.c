@@ -7,6 +7,9 @@
  * libre 1.1.0's client has no per-request timeout (its own are 30 s to
  * connect, 60 s to answer), so a tmr per attempt cancels the request by
  * releasing it: mem_deref on an http_req closes it without calling back.
+ * At most HOOK_INFLIGHT_MAX requests are on the wire per client (each
+ * holds a TCP connection, and libre's loop takes 1024 descriptors); the
+ * rest wait their turn in order, their timeout not yet running.
  */
 #include <string.h>
 #include <strings.h>
@@ -18,6 +21,8 @@ enum { TIMEOUT_DEFAULT_MS = 10000 };
 
 struct hookcli {
 	struct list deliveries;   /* struct delivery, in flight      */
+	struct list waiting;      /* deliveries waiting for a slot   */
+	unsigned active;          /* requests on the wire            */
 	struct http_cli *http;
 	struct dnsc *dnsc;
 	struct hook_conf conf;
@@ -26,6 +31,8 @@ struct hookcli {
 
 struct delivery {
 	struct le le;
+	struct le wle;            /* in hc->waiting                      */
+	bool active;              /* holds one of hc's request slots     */
 	struct hookcli *hc;
 	struct http_req *req;     /* the attempt in flight, weak (libre) */
 	struct tmr tmr;           /* request timeout, then back-off      */
@@ -43,6 +50,27 @@ struct delivery {
 };
 
 static void attempt_start(struct delivery *d);
+static void request_start(struct delivery *d);
+
+/* Hands free request slots to the deliveries waiting longest. */
+static void slots_kick(struct hookcli *hc)
+{
+	while (hc->active < HOOK_INFLIGHT_MAX && hc->waiting.head) {
+		struct delivery *d = hc->waiting.head->data;
+
+		list_unlink(&d->wle);
+		request_start(d);
+	}
+}
+
+static void slot_release(struct delivery *d)
+{
+	if (!d->active)
+		return;
+	d->active = false;
+	--d->hc->active;
+	slots_kick(d->hc);
+}
 
 static void delivery_destructor(void *arg)
 {
@@ -50,6 +78,9 @@ static void delivery_destructor(void *arg)
 
 	tmr_cancel(&d->tmr);
 	list_unlink(&d->le);
+	list_unlink(&d->wle);
+	if (d->active)
+		--d->hc->active;
 	mem_deref(d->req);
 	mem_deref(d->url);
 	mem_deref(d->logurl);
@@ -144,6 +175,7 @@ unsigned hookcli_cancel(struct hookcli *hc, const void *arg)
 			++n;
 		}
 	}
+	slots_kick(hc);
 
 	return n;
 }
@@ -222,6 +254,7 @@ static void resp_h(int err, const struct http_msg *msg, void *arg)
 
 	d->req = NULL;  /* libre frees it when this returns */
 	tmr_cancel(&d->tmr);
+	slot_release(d);
 
 	if (!err && !msg)
 		err = EPROTO;
@@ -250,6 +283,7 @@ static void timeout_h(void *arg)
 	struct delivery *d = arg;
 
 	d->req = mem_deref(d->req);
+	slot_release(d);
 	attempt_log(d, "error: no answer within %u ms", d->hc->conf.timeout_ms);
 	attempt_failed(d, ETIMEDOUT, 0, NULL);
 }
@@ -263,6 +297,16 @@ static void sync_fail_h(void *arg)
 }
 
 static void attempt_start(struct delivery *d)
+{
+	if (d->hc->active >= HOOK_INFLIGHT_MAX) {
+		list_append(&d->hc->waiting, &d->wle, d);
+		return;
+	}
+
+	request_start(d);
+}
+
+static void request_start(struct delivery *d)
 {
 	char sig[128] = "";
 	int err = 0;
@@ -292,6 +336,8 @@ static void attempt_start(struct delivery *d)
 		return;
 	}
 
+	d->active = true;
+	++d->hc->active;
 	tmr_start(&d->tmr, d->hc->conf.timeout_ms, timeout_h, d);
 }
 

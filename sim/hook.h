@@ -78,7 +78,9 @@ int  hookcli_alloc(struct hookcli **hcp, const struct hook_conf *conf);
  * Returns EINVAL (and logs one line) when the URL cannot be resolved or
  * its retry policy is malformed, ENOTSUP for an IPv6 literal host (libre
  * 1.1.0's client cannot parse one): then doneh is never called. POST
- * sends the payload as JSON; GET sends it as query parameters. */
+ * sends the payload as JSON; GET sends it as query parameters. At most
+ * 128 requests are on the wire per client; more wait their turn (their
+ * timeout starts when they are sent). */
 int  hook_send(struct hookcli *hc, const struct hook_target *t,
 	       const char *base_url, const cJSON *payload,
 	       hook_done_h *doneh, void *arg);

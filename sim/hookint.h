@@ -33,7 +33,10 @@ enum hook_retry_cond {
 	HOOK_RETRY_ALL = 0xf,
 };
 
-enum { HOOK_RETRIES_MAX = 5 };
+enum {
+	HOOK_RETRIES_MAX  = 5,
+	HOOK_INFLIGHT_MAX = 128,  /* requests on the wire per client */
+};
 
 struct hook_policy {
 	unsigned conds;    /* enum hook_retry_cond bits; default CT */

@@ -113,7 +113,7 @@ static int send_refer(struct refer *r)
 	struct sip_contact contact;
 	bool supported = !r->supported_given;
 
-	sip_contact_set(&contact, "referlab", &call->laddr, call->tp);
+	sip_contact_set(&contact, CALL_CONTACT_USER, &call->laddr, call->tp);
 	/* the CSeq sip_drequestf is about to use: NOTIFYs name it in
 	 * Event: refer;id= (RFC 3515 §2.4.6) */
 	r->cseq = sip_dialog_lseq(call->dlg);

@@ -11,8 +11,8 @@
 #include "verb.h"
 
 enum {
-	SUBS_HASH_SIZE   = 256,
-	SESS_HASH_SIZE   = 256,
+	/* lookups stay short with thousands of calls and transactions */
+	HASH_SIZE        = 1024,
 	EXIT_POLL_MS     = 50,
 	/* --exit-after-calls waits for hooks, which end by their own
 	 * timeouts and retry limits; this is only the last resort */
@@ -131,18 +131,19 @@ int sim_alloc(struct sim **simp, const struct sim_conf *conf)
 	hconf.dialect = conf->dialect;
 	hconf.secret = conf->secret;
 	hconf.logh = hook_log_handler;
-	err = hash_alloc(&sim->subs, SUBS_HASH_SIZE);
+	err = hash_alloc(&sim->subs, HASH_SIZE);
 	if (!err)
 		err = hookcli_alloc(&sim->hooks, &hconf);
 	if (!err && conf->call_hook)
 		err = hook_target_alloc(&sim->call_hook, conf->call_hook);
 	if (!err)
-		err = sip_alloc(&sim->sip, NULL, 32, 32, 32, "referlab-sim",
+		err = sip_alloc(&sim->sip, NULL, HASH_SIZE, HASH_SIZE,
+				HASH_SIZE, "referlab-sim",
 				NULL, sim);
 	if (err)
 		goto out;
 	sip_set_trace_handler(sim->sip, trace_handler);
-	err = sipsess_listen(&sim->sock, sim->sip, SESS_HASH_SIZE,
+	err = sipsess_listen(&sim->sock, sim->sip, HASH_SIZE,
 			     connect_handler, sim);
 	if (!err)
 		err = sip_listen(&sim->lsnr, sim->sip, true, request_handler,

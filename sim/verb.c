@@ -311,6 +311,12 @@ static int verb_decode(struct verb **vp, const cJSON *obj, unsigned index,
 	if (err)
 		goto out;
 	cJSON_ArrayForEach(j, obj) {
+		/* cJSON keeps both copies of a repeated key; which one a
+		 * reader takes is anyone's guess, so refuse it */
+		if (cJSON_GetObjectItemCaseSensitive(obj, j->string) != j) {
+			err = fail(&c, j->string, "is given twice");
+			goto out;
+		}
 		if (!strcmp(j->string, "verb"))
 			continue;
 		err = c.v->kind == VERB_SIP_REFER ? refer_key(&c, j)

@@ -278,6 +278,16 @@ static void ladder_add(struct dialog *d, const struct wire_msg *wm,
 	list_append(&d->ladder->lines, &ln->le, ln);
 }
 
+/* Counted apart from protocol errors; shown in the ladder. */
+static void retransmission(struct model *m, struct dialog *d,
+			   const struct wire_msg *wm)
+{
+	ladder_add(d, wm, true);
+	++m->st.retransmissions;
+	if (!d->retrans++)
+		d->first_retrans_frame = wm->frame;
+}
+
 struct list *model_findings_for(struct dialog *d)
 {
 	struct le *le = list_tail(&d->transfers);
@@ -338,10 +348,9 @@ static void request(struct model *m, struct dialog *d,
 	struct trans *tr = trans_find(d, msg, mm);
 
 	if (tr) {
-		ladder_add(d, wm, true);
-		++m->st.retransmissions;
-		if (!d->retrans++)
-			d->first_retrans_frame = wm->frame;
+		if (tr->ntf)
+			++tr->ntf->retrans;
+		retransmission(m, d, wm);
 		return;
 	}
 	tr = trans_new(d, msg, mm, side, wm->frame);
@@ -373,10 +382,7 @@ static void response(struct model *m, struct dialog *d,
 	if (pl_isset(&msg->to.tag) && !d->tag[1 - tr->side])
 		(void)pl_strdup(&d->tag[1 - tr->side], &msg->to.tag);
 	if (response_seen(tr, msg->scode)) {
-		ladder_add(d, wm, true);
-		++m->st.retransmissions;
-		if (!d->retrans++)
-			d->first_retrans_frame = wm->frame;
+		retransmission(m, d, wm);
 		return;
 	}
 	ladder_add(d, wm, false);

@@ -274,6 +274,23 @@ static void notify_sequence(struct model *m, struct transfer *t,
 				  "was accepted");
 }
 
+/* "sipfrag 180, active": what the ladder shows next to a NOTIFY. */
+static void ladder_note(struct dialog *d, const struct notify_rec *n)
+{
+	static const char *const states[] = {
+		"no Subscription-State", "active", "pending", "terminated",
+		"other state",
+	};
+	struct le *le = list_tail(&d->ladder->lines);
+	struct ladder_line *ln = le ? le->data : NULL;
+
+	if (!ln || ln->frame != n->frame)
+		return;
+	(void)re_sdprintf(&ln->note, "sipfrag %u, %s%s%s", n->status,
+			  states[n->substate], n->reason[0] ? ";reason=" : "",
+			  n->reason);
+}
+
 void xfer_notify(struct model *m, struct dialog *d, struct trans *tr,
 		 const struct wire_msg *wm)
 {
@@ -315,6 +332,7 @@ void xfer_notify(struct model *m, struct dialog *d, struct trans *tr,
 	sipfrag_body(m, t, n, wm);
 	check_duplicates(m, &t->findings, msg, wm->frame);
 	notify_sequence(m, t, n);
+	ladder_note(d, n);
 	list_append(&t->notifies, &n->le, n);
 	tr->xfer = t;
 	tr->ntf = n;

@@ -25,7 +25,7 @@ const char *transport_name(enum sip_transp tp)
 	return tp == SIP_TRANSP_TCP ? "tcp" : "udp";
 }
 
-static double rel(const struct transfer *t, uint64_t ts)
+double transfer_time(const struct transfer *t, uint64_t ts)
 {
 	return ts >= t->file_t0 ? (double)(ts - t->file_t0) / 1e9 : 0.0;
 }
@@ -99,7 +99,7 @@ cJSON *hooks_json(const struct transfer *t)
 		cJSON_AddStringToObject(p, "event", "transfer-status");
 		cJSON_AddStringToObject(p, "call_status", code);
 		cJSON_AddItemToArray(arr, hook("eventHook", n->frame,
-					       rel(t, n->ts_ns), p));
+					       transfer_time(t, n->ts_ns), p));
 	}
 	p = cJSON_CreateObject();
 	cJSON_AddNumberToObject(p, "referStatus", dv.refer_status);
@@ -107,7 +107,7 @@ cJSON *hooks_json(const struct transfer *t)
 		cJSON_AddNumberToObject(p, "final_referred_call_status",
 					dv.final_status);
 	cJSON_AddItemToArray(arr, hook("actionHook", dv.action_frame,
-				       rel(t, dv.action_ts), p));
+				       transfer_time(t, dv.action_ts), p));
 	return arr;
 }
 
@@ -116,7 +116,7 @@ static cJSON *refer_json(const struct transfer *t)
 	cJSON *o = cJSON_CreateObject();
 
 	cJSON_AddNumberToObject(o, "frame", (double)t->refer_frame);
-	cJSON_AddNumberToObject(o, "time", rel(t, t->refer_ts));
+	cJSON_AddNumberToObject(o, "time", transfer_time(t, t->refer_ts));
 	cJSON_AddNumberToObject(o, "cseq", t->cseq);
 	add_str(o, "refer_to", t->refer_to);
 	add_str(o, "referred_by", t->referred_by);
@@ -132,7 +132,7 @@ static cJSON *response_json(const struct transfer *t)
 		return cJSON_CreateNull();
 	o = cJSON_CreateObject();
 	cJSON_AddNumberToObject(o, "frame", (double)t->resp_frame);
-	cJSON_AddNumberToObject(o, "time", rel(t, t->resp_ts));
+	cJSON_AddNumberToObject(o, "time", transfer_time(t, t->resp_ts));
 	cJSON_AddNumberToObject(o, "status", t->scode);
 	add_str(o, "reason", t->reason);
 	cJSON_AddBoolToObject(o, "refer_sub_false", t->sub_false_granted);
@@ -144,7 +144,7 @@ static cJSON *notify_json(const struct transfer *t, const struct notify_rec *n)
 	cJSON *o = cJSON_CreateObject();
 
 	cJSON_AddNumberToObject(o, "frame", (double)n->frame);
-	cJSON_AddNumberToObject(o, "time", rel(t, n->ts_ns));
+	cJSON_AddNumberToObject(o, "time", transfer_time(t, n->ts_ns));
 	cJSON_AddNumberToObject(o, "cseq", n->cseq);
 	add_num_or_null(o, "status", n->status);
 	add_str(o, "subscription_state", substate_name(n->substate));
@@ -165,7 +165,7 @@ static cJSON *bye_json(const struct transfer *t)
 		return cJSON_CreateNull();
 	o = cJSON_CreateObject();
 	cJSON_AddNumberToObject(o, "frame", (double)t->bye_frame);
-	cJSON_AddNumberToObject(o, "time", rel(t, t->bye_ts));
+	cJSON_AddNumberToObject(o, "time", transfer_time(t, t->bye_ts));
 	cJSON_AddStringToObject(o, "by", t->bye_by_referrer ? "referrer"
 							     : "referee");
 	return o;
@@ -181,11 +181,12 @@ static cJSON *ladder_json(const struct transfer *t)
 		cJSON *o = cJSON_CreateObject();
 
 		cJSON_AddNumberToObject(o, "frame", (double)ln->frame);
-		cJSON_AddNumberToObject(o, "time", rel(t, ln->ts_ns));
+		cJSON_AddNumberToObject(o, "time", transfer_time(t, ln->ts_ns));
 		add_addr(o, "src", &ln->src);
 		add_addr(o, "dst", &ln->dst);
 		cJSON_AddStringToObject(o, "transport", transport_name(ln->tp));
 		add_str(o, "text", ln->text);
+		add_str(o, "note", ln->note);
 		cJSON_AddStringToObject(o, "method", ln->method);
 		cJSON_AddNumberToObject(o, "status", ln->scode);
 		cJSON_AddNumberToObject(o, "cseq", ln->cseq);

@@ -34,7 +34,8 @@
  *   "hooks": [ { "hook": "eventHook"|"actionHook", "frame": n|null,
  *                "time", "payload": {...spec dialect...} } ],
  *   "ladder": [ { "frame", "time", "src", "dst", "transport", "text",
- *                 "method", "status", "cseq", "retransmission" } ],
+ *                 "note": "sipfrag 100, active"|null, "method",
+ *                 "status", "cseq", "retransmission" } ],
  *   "findings": [ FINDING ], "retransmissions": n }
  *
  * FINDING: { "rule", "severity": "error"|"warning"|"info", "rfc",
@@ -55,6 +56,7 @@ cJSON *hooks_json(const struct transfer *t);
 cJSON *files_json(const struct analysis *a);
 const char *substate_name(enum substate s);
 const char *transport_name(enum sip_transp tp);
+double transfer_time(const struct transfer *t, uint64_t ts_ns);
 
 void out_json_begin(FILE *f);
 void out_json_transfer(FILE *f, const struct transfer *t, bool first);

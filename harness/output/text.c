@@ -5,11 +5,6 @@
 #include <string.h>
 #include "output/output.h"
 
-static double rel(const struct transfer *t, uint64_t ts)
-{
-	return ts >= t->file_t0 ? (double)(ts - t->file_t0) / 1e9 : 0.0;
-}
-
 static void direction(char *buf, size_t sz, const struct transfer *t,
 		      const struct ladder_line *ln)
 {
@@ -33,10 +28,11 @@ static void ladder(FILE *f, const struct transfer *t)
 		char dir[128];
 
 		direction(dir, sizeof(dir), t, ln);
-		fprintf(f, "   %7llu %9.3f  %-7s %s%s\n",
-			(unsigned long long)ln->frame, rel(t, ln->ts_ns), dir,
-			ln->text ? ln->text : "",
-			ln->retrans ? "  (retransmission)" : "");
+		fprintf(f, "   %7llu %9.3f  %-7s %s", (unsigned long long)ln->frame,
+			transfer_time(t, ln->ts_ns), dir, ln->text ? ln->text : "");
+		if (ln->note)
+			fprintf(f, "  [%s]", ln->note);
+		fprintf(f, "%s\n", ln->retrans ? "  (retransmission)" : "");
 	}
 	if (t->ladder->dropped)
 		fprintf(f, "   ... %u more messages not kept\n",

@@ -266,7 +266,8 @@ static size_t udp_build(uint8_t *out, const struct sa *src,
 	be16(out + 2, sa_port(dst));
 	be16(out + 4, (uint16_t)(len + 8));
 	be16(out + 6, 0);
-	memcpy(out + 8, payload, len);
+	if (len)
+		memcpy(out + 8, payload, len);
 	return len + 8;
 }
 
@@ -323,7 +324,8 @@ int pcapgen_tcp(struct pcapgen *g, unsigned iface, uint64_t ts_ns,
 	seg[12] = 5 << 4;
 	seg[13] = flags;
 	be16(seg + 14, 65535);
-	memcpy(seg + 20, payload, len);
+	if (len)
+		memcpy(seg + 20, payload, len);
 	return ip_out(g, iface, ts_ns, src, dst, IPPROTO_TCP, seg, len + 20,
 		      ++g->ipid, 0, false, false);
 }

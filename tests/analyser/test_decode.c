@@ -362,6 +362,32 @@ static void test_tcp_gap(void)
 	CU_ASSERT_STRING_EQUAL(g.line[0], "200");
 }
 
+/* SIP is found by content: hook traffic (HTTP) in the same capture,
+ * on any port, is neither SIP nor malformed; SIP on port 80 is SIP. */
+static void test_by_content(void)
+{
+	static const char http[] =
+		"POST /action HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+		"Content-Type: application/json\r\nContent-Length: 17\r\n\r\n"
+		"{\"referStatus\":1}";
+	struct sa web;
+	struct cap c;
+	struct got g;
+
+	cap_begin(&c, PG_PCAP, LINKTYPE_ETHERNET);
+	sa_set_str(&web, "127.0.0.2", 80);
+	CU_ASSERT(!pcapgen_tcp(c.g, 0, 1, &a4, &b4, 1, PG_ACK, http,
+			       strlen(http)));
+	CU_ASSERT(!pcapgen_udp(c.g, 0, 2, &a4, &b4, http, strlen(http), 1500));
+	CU_ASSERT(!pcapgen_tcp(c.g, 0, 3, &a4, &web, 9, PG_ACK, invite,
+			       strlen(invite)));
+	cap_end(&c);
+	CU_ASSERT_EQUAL(decode(&c, &g), 0);
+	CU_ASSERT_EQUAL(g.errors, 0);
+	CU_ASSERT_EQUAL_FATAL(g.n, 1);
+	CU_ASSERT_STRING_EQUAL(g.line[0], "INVITE");
+}
+
 static void test_sipframe(void)
 {
 	struct sipframe f;
@@ -439,6 +465,7 @@ static const struct unit_test layer_tests[] = {
 	 test_tcp_streams},
 	{"TCP: a hole is skipped", test_tcp_gap},
 	{"SIP framing", test_sipframe},
+	{"SIP recognised by content, HTTP ignored", test_by_content},
 	{"malformed messages are reported and skipped", test_malformed},
 	{NULL, NULL}
 };

@@ -81,6 +81,15 @@ printf '"b"}' >&3
 ans=$(timeout 5 cat <&3 | tr -d '\r'); exec 3<&-
 tl_expect_match "split request answered" '^HTTP/1.1 200 OK' "$ans"
 
+# Expect: 100-continue (curl with a large body): the body follows the 100.
+exec 3<>"/dev/tcp/127.0.0.1/$port"
+printf 'POST /call HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 2\r\nConnection: close\r\n\r\n' >&3
+read -r -t 5 line <&3 || tl_fail "no 100 Continue"
+tl_expect_eq "100 Continue" "HTTP/1.1 100 Continue" "${line%$'\r'}"
+printf '{}' >&3
+ans=$(timeout 5 cat <&3 | tr -d '\r'); exec 3<&-
+tl_expect_match "then the answer" 'HTTP/1.1 200 OK' "$ans"
+
 # Headers that never end: 431 once past 64 KiB.
 ans=$(send "POST /call HTTP/1.1\r\nX-Long: $(head -c 70000 /dev/zero | tr '\0' a)")
 tl_expect_match "endless headers get 431" '^HTTP/1.1 431' "$ans"
@@ -92,12 +101,12 @@ ans=$(timeout 20 cat <&4 | tr -d '\r'); exec 4<&-
 tl_expect_match "incomplete request gets 408" '^HTTP/1.1 408 Request Timeout' "$ans"
 
 # Every one of those has a record line; errors say so.
-tl_expect_eq "records" 9 "$(wc -l <rec.jsonl)"
+tl_expect_eq "records" 10 "$(wc -l <rec.jsonl)"
 jq -e . rec.jsonl >/dev/null || tl_fail "a record line is not JSON"
 tl_expect_eq "error records" '[400,411,400,413]' \
 	"$(jq -sc '[.[] | select(.error and .seq <= 7) | .status]' rec.jsonl)"
 tl_expect_eq "late error records" '[431,408]' \
-	"$(jq -sc '[.[] | select(.error and .seq > 7) | .status]' rec.jsonl)"
+	"$(jq -sc '[.[] | select(.error and .seq > 8) | .status]' rec.jsonl)"
 tl_expect_eq "readable request line kept" '["POST","/call",411]' \
 	"$(jq -c 'select(.seq == 2) | [.method,.path,.status]' rec.jsonl)"
 tl_expect_eq "PUT recorded" '["PUT",405]' "$(jq -c 'select(.seq == 5) | [.method,.status]' rec.jsonl)"
@@ -108,5 +117,5 @@ tl_expect_eq "split body parsed" '{"a":"b"}' "$(jq -c 'select(.seq == 7) | .body
 kill -INT "$TL_LAST_PID"
 tl_wait_pid "$TL_LAST_PID" 10
 tl_expect_eq "exit on SIGINT" 0 "$TL_STATUS"
-tl_expect_match "summary line" 'stopped, 9 requests recorded' "$(tail -1 server.log)"
+tl_expect_match "summary line" 'stopped, 10 requests recorded' "$(tail -1 server.log)"
 echo "hooks server robustness: ok"

@@ -5,7 +5,7 @@
  * timer so a hang fails the test instead of blocking ctest.
  */
 #include <string.h>
-#include "hook.h"
+#include "hookint.h"
 #include "hooksrv.h"
 #include "unit.h"
 
@@ -14,7 +14,7 @@ struct env {
 	struct hookcli *hc;
 	struct tmr guard;
 	cJSON *recs;           /* copies of the records, in order */
-	unsigned done, want;
+	unsigned done, want, ok;   /* ok: answered 2xx */
 	int err;
 	uint16_t status;
 	char body[256];
@@ -34,6 +34,8 @@ static void done_h(int err, uint16_t status, const char *body, void *arg)
 
 	e->err = err;
 	e->status = status;
+	if (!err && status / 100 == 2)
+		++e->ok;
 	snprintf(e->body, sizeof(e->body), "%s", body ? body : "");
 	if (++e->done == e->want)
 		re_cancel();
@@ -193,9 +195,71 @@ static void test_many_at_once(void)
 	env_open(&e, NULL, NULL);
 	CU_ASSERT_EQUAL(hooksrv_add_delay(e.srv, "/d", 50), 0);
 	send_and_wait(&e, "/d", NULL, payload, 20);
-	CU_ASSERT_EQUAL(e.done, 20);
+	CU_ASSERT_EQUAL(e.ok, 20);
 	CU_ASSERT_EQUAL(hooksrv_count(e.srv), 20);
 	CU_ASSERT_EQUAL(hookcli_pending(e.hc), 0);
+	cJSON_Delete(payload);
+	env_close(&e);
+}
+
+/* More hooks than request slots: all are delivered, and never more than
+ * HOOK_INFLIGHT_MAX connections are opened. */
+static void test_more_than_slots(void)
+{
+	cJSON *payload = cJSON_Parse("{\"n\":2}");
+	const cJSON *rec;
+	int maxconn = 0;
+	struct env e;
+
+	env_open(&e, NULL, NULL);
+	CU_ASSERT_EQUAL(hooksrv_add_delay(e.srv, "/d", 100), 0);
+	send_and_wait(&e, "/d", NULL, payload, HOOK_INFLIGHT_MAX + 72);
+	CU_ASSERT_EQUAL(e.ok, HOOK_INFLIGHT_MAX + 72);
+	CU_ASSERT_EQUAL(hooksrv_count(e.srv), HOOK_INFLIGHT_MAX + 72);
+	cJSON_ArrayForEach(rec, e.recs) {
+		int c = cJSON_GetObjectItem(rec, "conn")->valueint;
+
+		maxconn = c > maxconn ? c : maxconn;
+	}
+	CU_ASSERT_EQUAL(maxconn, HOOK_INFLIGHT_MAX);
+	CU_ASSERT_EQUAL(hookcli_pending(e.hc), 0);
+	cJSON_Delete(payload);
+	env_close(&e);
+}
+
+static void cancel_h(void *arg)
+{
+	struct env *e = arg;
+
+	CU_ASSERT_EQUAL(hookcli_cancel(e->hc, e), HOOK_INFLIGHT_MAX + 10);
+	re_cancel();
+}
+
+/* Cancelling reaches the deliveries on the wire and those waiting. */
+static void test_cancel_all(void)
+{
+	cJSON *payload = cJSON_Parse("{\"n\":3}");
+	struct hook_target *t = NULL;
+	struct tmr tmr;
+	unsigned i;
+	struct env e;
+
+	env_open(&e, NULL, NULL);
+	CU_ASSERT_EQUAL(hooksrv_add_delay(e.srv, "/d", 2000), 0);
+	CU_ASSERT_EQUAL_FATAL(hook_target_alloc(&t, "/d"), 0);
+	for (i = 0; i < HOOK_INFLIGHT_MAX + 10; i++)
+		hook_send(e.hc, t, e.url, payload, done_h, &e);
+	CU_ASSERT_EQUAL(hookcli_pending(e.hc), HOOK_INFLIGHT_MAX + 10);
+
+	tmr_init(&tmr);
+	tmr_start(&tmr, 200, cancel_h, &e);
+	tmr_start(&e.guard, 10000, guard_h, &e);
+	re_main(NULL);
+	CU_ASSERT_EQUAL(hookcli_pending(e.hc), 0);
+	CU_ASSERT_EQUAL(e.done, 0);
+
+	tmr_cancel(&tmr);
+	mem_deref(t);
 	cJSON_Delete(payload);
 	env_close(&e);
 }
@@ -205,6 +269,8 @@ static const struct unit_test tests[] = {
 	{"answer sequences and records", test_sequences_and_records},
 	{"basic auth and GET", test_auth_and_get},
 	{"20 hooks in flight", test_many_at_once},
+	{"more hooks than request slots", test_more_than_slots},
+	{"cancel on the wire and waiting", test_cancel_all},
 	{NULL, NULL}
 };
 

@@ -4,7 +4,7 @@
 # peer crashes is an ERROR; results.json, junit.xml and every case folder
 # say the same, and the exit code is 1.
 source "$REFERLAB_TESTLIB"
-tl_need sipp
+tl_need sipp python3
 tl_need_capture
 
 dir=$(tl_workdir runner/run_verdicts)
@@ -39,11 +39,15 @@ tl_expect_eq "results.json order and verdicts" "basic/busy:FAIL basic/call:PASS 
 	"$(jq out/results.json '" ".join(c["case"]+":"+c["verdict"] for c in d["cases"])')"
 tl_expect_eq "verdict.json of the FAIL: SIPp's exit status" 1 \
 	"$(jq out/basic/busy/verdict.json 'd["sipp_exit"]')"
-tl_expect_eq "verdict.json of the FAIL: expected" "SIPp exits 0" \
-	"$(jq out/basic/busy/verdict.json 'd["failures"][0]["expected"]')"
-for f in verdict.json sipp.log sipp-messages.log commands.txt; do
+tl_expect_eq "verdict.json of the FAIL: SIPp's verdict" "SIPp exits 0" \
+	"$(jq out/basic/busy/verdict.json '[f for f in d["failures"] if f["check"] == "sipp"][0]["expected"]')"
+tl_expect_eq "verdict.json of the FAIL: the sequence, with its frame" \
+	"3 sequence: expected 486 at message 3, got 200 (frame 3) (after: INVITE 180)" \
+	"$(jq out/basic/busy/verdict.json '[str(f["frame"]) + " " + f["message"] for f in d["failures"] if f["check"] == "sequence"][0]')"
+for f in verdict.json capture.pcap sipp.log sipp-messages.log commands.txt; do
 	[ -s "out/basic/call/$f" ] || tl_fail "case folder lacks $f"
 done
+[ -e out/basic/call/hooks.jsonl ] || tl_fail "case folder lacks hooks.jsonl"
 
 python3 - out/junit.xml <<'PY' || tl_fail "junit.xml"
 import sys, xml.etree.ElementTree as ET
@@ -58,14 +62,27 @@ assert cases["crash"].find("error") is not None
 assert cases["call"].find("failure") is None and cases["call"].find("error") is None
 PY
 
-# Without --keep-going an ERROR stops new cases from starting (a broken
-# machine would turn every later case into the same ERROR).
+# Without --out: reports/<UTC timestamp>/, and reports/latest points at it.
+mkdir -p default && (cd default && "$REFERLAB_BIN/referlab" run \
+	"$REFERLAB_SRC/tests/runner/cases" --filter 'basic/call' --iut external \
+	--iut-sip "sip:127.0.0.1:$iut_port" >run.out 2>&1)
+tl_expect_eq "exit code of a passing run" 0 $?
+latest=$(readlink default/reports/latest)
+tl_expect_match "reports/latest" '^[0-9]{8}T[0-9]{6}Z$' "$latest"
+[ -s "default/reports/$latest/results.json" ] || tl_fail "no results.json under reports/latest"
+[ -s default/reports/latest/basic/call/verdict.json ] || tl_fail "no case folder under reports/latest"
+
+# Without --keep-going three ERRORs in a row stop new cases from starting
+# (a broken machine would turn every later case into the same ERROR).
 mkdir -p stop/a stop/b
-cp "$REFERLAB_SRC/tests/runner/cases/basic/crash."* stop/a/
+for n in 1 2 3; do
+	cp "$REFERLAB_SRC/tests/runner/cases/basic/crash.json" "stop/a/crash$n.json"
+	cp "$REFERLAB_SRC/tests/runner/cases/basic/crash.xml" "stop/a/crash$n.xml"
+done
 cp "$REFERLAB_SRC/tests/runner/cases/basic/call."* stop/b/
 "$REFERLAB_BIN/referlab" run stop --iut external \
-	--iut-sip "sip:127.0.0.1:$iut_port" --out out-stop --jobs 1 >stop.out 2>&1
-tl_expect_eq "exit code after an ERROR" 1 $?
-grep -q "^2 cases: 0 PASS, 0 FAIL, 1 ERROR, 1 not run (stopped after an ERROR; --keep-going runs them)" stop.out ||
-	tl_fail "stop after ERROR: $(cat stop.out)"
+	--iut-sip "sip:127.0.0.1:$iut_port" --out out-stop >stop.out 2>&1
+tl_expect_eq "exit code after ERRORs" 1 $?
+grep -q "^4 cases: 0 PASS, 0 FAIL, 3 ERROR, 1 not run (stopped after 3 ERRORs in a row; --keep-going runs them)" stop.out ||
+	tl_fail "stop after ERRORs: $(cat stop.out)"
 echo "run verdicts: ok"

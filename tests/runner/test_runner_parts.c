@@ -145,9 +145,11 @@ static void test_ports_taken_is_not_free(void)
 
 	CU_ASSERT_EQUAL_FATAL(ports_alloc(&p, 4, false), 0);
 	CU_ASSERT(ports_is_free(p + 3, false));
+	CU_ASSERT_FALSE(ports_listening(p + 3));
 	fd = bind_udp(p + 3);
 	CU_ASSERT_FATAL(fd >= 0);
 	CU_ASSERT_FALSE(ports_is_free(p + 3, false));
+	CU_ASSERT(ports_listening(p + 3));
 	close(fd);
 	ports_release(p, 4);
 }

@@ -396,6 +396,34 @@ static void test_hooks(void)
 	expect_free(e);
 }
 
+static void test_hooks_among_others(void)
+{
+	struct expect *e = load_text(CASE_HEAD "\"sequence\": \".*\","
+		"\"other_hooks\": \"allow\", \"hooks\": ["
+		"{\"path\": \"/event\", \"expect\": {\"call_status\": \"200\"}},"
+		"{\"path\": \"/action\", \"expect\": {\"referStatus\": 202}}"
+		"]}");
+	cJSON *e100 = cJSON_Parse("{\"call_status\": \"100\"}");
+	cJSON *e200 = cJSON_Parse("{\"call_status\": \"200\"}");
+	cJSON *act = cJSON_Parse("{\"referStatus\": 202}");
+	struct expect_hookcall v[] = {
+		{"/event", "POST", e100}, {"/event", "POST", e200},
+		{"/event", "POST", e100}, {"/action", "POST", act},
+	};
+
+	CU_ASSERT_EQUAL(expect_check_hooks(e, NULL, v, 4, collect, NULL), 0);
+	v[1].payload = e100;
+	CU_ASSERT_EQUAL(expect_check_hooks(e, NULL, v, 4, collect, NULL), 1);
+	CU_ASSERT_STRING_EQUAL(lines[0], "hooks[0] (/event): no matching "
+		"request after hook request 0; closest, hook request 1: "
+		"call_status: expected \"200\", got \"100\"");
+	reset_lines();
+	cJSON_Delete(e100);
+	cJSON_Delete(e200);
+	cJSON_Delete(act);
+	expect_free(e);
+}
+
 static void test_findings(void)
 {
 	struct expect *e = load_text(CASE_HEAD "\"sequence\": \".*\","
@@ -434,6 +462,7 @@ static const struct unit_test check_tests[] = {
 	{"header checks", test_headers},
 	{"JSON subset", test_json_subset},
 	{"hook calls in order", test_hooks},
+	{"hook calls among others", test_hooks_among_others},
 	{"findings", test_findings},
 	{NULL, NULL},
 };

@@ -9,15 +9,16 @@
 #                 BASE=other_case (take that case's files, then ours)
 #                 APP=hook|file  HOOK_ARGS="..." (extra `referlab hooks`
 #                 options, e.g. --answer /action=action.json)
-#                 SIGNATURE=valid (every hook must carry a valid signature)
+#                 SIGNATURE=valid, AUTH=valid (what the recorder must say of
+#                 every hook's Jambonz-Signature / basic auth)
 #   expect.trace  the SIP sequence (methods and status codes) that
 #                 referlab-sim's own --trace must hold, read by tshark (an
 #                 extended regex, anchored: retransmissions may vary)
 #   expect.log    regexes, one a line, that referlab-sim's log must match
 #   expect.absent optional: regexes that must NOT appear in its log
 #   expect.hooks  every hook request the recorder got, one a line, sorted:
-#                 METHOD PATH {the body's direction, callStatus and
-#                 sip:refer result keys}
+#                 METHOD PATH {the body's (or GET query's) direction,
+#                 callStatus and sip:refer result keys}
 # The sim runs with --exit-after-calls 1 and must exit 0 by itself.
 source "$REFERLAB_TESTLIB"
 tl_need sipp tshark ss jq
@@ -26,7 +27,7 @@ case_dir="$REFERLAB_SRC/tests/sim/scenarios/$SIM_CASE"
 [ -d "$case_dir" ] || tl_fail "no case folder $case_dir"
 
 TRANSPORT=udp FAMILY=4 MODE=inbound SIM_ARGS="" BASE="" APP=hook HOOK_ARGS=""
-SIGNATURE=""
+SIGNATURE="" AUTH=""
 [ -f "$case_dir/case.conf" ] && source "$case_dir/case.conf"
 
 dir=$(tl_workdir "sim/$SIM_CASE")
@@ -60,9 +61,8 @@ if [ "$MODE" = dial ]; then
 	tl_spawn sipp.log sipp "${sipp_args[@]}"
 	sipp_pid=$TL_LAST_PID
 	sleep 0.3   # SIPp binds before it prints anything we could wait for
-	suffix=""
-	[ "$TRANSPORT" = tcp ] && suffix=";transport=tcp"
-	sim_args+=(--dial "sip:phone@$host:$sipp_port$suffix")
+	# no transport parameter: the sim dials over what it listens on
+	sim_args+=(--dial "sip:phone@$host:$sipp_port")
 fi
 # shellcheck disable=SC2206
 sim_args+=($SIM_ARGS)
@@ -98,23 +98,33 @@ fi
 
 # What the application server saw: every hook, with the keys that matter.
 if [ -f expect.hooks ]; then
-	got=$(jq -r '"\(.method) \(.path) \(.body // {} | {direction, callStatus,
+	got=$(jq -r '"\(.method) \(.path) \(.body // .query // {} | {direction, callStatus,
 		referStatus, refer_status, final_referred_call_status, event,
 		call_status}
 		| with_entries(select(.value != null)) | tojson)"' hooks.jsonl | sort)
 	tl_expect_eq "hooks received (sorted)" "$(sort expect.hooks)" "$got"
 fi
-if [ -n "$SIGNATURE" ]; then
-	tl_expect_eq "Jambonz-Signature of every hook" "$SIGNATURE" \
-		"$(jq -r .signature hooks.jsonl | sort -u)"
-fi
+[ -z "$SIGNATURE" ] || tl_expect_eq "Jambonz-Signature of every hook" \
+	"$SIGNATURE" "$(jq -r .signature hooks.jsonl | sort -u)"
+[ -z "$AUTH" ] || tl_expect_eq "basic auth of every hook" \
+	"$AUTH" "$(jq -r .auth hooks.jsonl | sort -u)"
 
 # The sim's own trace, read by an independent dissector: every message
 # of the exchange, in order, with the real ports.
-dissect=(-r sim.pcap -d "udp.port==$sim_port,sip" -d "tcp.port==$sim_port,sip")
+dissect=(-r sim.pcap -d "udp.port==$sim_port,sip" -d "tcp.port==$sim_port,sip"
+	-d "udp.port==$sipp_port,sip" -d "tcp.port==$sipp_port,sip")
 seq=$(tshark "${dissect[@]}" -Y sip -T fields -e sip.Method -e sip.Status-Code 2>/dev/null |
 	tr -s '\t\n' '  ' | sed 's/ *$//')
 tl_expect_match "SIP sequence in --trace" "^$(cat expect.trace)\$" "$seq"
+# The sim's own requests share one CSeq space per dialog: REFERs and the
+# BYE after them go up (a retransmission repeats its number; ACK and
+# CANCEL reuse the INVITE's).
+cseqs=$(tshark "${dissect[@]}" -T fields -e sip.CSeq -Y "sip.Method &&
+	!(udp.srcport == $sipp_port || tcp.srcport == $sipp_port) &&
+	!(sip.Method == \"ACK\" || sip.Method == \"CANCEL\")" 2>/dev/null |
+	awk '$0 != last { if ($1 <= n) bad = 1; n = $1; last = $0 } END { print bad ? "no" : "yes" }')
+tl_expect_eq "the sim's CSeq numbers increase" yes "$cseqs"
+
 # Every REFER: exactly one Refer-To and one Referred-By (spec §3).
 refers=$(tshark "${dissect[@]}" -Y 'sip.Method == "REFER"' -T fields -e frame.number 2>/dev/null | wc -l)
 tl_expect_eq "Refer-To headers per REFER" "$refers" \
@@ -122,6 +132,8 @@ tl_expect_eq "Refer-To headers per REFER" "$refers" \
 tl_expect_eq "Referred-By headers per REFER" "$refers" \
 	"$(tshark "${dissect[@]}" -Y 'sip.Method == "REFER"' -O sip 2>/dev/null | grep -c '^        Referred-By: ')"
 ports=$(tshark -r sim.pcap -T fields -e udp.port -e tcp.port 2>/dev/null | tr '\t,' '\n\n' | sort -u | grep . | tr '\n' ' ')
-tl_expect_match "ports in --trace" "(^| )$sim_port " "$ports"
+# (a TCP call the sim places leaves from an ephemeral port, not its own)
+[ "$MODE$TRANSPORT" = dialtcp ] ||
+	tl_expect_match "ports in --trace" "(^| )$sim_port " "$ports"
 tl_expect_match "ports in --trace" "(^| )$sipp_port " "$ports"
 echo "sim case $SIM_CASE: ok"

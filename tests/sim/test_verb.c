@@ -127,6 +127,10 @@ static void test_unknown_verb_and_keys(void)
 	refused("[{\"referTo\":\"1\"}]", "\"verb\" is required", NULL);
 	refused("[{\"verb\":7}]", "\"verb\" must be a string", NULL);
 	refused("[\"sip:refer\"]", "must be an object", NULL);
+	refused("[{\"verb\":\"sip:refer\",\"referTo\":\"1\",\"referTo\":\"2\"}]",
+		"\"referTo\" is given twice", NULL);
+	refused("[{\"verb\":\"sip:refer\",\"referTo\":\"1\",\"actionHook\":\"/a\","
+		"\"actionHook\":\"/b\"}]", "\"actionHook\" is given twice", NULL);
 }
 
 static void test_wrong_types(void)
