@@ -406,6 +406,24 @@ static void add_peer(cJSON *root, const struct replay_dialog *d)
 	}
 }
 
+/* The referrer answered a digest challenge: the implementation needs
+ * credentials. Which ones does not matter: the peer replays its answers
+ * and checks no digest. */
+static bool answered_challenge(const struct replay_dialog *d)
+{
+	struct le *le;
+
+	for (le = list_head(&d->msgs); le; le = le->next) {
+		const struct replay_msg *m = le->data;
+
+		if (!m->from_far && m->msg->req &&
+		    (sip_msg_hdr(m->msg, SIP_HDR_AUTHORIZATION) ||
+		     sip_msg_hdr(m->msg, SIP_HDR_PROXY_AUTHORIZATION)))
+			return true;
+	}
+	return false;
+}
+
 static unsigned case_timeout(const struct replay_dialog *d)
 {
 	const struct replay_msg *a = list_ledata(list_head(&d->msgs));
@@ -432,6 +450,9 @@ cJSON *replay_expectation(const struct replay_dialog *d)
 		 d->phone ? "was called by the referrer in" : "placed");
 	cJSON_AddStringToObject(root, "description", desc);
 	add_peer(root, d);
+	if (answered_challenge(d))
+		cJSON_AddStringToObject(cJSON_AddObjectToObject(root, "iut"),
+					"sip_auth", "replay:replay");
 	cJSON_AddNumberToObject(root, "timeout", case_timeout(d));
 	app = cJSON_AddArrayToObject(root, "app");
 	cJSON_AddItemToArray(app, refer_verb(d, 0, checks));

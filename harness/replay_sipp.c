@@ -34,6 +34,7 @@ struct gen {
 	const struct replay_opts *o;
 	bool capture[REPLAY_MAX_MSGS];   /* request vars rN_* needed */
 	bool refer_used[REPLAY_MAX_REFERS];
+	bool need_ids;            /* the far end sends in-dialog requests */
 	char far_hp[64], far_ip[48], iut_hp[64], iut_ip[48];
 	char err[256];
 };
@@ -59,7 +60,8 @@ static bool in_dialog(const struct replay_msg *m)
 }
 
 /* First pass: which variables the sends will use, so that only those
- * are captured (SIPp warns about variables it never reads). */
+ * are captured (SIPp refuses a scenario that sets a variable it never
+ * reads: "Variable $x is referenced 1 times!"). */
 static void plan(struct gen *g)
 {
 	const struct replay_msg *last_recv = NULL;
@@ -75,6 +77,8 @@ static void plan(struct gen *g)
 			last_recv = m;
 			continue;
 		}
+		if (m->msg->req && in_dialog(m))
+			g->need_ids = true;
 		if (m->msg->req && (k = event_refer(g, m)) >= 0)
 			g->refer_used[k] = true;
 		if (!m->msg->req && (req = replay_request_of(g->d, m)) &&
@@ -378,7 +382,7 @@ static bool is_dialog_start(const struct gen *g, const struct replay_msg *m)
 
 static void put_actions(struct gen *g, const struct replay_msg *m)
 {
-	const bool start = is_dialog_start(g, m);
+	const bool start = g->need_ids && is_dialog_start(g, m);
 	char var[48];
 	size_t k;
 
@@ -413,7 +417,7 @@ static bool has_actions(const struct gen *g, const struct replay_msg *m)
 {
 	size_t k;
 
-	if (is_dialog_start(g, m) || g->capture[m->idx])
+	if ((g->need_ids && is_dialog_start(g, m)) || g->capture[m->idx])
 		return true;
 	for (k = 0; k < g->d->tc; k++)
 		if (m->msg->req && !pl_strcmp(&m->msg->met, "REFER") &&
