@@ -70,6 +70,19 @@ static int need(int argc, char **argv, int i)
 	return 0;
 }
 
+/* Every option takes a value. */
+static bool known(const char *opt)
+{
+	static const char *const opts[] = {"--transfer", "--emit", "--out",
+		"--timing", "--iut", "--iut-sip", NULL};
+	size_t i;
+
+	for (i = 0; opts[i]; i++)
+		if (!strcmp(opt, opts[i]))
+			return true;
+	return false;
+}
+
 static int parse_args(struct replay_args *a, int argc, char **argv)
 {
 	int i;
@@ -82,6 +95,8 @@ static int parse_args(struct replay_args *a, int argc, char **argv)
 
 		if (!strcmp(s, "--help") || !strcmp(s, "-h"))
 			return usage(stdout), -1;
+		if (s[0] == '-' && s[1] && !known(s))
+			return cli_usage_error(prog, "unknown option '%s'", s);
 		if (s[0] == '-' && s[1] && need(argc, argv, i))
 			return EXIT_USAGE;
 		if (!strcmp(s, "--transfer")) {
@@ -121,9 +136,6 @@ static int parse_args(struct replay_args *a, int argc, char **argv)
 		}
 		else if (!strcmp(s, "--iut-sip")) {
 			a->iut_sip = argv[++i];
-		}
-		else if (s[0] == '-' && s[1]) {
-			return cli_usage_error(prog, "unknown option '%s'", s);
 		}
 		else if (a->capture) {
 			return cli_usage_error(prog, "one capture at a time "
