@@ -30,8 +30,14 @@ struct replay_args {
 	const char *out;
 	const char *iut;          /* "builtin" | "external" */
 	const char *iut_sip;
+	char *pass[6];            /* handed to `referlab run` as they are */
+	size_t npass;
 	struct replay_opts o;
 };
+
+/* Options of `referlab run` an external implementation may need. */
+static const char *const passed[] = {"--hook-port", "--local-ip",
+	"--webhook-secret", NULL};
 
 static void usage(FILE *f)
 {
@@ -55,7 +61,9 @@ static void usage(FILE *f)
 		"                 fast: no pauses\n"
 		"  --out DIR      without --emit: the work folder (cases/, run/);"
 		"\n                 default: a new /tmp/referlab-replay-XXXXXX\n"
-		"  --iut ...      as for `referlab run`\n\n"
+		"  --iut ...      as for `referlab run`; with --iut external "
+		"also --hook-port,\n"
+		"                 --local-ip, --webhook-secret (passed on)\n\n"
 		"Without --emit the case runs now and the original and the "
 		"replay are shown\nside by side: sequence, status codes, hooks.\n"
 		"Exit: 0 replay passed, 1 it failed, 2 usage or unknown "
@@ -79,6 +87,9 @@ static bool known(const char *opt)
 
 	for (i = 0; opts[i]; i++)
 		if (!strcmp(opt, opts[i]))
+			return true;
+	for (i = 0; passed[i]; i++)
+		if (!strcmp(opt, passed[i]))
 			return true;
 	return false;
 }
@@ -137,6 +148,12 @@ static int parse_args(struct replay_args *a, int argc, char **argv)
 		else if (!strcmp(s, "--iut-sip")) {
 			a->iut_sip = argv[++i];
 		}
+		else if (s[0] == '-' && s[1]) {
+			if (a->npass + 2 > sizeof(a->pass) / sizeof(a->pass[0]))
+				return cli_usage_error(prog, "%s given twice", s);
+			a->pass[a->npass++] = argv[i];
+			a->pass[a->npass++] = argv[++i];
+		}
 		else if (a->capture) {
 			return cli_usage_error(prog, "one capture at a time "
 					       "('%s' and '%s')", a->capture, s);
@@ -151,9 +168,10 @@ static int parse_args(struct replay_args *a, int argc, char **argv)
 	if (!strcmp(a->iut, "external") != !!a->iut_sip)
 		return cli_usage_error(prog, "--iut external goes with "
 				       "--iut-sip sip:HOST:PORT (and only it)");
-	if (a->emit && a->out)
-		return cli_usage_error(prog, "--out is for running; --emit "
-				       "only writes the case");
+	if (a->emit && (a->out || a->npass))
+		return cli_usage_error(prog, "%s is for running; --emit only "
+				       "writes the case", a->out ? "--out" :
+				       a->pass[0]);
 	return 0;
 }
 
@@ -207,8 +225,8 @@ static int emit_all(const struct replay_args *a,
 static int run_child(const struct replay_args *a, const char *work)
 {
 	char cases[PATH_MAX], out[PATH_MAX];
-	char *argv[12];
-	size_t n = 0;
+	char *argv[20];
+	size_t n = 0, i;
 	pid_t pid;
 	int st, e;
 
@@ -226,6 +244,8 @@ static int run_child(const struct replay_args *a, const char *work)
 		argv[n++] = "--iut-sip";
 		argv[n++] = (char *)a->iut_sip;
 	}
+	for (i = 0; i < a->npass; i++)
+		argv[n++] = a->pass[i];
 	argv[n] = NULL;
 	fflush(stdout);
 	e = posix_spawn(&pid, "/proc/self/exe", NULL, NULL, argv, environ);

@@ -43,4 +43,17 @@ code=$?
 cat run.out
 tl_expect_eq "referlab run over the emitted field cases" 0 "$code"
 grep -q "^$n cases: $n PASS" run.out || tl_fail "not every field case passed"
+
+# A capture with several transfers gives several cases; --transfer picks one.
+if command -v mergecap >/dev/null; then
+	mergecap -w two.pcapng "$field/notify-after-bye.pcap" \
+		"$field/notify-no-event-phone.pcapng" || tl_fail mergecap
+	"$rl" replay two.pcapng --emit multi >multi.out 2>&1 || tl_fail "$(cat multi.out)"
+	tl_expect_eq "cases of a capture with two transfers" "two-t1.json two-t2.json" \
+		"$(cd multi && echo *.json)"
+	tl_expect_eq "roles of its cases" "carrier phone" \
+		"$(jq multi/two-t1.json 'd["peer"]["role"]') $(jq multi/two-t2.json 'd["peer"]["role"]')"
+	"$rl" replay two.pcapng --transfer 2 --emit one >/dev/null 2>&1 || tl_fail "--transfer 2"
+	tl_expect_eq "--transfer 2" "two-t2.json" "$(cd one && echo *.json)"
+fi
 echo "replay field traces: ok"
