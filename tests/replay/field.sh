@@ -16,7 +16,10 @@ gen="$REFERLAB_BIN/../tests/bin/fieldgen"
 n=0
 for txt in "$field"/*.txt; do
 	name=$(basename "$txt" .txt)
-	orig=$(ls "$field/$name".pcap* 2>/dev/null | head -1)
+	orig=
+	for f in "$field/$name".pcap "$field/$name".pcapng; do
+		[ -e "$f" ] && orig=$f
+	done
 	[ -n "$orig" ] || tl_fail "$txt has no capture beside it"
 	"$gen" "$txt" "$name.${orig##*.}" || tl_fail "fieldgen $txt"
 	cmp -s "$orig" "$name.${orig##*.}" ||
