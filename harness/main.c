@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "cmd_analyze.h"
 #include "cmd_hooks.h"
+#include "replay.h"
 #include "report.h"
 #include "runner.h"
 
@@ -29,7 +30,7 @@ static const struct command commands[] = {
 	{"analyze", "decode captures, rebuild transfers, check RFC rules", cmd_analyze},
 	{"rules",   "list the rule catalogue",                           cmd_rules},
 	{"report",  "merge results into HTML, Markdown, JUnit, JSON",    report_main},
-	{"replay",  "turn a captured transfer into a peer and run it",   cmd_pending},
+	{"replay",  "turn a captured transfer into a peer and run it",   replay_main},
 	{"synth",   "write a deterministic capture of N transfers",      cmd_pending},
 	{"load",    "drive transfers at a rate and measure the IUT",     cmd_pending},
 	{"hooks",   "serve an application, record and check webhooks",   cmd_hooks},
