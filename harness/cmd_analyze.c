@@ -6,11 +6,13 @@
 #include "cli.h"
 #include "cmd_analyze.h"
 #include "output/output.h"
+#include "report.h"
 
 static const char *prog = "referlab";
 
 struct cli {
 	bool json;
+	const char *html;            /* --html FILE: also a page (report.h) */
 	unsigned only;               /* --transfer N; 0: all */
 	enum hook_dialect dialect;   /* --dialect */
 	bool first;
@@ -24,7 +26,7 @@ static void usage(FILE *out)
 		"usage: %s analyze FILE... [--json] [--transfer N] "
 		"[--rules ID,...]\n"
 		"                          [--notify-timeout SECONDS] "
-		"[--dialect spec|jambonz]\n\n"
+		"[--dialect spec|jambonz] [--html FILE]\n\n"
 		"Decode pcap/pcapng captures, rebuild every transfer (REFER, "
 		"its NOTIFYs, the BYEs\naround them) and check the RFC rules "
 		"('%s rules' lists them). Per transfer:\na ladder, the outcome, "
@@ -38,7 +40,9 @@ static void usage(FILE *out)
 		"  --notify-timeout S the verb's notifyTimeout (default 15)\n"
 		"  --dialect D        hook payloads as the spec documents them "
 		"(spec, default)\n"
-		"                     or as jambonz sends them (jambonz)\n\n"
+		"                     or as jambonz sends them (jambonz)\n"
+		"  --html FILE        also write the ladder, transfers, findings "
+		"and hooks as\n                     one self-contained HTML page\n\n"
 		"Exit: 0 no error-level finding, 1 error findings, 2 usage, "
 		"4 unreadable input.\n", prog, prog);
 }
@@ -52,9 +56,9 @@ static void transfer_h(struct transfer *t, void *arg)
 	c->seen = true;
 	c->errors += findings_count(&t->findings, SEV_ERROR);
 	if (c->json)
-		out_json_transfer(stdout, t, c->first, c->dialect);
+		out_json_transfer_dialect(stdout, t, c->first, c->dialect);
 	else
-		out_text_transfer(stdout, t, c->dialect);
+		out_text_transfer_dialect(stdout, t, c->dialect);
 	c->first = false;
 }
 
@@ -111,6 +115,11 @@ static int parse(int argc, char **argv, struct cli *c,
 		else if (!strcmp(arg, "--dialect"))
 			e = cli_usage_error(prog, "analyze: --dialect is "
 					    "'spec' or 'jambonz'");
+		else if (!strcmp(arg, "--html") && val)
+			c->html = val;
+		else if (!strcmp(arg, "--html"))
+			e = cli_usage_error(prog, "analyze: --html needs a "
+					    "file name");
 		else if (!strcmp(arg, "--rules"))
 			e = cli_usage_error(prog, "analyze: --rules needs a "
 					    "list of rule ids");
@@ -156,9 +165,9 @@ int cmd_analyze(int argc, char **argv)
 	struct cli c = {.first = true};
 	struct analysis *a = NULL;
 	const char **files;
-	char err[512] = "";
+	char err[512] = "", herr[512] = "";
 	size_t n = 0;
-	int e, rc;
+	int e, rc, hrc = 0;
 
 	files = calloc((size_t)argc, sizeof(*files));
 	if (!files)
@@ -172,6 +181,9 @@ int cmd_analyze(int argc, char **argv)
 	if (c.json)
 		out_json_begin(stdout, c.dialect);
 	e = analysis_files(&a, files, n, &o, err, sizeof(err));
+	if (c.html && e != EINVAL && report_capture_html(files, n, c.html,
+			herr, sizeof(herr)) && !e)
+		hrc = EXIT_ENVIRONMENT;   /* the page could not be written */
 	free(files);
 	if (e == EINVAL || !a) {
 		fprintf(stderr, "%s: %s\n", prog, err);
@@ -179,6 +191,10 @@ int cmd_analyze(int argc, char **argv)
 	}
 	rc = report(&c, a);
 	mem_deref(a);
+	if (hrc) {
+		fprintf(stderr, "%s: %s\n", prog, herr);
+		return hrc;
+	}
 	if (e && rc != EXIT_USAGE) {
 		fprintf(stderr, "%s: %s\n", prog, err);
 		return EXIT_INPUT;
