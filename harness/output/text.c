@@ -54,11 +54,12 @@ static void outcome(FILE *f, const struct transfer *t)
 	fprintf(f, ")\n");
 }
 
-static void hooks(FILE *f, const struct transfer *t)
+static void hooks(FILE *f, const struct transfer *t,
+		  enum hook_dialect dialect)
 {
-	cJSON *arr = hooks_json(t), *h;
+	cJSON *arr = hooks_json(t, dialect), *h;
 
-	fprintf(f, "   hooks (spec dialect):\n");
+	fprintf(f, "   hooks (%s dialect):\n", dialect_name(dialect));
 	cJSON_ArrayForEach(h, arr) {
 		cJSON *fr = cJSON_GetObjectItem(h, "frame");
 		char *p = cJSON_PrintUnformatted(cJSON_GetObjectItem(h,
@@ -86,7 +87,8 @@ static void finding_line(FILE *f, const struct finding *fd)
 		fd->text ? fd->text : "");
 }
 
-void out_text_transfer(FILE *f, const struct transfer *t)
+void out_text_transfer(FILE *f, const struct transfer *t,
+		       enum hook_dialect dialect)
 {
 	struct le *le;
 
@@ -100,7 +102,7 @@ void out_text_transfer(FILE *f, const struct transfer *t)
 		fprintf(f, "   Referred-By: %s\n", t->referred_by);
 	ladder(f, t);
 	outcome(f, t);
-	hooks(f, t);
+	hooks(f, t, dialect);
 	if (list_isempty(&t->findings)) {
 		fprintf(f, "   findings: none\n\n");
 		return;
