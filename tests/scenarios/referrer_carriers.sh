@@ -23,10 +23,18 @@ cases=(
 	"record-route-proxy record-route-proxy udp 4"
 	"referto-number-custom-headers referto-number-custom-headers udp 4"
 	"trying-before-202 trying-before-202 udp 4"
+	"auth-407-then-202 auth-407-then-202 udp 4"
+	"auth-401-bad-credentials-403 auth-401-bad-credentials-403 udp 4"
 )
 failed=0
 for c in "${cases[@]}"; do
 	read -r name scen tp fam extra <<<"$c"
+	# the credentials the implementation would be configured with
+	case $name in
+	auth-407-*) SL_REFERRER_ARGS=(-au referlab -ap secret) ;;
+	auth-401-*) SL_REFERRER_ARGS=(-au referlab -ap wrong) ;;
+	*) SL_REFERRER_ARGS=() ;;
+	esac
 	# shellcheck disable=SC2086 # extra is a word list on purpose
 	sl_pair "$name" "$referrer" "$SCEN_DIR/carriers/$scen.xml" "$tp" "$fam" $extra
 	if [ "$SL_PEER_RC" != 0 ] || [ "$SL_REFERRER_RC" != 0 ]; then

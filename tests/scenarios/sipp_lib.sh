@@ -1,6 +1,7 @@
 # sipp_lib.sh: helpers for the peer-library tests (sourced after testlib.sh).
 
 SCEN_DIR="$REFERLAB_SRC/scenarios"
+SL_REFERRER_ARGS=()
 REFERRER_DIR="$REFERLAB_SRC/tests/scenarios"
 
 # sl_wait_bound udp|tcp PORT SECONDS: wait until something listens on PORT
@@ -18,6 +19,7 @@ sl_wait_bound() {
 # sl_pair NAME REFERRER.xml PEER.xml [udp|tcp] [4|6] [PEER-ONLY SIPP ARGS...]
 # Runs the referrer (SIPp UAS playing the implementation) and the carrier
 # scenario against each other; both must exit 0. Logs stay in the workdir.
+# SL_REFERRER_ARGS (array): extra arguments for the referrer, e.g. -au/-ap.
 sl_pair() {
 	local name=$1 referrer=$2 peer=$3 tp=${4:-udp} fam=${5:-4}
 	shift 5
@@ -29,16 +31,18 @@ sl_pair() {
 	port=$(tl_free_port "$tp")
 	target="$ip:$port"
 	[ "$fam" = 6 ] && target="[$ip]:$port"
-	(cd "$dir" && exec sipp -sf "$referrer" -i "$ip" -p "$port" "${tflag[@]}" \
-		-m 1 -nostdin -timeout 40s -trace_err -trace_msg) >"$dir/referrer.log" 2>&1 &
+	# SIPp's own -timeout does not end a call stuck in a recv: bound it here
+	(cd "$dir" && exec timeout -k 5 60 sipp -sf "$referrer" -i "$ip" -p "$port" \
+		"${tflag[@]}" -m 1 -nostdin -trace_err -trace_msg "${SL_REFERRER_ARGS[@]}") \
+		>"$dir/referrer.log" 2>&1 &
 	local rpid=$!
 	TL_PIDS+=("$rpid")
 	sl_wait_bound "$tp" "$port" 10
-	(cd "$dir" && exec sipp -sf "$peer" "$target" -i "$ip" -p "$(tl_free_port "$tp")" \
-		"${tflag[@]}" -m 1 -nostdin -timeout 40s -trace_err -trace_msg "$@") \
-		>"$dir/peer.log" 2>&1
+	(cd "$dir" && exec timeout -k 5 60 sipp -sf "$peer" "$target" -i "$ip" \
+		-p "$(tl_free_port "$tp")" "${tflag[@]}" -m 1 -nostdin -trace_err \
+		-trace_msg "$@") >"$dir/peer.log" 2>&1
 	local prc=$?
-	tl_wait_pid "$rpid" 45
+	tl_wait_pid "$rpid" 70
 	SL_PEER_RC=$prc
 	SL_REFERRER_RC=$TL_STATUS
 }
