@@ -14,10 +14,10 @@ expect() {
 	local name=$1 referrer="$REFERRER_DIR/$2.xml" carrier="$SCEN_DIR/carriers/$3.xml"
 	sl_pair "$name" "$referrer" "$carrier" udp 4
 	if [ "$4" = pass ]; then
-		[ "$SL_PEER_RC" = 0 ] ||
-			tl_fail "$name: carrier $3 failed against $2 (exit $SL_PEER_RC), logs: $WORK/$name"
+		[ "$SL_CLIENT_RC" = 0 ] ||
+			tl_fail "$name: carrier $3 failed against $2 (exit $SL_CLIENT_RC), logs: $WORK/$name"
 	else
-		[ "$SL_PEER_RC" != 0 ] ||
+		[ "$SL_CLIENT_RC" != 0 ] ||
 			tl_fail "$name: carrier $3 passed against the broken $2"
 		grep -q "SIP/2.0 $5" "$WORK/$name"/"$3"_*_errors.log ||
 			tl_fail "$name: the carrier's error log does not show the $5 it got"
