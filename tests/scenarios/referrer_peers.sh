@@ -47,6 +47,7 @@ for c in "${carriers[@]}"; do
 	case $name in
 	auth-407-*) SL_SERVER_ARGS=(-au referlab -ap secret) ;;
 	auth-401-*) SL_SERVER_ARGS=(-au referlab -ap wrong) ;;
+	notify-before-202) SL_SERVER_ARGS=(-nr) ;;   # see referrer_basic.xml
 	*) SL_SERVER_ARGS=() ;;
 	esac
 	run "carriers/$name" "$REFERRER_DIR/referrer_basic.xml" \

@@ -12,6 +12,8 @@ WORK=$(tl_workdir scenarios/referrer_wrong)
 # expect NAME REFERRER CARRIER pass|fail [CODE the carrier must name]
 expect() {
 	local name=$1 referrer="$REFERRER_DIR/$2.xml" carrier="$SCEN_DIR/carriers/$3.xml"
+	SL_SERVER_ARGS=()
+	[ "$3" = notify-before-202 ] && SL_SERVER_ARGS=(-nr)   # see referrer_basic.xml
 	sl_pair "$name" "$referrer" "$carrier" udp 4
 	if [ "$4" = pass ]; then
 		[ "$SL_CLIENT_RC" = 0 ] ||
