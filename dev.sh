@@ -22,26 +22,22 @@ build() {
 
 run() {
 	build
-	local out
-	out="reports/$(date -u +%Y%m%dT%H%M%SZ)"
-	mkdir -p "$out"
-	# Until `referlab run` lands, the main job is the end-to-end smoke run.
-	(cd "$BUILD" && ctest -R 'integration/sipp_capture' --output-on-failure) \
-		| tee "$out/smoke.log"
-	ln -sfn "$(basename "$out")" reports/latest
-	echo "report: $out/smoke.log"
+	# Every case under scenarios/, one per core at a time; the report
+	# goes to reports/<timestamp>/ and reports/latest points at it.
+	# Extra arguments go to referlab run (./dev.sh run --filter 'phones/*').
+	"$BUILD/bin/referlab" run --jobs "$(nproc)" "$@"
 }
 
 test_all() {
 	build
 	cd "$BUILD"
-	ctest --output-on-failure -j "$(nproc)"
+	ctest --output-on-failure --no-label-summary -j "$(nproc)"
 }
 
 case "${1:-}" in
 deps)  deps ;;
 build) build ;;
-run)   run ;;
+run)   shift; run "$@" ;;
 test)  test_all ;;
 *)     sed -n '2,9p' "$0" >&2; exit 2 ;;
 esac

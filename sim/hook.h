@@ -22,7 +22,9 @@ struct hook_conf {
 	enum hook_dialect dialect;
 	const char *secret;      /* webhook secret (Jambonz-Signature) or NULL */
 	uint32_t timeout_ms;     /* per request; 0 means the default, 10 s      */
-	hook_log_h *logh;        /* one line per attempt; never credentials     */
+	hook_log_h *logh;        /* one line per attempt; never credentials:
+				  * "hook POST http://h:p/path (attempt 1/3,
+				  *  12 ms): 200 OK" or "...: error: ..."    */
 	void *arg;
 };
 
@@ -61,16 +63,30 @@ cJSON *hook_payload_event(enum hook_dialect d, uint16_t sipfrag_status);
 
 struct hookcli;
 
-/* status: the final HTTP status (0 when no answer came); body: its body,
- * NUL-terminated, or NULL. */
+/* Called exactly once per hook that hook_send() accepted, from the event
+ * loop (never from inside hook_send()), after the last attempt:
+ *   err 0:  an HTTP answer came; status is its code (2xx: delivered; any
+ *           other: the last answer once the retry policy gave up) and
+ *           body its body, NUL-terminated, or NULL when empty.
+ *   err !0: no answer: ETIMEDOUT (conf.timeout_ms passed), ECONNREFUSED
+ *           or another connection error; status 0, body NULL. */
 typedef void (hook_done_h)(int err, uint16_t status, const char *body,
 			   void *arg);
 
 int  hookcli_alloc(struct hookcli **hcp, const struct hook_conf *conf);
-/* base_url resolves a relative target URL; payload is not taken over. */
+/* base_url resolves a relative target URL; payload is not taken over.
+ * Returns EINVAL (and logs one line) when the URL cannot be resolved or
+ * its retry policy is malformed, ENOTSUP for an IPv6 literal host (libre
+ * 1.1.0's client cannot parse one): then doneh is never called. POST
+ * sends the payload as JSON; GET sends it as query parameters. At most
+ * 128 requests are on the wire per client; more wait their turn (their
+ * timeout starts when they are sent). */
 int  hook_send(struct hookcli *hc, const struct hook_target *t,
 	       const char *base_url, const cJSON *payload,
 	       hook_done_h *doneh, void *arg);
+/* Stops every delivery whose handler argument is arg, without calling
+ * doneh (e.g. a call object going away first). Returns how many. */
+unsigned hookcli_cancel(struct hookcli *hc, const void *arg);
 /* Deliveries still in flight, retries included (for --exit-after-calls). */
 unsigned hookcli_pending(const struct hookcli *hc);
 

@@ -3,7 +3,7 @@
 # 127.0.0.1 while libpcap (dumpcap) captures the loopback; the capture must
 # hold the whole call, message for message.
 source "$REFERLAB_TESTLIB"
-tl_need sipp tshark ss
+tl_need sipp tshark ss jq
 tl_need_capture
 
 dir=$(tl_workdir foundation/sipp_capture)
@@ -32,4 +32,12 @@ grep -q "dropped on interface 'Loopback: lo': [0-9]*/0 " dumpcap.log ||
 # uac: INVITE, ACK, BYE; uas: 180, 200 (INVITE), 200 (BYE)
 seq=$(tshark -r capture.pcap -Y sip -T fields -e sip.Method -e sip.Status-Code 2>/dev/null | tr -s '\t\n' ' ')
 tl_expect_eq "decoded SIP sequence" "INVITE 180 200 ACK BYE 200 " "$seq"
+
+# referlab's own decoder (referlab analyze) reads the same six messages
+json=$("$REFERLAB_BIN/referlab" analyze --json capture.pcap)
+tl_expect_eq "referlab analyze exit status" 0 $?
+tl_expect_eq "referlab decoded SIP messages" 6 "$(jq '.files[0].sip_messages' <<<"$json")"
+tl_expect_eq "referlab decoded requests" "1 1 1" \
+	"$(jq -r '.files[0].requests | "\(.INVITE) \(.ACK) \(.BYE)"' <<<"$json")"
+tl_expect_eq "referlab malformed messages" 0 "$(jq '.files[0].malformed' <<<"$json")"
 echo "sipp capture: ok"

@@ -106,3 +106,40 @@ tl_expect_eq() {
 tl_expect_match() {
 	[[ "$3" =~ $2 ]] || tl_fail "$1: expected to match /$2/, got '$3'"
 }
+
+# tl_hooks_start LOG RECORD [ARGS...]: start `referlab hooks` on a free
+# loopback port, recording to RECORD (JSON lines; README "Hooks"), with
+# ARGS such as --app app.json --status /action=503. Waits for readiness;
+# sets TL_HOOKS_URL (http://127.0.0.1:PORT) and TL_HOOKS_PID.
+tl_hooks_start() {
+	local log=$1 rec=$2; shift 2
+	tl_spawn "$log" "$REFERLAB_BIN/referlab" hooks --listen 127.0.0.1:0 \
+		--record "$rec" "$@"
+	TL_HOOKS_PID=$TL_LAST_PID
+	tl_wait_for "$log" '^referlab hooks: listening http://' 10
+	TL_HOOKS_URL=$(sed -n 's/^referlab hooks: listening //p' "$log")
+}
+
+# tl_hooks_wait RECORD JQ-CONDITION COUNT SECONDS: wait until COUNT records
+# satisfy the condition, e.g. '.path == "/event"'. Needs jq.
+tl_hooks_wait() {
+	local rec=$1 cond=$2 count=$3 secs=$4 i n=0
+	for ((i = 0; i < secs * 10; i++)); do
+		n=$(jq -c "select($cond)" "$rec" 2>/dev/null | wc -l)
+		[ "$n" -ge "$count" ] && return 0
+		sleep 0.1
+	done
+	tl_fail "waited ${secs}s for $count hook records with $cond in $rec (got $n)"
+}
+
+# tl_wait_port udp|tcp PORT SECONDS: wait until something listens on the
+# port (for programs such as SIPp that print nothing when they are ready).
+tl_wait_port() {
+	local flag=-u i
+	[ "$1" = tcp ] && flag=-t
+	for ((i = 0; i < $3 * 20; i++)); do
+		ss -Hln "$flag" "sport = :$2" | grep -q . && return 0
+		sleep 0.05
+	done
+	tl_fail "nothing listens on $1 port $2 after $3 s"
+}

@@ -1,0 +1,44 @@
+/**
+ * @file jsonpl.c  libre pointer-length strings into cJSON objects
+ */
+#include <ctype.h>
+#include "jsonpl.h"
+
+bool jsonpl_add(cJSON *o, const char *key, const struct pl *pl)
+{
+	char *s = NULL;
+	bool ok;
+
+	if (pl_strdup(&s, pl))
+		return false;
+	ok = cJSON_AddStringToObject(o, key, s) != NULL;
+	mem_deref(s);
+	return ok;
+}
+
+bool jsonpl_add_header(cJSON *hdrs, const struct pl *name, const char *val)
+{
+	char key[128], *joined = NULL;
+	const cJSON *prev;
+	size_t i;
+	bool ok;
+
+	if (!hdrs || !name || !val)
+		return false;
+	if (!name->l || name->l >= sizeof(key))
+		return true;  /* nothing anyone could look up: left out */
+
+	for (i = 0; i < name->l; i++)
+		key[i] = (char)tolower((unsigned char)name->p[i]);
+	key[i] = '\0';
+
+	prev = cJSON_GetObjectItemCaseSensitive(hdrs, key);
+	if (!cJSON_IsString(prev))
+		return cJSON_AddStringToObject(hdrs, key, val) != NULL;
+
+	ok = !re_sdprintf(&joined, "%s, %s", prev->valuestring, val) &&
+		cJSON_ReplaceItemInObjectCaseSensitive(hdrs, key,
+			cJSON_CreateString(joined));
+	mem_deref(joined);
+	return ok;
+}

@@ -1,0 +1,285 @@
+/**
+ * @file decoder.c  The decoding pipeline: frames in, SIP messages out
+ */
+#include <errno.h>
+#include <string.h>
+#include <netinet/in.h>
+#include "decode/decoder.h"
+#include "decode/link.h"
+#include "decode/sipframe.h"
+
+enum { EXPIRE_EVERY = 1024 };   /* frames between sweeps of idle streams */
+
+struct decoder {
+	struct ipreasm *ip;
+	struct tcpflows *tcp;
+	decoder_msg_h *msgh;
+	decoder_err_h *errh;
+	void *arg;
+	struct decoder_stats st;
+	uint64_t frame, ts;          /* the frame being decoded */
+	uint32_t bad_linktype;       /* last unsupported link type reported */
+	bool flushing;               /* the capture has ended */
+};
+
+static void destructor(void *arg)
+{
+	struct decoder *d = arg;
+
+	mem_deref(d->tcp);
+	mem_deref(d->ip);
+}
+
+int decoder_alloc(struct decoder **dp, decoder_msg_h *msgh,
+		  decoder_err_h *errh, void *arg)
+{
+	struct decoder *d;
+	int err;
+
+	if (!dp || !msgh)
+		return EINVAL;
+	d = mem_zalloc(sizeof(*d), destructor);
+	if (!d)
+		return ENOMEM;
+	d->msgh = msgh;
+	d->errh = errh;
+	d->arg = arg;
+	d->bad_linktype = UINT32_MAX;
+	err = ipreasm_alloc(&d->ip);
+	if (!err)
+		err = tcpflows_alloc(&d->tcp);
+	if (err)
+		mem_deref(d);
+	else
+		*dp = d;
+	return err;
+}
+
+static void report(struct decoder *d, uint64_t frame, const char *fmt, ...)
+{
+	char what[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	(void)re_vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	if (d->errh)
+		d->errh(frame, what, d->arg);
+}
+
+/* Fields no SIP message can do without (RFC 3261 §8.1.1); libre decodes
+ * a message that lacks them, the transaction layer cannot use it. */
+static const char *missing_field(const struct sip_msg *m)
+{
+	if (!pl_isset(&m->callid))
+		return "Call-ID";
+	if (!pl_isset(&m->cseq.met))
+		return "CSeq";
+	if (!pl_isset(&m->from.auri))
+		return "From";
+	if (!pl_isset(&m->to.auri))
+		return "To";
+	if (!pl_isset(&m->via.sentby))
+		return "Via";
+	return NULL;
+}
+
+static void sip_message(struct decoder *d, const struct sa *src,
+			const struct sa *dst, enum sip_transp tp,
+			const uint8_t *p, size_t len, bool no_clen)
+{
+	struct wire_msg wm;
+	struct sip_msg *msg = NULL;
+	struct mbuf *mb;
+	const char *miss;
+	int err;
+
+	mb = mbuf_alloc(len + 1);
+	if (!mb)
+		return;
+	(void)mbuf_write_mem(mb, p, len);
+	mb->pos = 0;
+	err = sip_msg_decode(&msg, mb);
+	if (err) {
+		++d->st.malformed;
+		report(d, d->frame, "SIP message cannot be decoded (%m)", err);
+		goto out;
+	}
+	miss = missing_field(msg);
+	if (miss) {
+		++d->st.malformed;
+		report(d, d->frame, "SIP %s without a valid %s header",
+		       msg->req ? "request" : "response", miss);
+		goto out;
+	}
+	memset(&wm, 0, sizeof(wm));
+	wm.frame = d->frame;
+	wm.ts_ns = d->ts;
+	wm.src = *src;
+	wm.dst = *dst;
+	wm.tp = tp;
+	wm.msg = msg;
+	wm.body.p = (const char *)mbuf_buf(mb);
+	wm.body.l = mbuf_get_left(mb);
+	wm.no_clen = no_clen;
+	++d->st.sip;
+	++*(msg->req ? &d->st.requests : &d->st.responses);
+	d->msgh(&wm, d->arg);
+ out:
+	mem_deref(msg);
+	mem_deref(mb);
+}
+
+static void udp(struct decoder *d, const struct ip_pkt *ip)
+{
+	struct sa src = ip->src, dst = ip->dst;
+	struct sipframe f;
+	size_t ulen;
+
+	if (ip->len < 8)
+		return;
+	++d->st.udp;
+	ulen = (size_t)(ip->p[4] << 8 | ip->p[5]);
+	if (ulen < 8 || ulen > ip->len)
+		ulen = ip->len;       /* lenient: trust what was captured */
+	sa_set_port(&src, (uint16_t)(ip->p[0] << 8 | ip->p[1]));
+	sa_set_port(&dst, (uint16_t)(ip->p[2] << 8 | ip->p[3]));
+
+	switch (sipframe_datagram(&f, ip->p + 8, ulen - 8)) {
+	case SIPFRAME_MSG:
+		sip_message(d, &src, &dst, SIP_TRANSP_UDP, ip->p + 8, f.len,
+			    f.no_clen);
+		break;
+	case SIPFRAME_KEEPALIVE:
+		++d->st.keepalives;
+		break;
+	case SIPFRAME_BAD:
+		++d->st.malformed;
+		report(d, d->frame, "SIP over UDP: %s", f.why);
+		break;
+	default:
+		break;                /* RTP, DNS, ...: not ours */
+	}
+}
+
+/* Take every whole message off the front of the stream's buffer. Each
+ * turn consumes bytes or stops, so the loop ends with the buffer. */
+static void stream_h(struct tcp_stream *s, void *arg)
+{
+	struct decoder *d = arg;
+	struct mbuf *mb = s->buf;
+	struct sipframe f;
+	bool more = false;
+
+	if (s->gap)
+		mb->pos += sipframe_resync(mbuf_buf(mb), mbuf_get_left(mb));
+
+	while (mbuf_get_left(mb) && !more) {
+		const uint8_t *p = mbuf_buf(mb);
+		size_t left = mbuf_get_left(mb);
+
+		switch (sipframe_stream(&f, p, left)) {
+		case SIPFRAME_MSG:
+			sip_message(d, &s->src, &s->dst, SIP_TRANSP_TCP, p,
+				    f.len, f.no_clen);
+			mb->pos += f.len;
+			break;
+		case SIPFRAME_KEEPALIVE:
+			++d->st.keepalives;
+			mb->pos += f.len;
+			break;
+		case SIPFRAME_MORE:
+			more = true;
+			break;
+		case SIPFRAME_BAD:
+			++d->st.malformed;
+			report(d, d->frame, "SIP over TCP: %s", f.why);
+			/*@fallthrough@*/
+		case SIPFRAME_NOT_SIP:
+			/* skip this line, then to the next message start */
+			mb->pos += 1 + sipframe_resync(p + 1, left - 1);
+			break;
+		}
+	}
+	if (more && s->closed) {
+		++d->st.malformed;
+		report(d, s->last_frame, "SIP over TCP: message cut short "
+		       "by the end of the %s (%zu bytes)",
+		       d->flushing ? "capture" : "connection",
+		       mbuf_get_left(mb));
+		mb->pos = mb->end;
+	}
+	tcp_stream_consumed(s);
+}
+
+static void tcp(struct decoder *d, const struct ip_pkt *ip)
+{
+	struct tcp_stream *s;
+	int err;
+
+	++d->st.tcp;
+	err = tcp_input(d->tcp, &s, &ip->src, &ip->dst, ip->p, ip->len,
+			d->frame, d->ts);
+	if (err == EBADMSG)
+		report(d, d->frame, "TCP header truncated or corrupt");
+	if (s)
+		stream_h(s, d);
+}
+
+static void unsupported(struct decoder *d, uint32_t linktype)
+{
+	++d->st.unsupported_link;
+	if (d->bad_linktype == linktype)
+		return;
+	d->bad_linktype = linktype;
+	report(d, d->frame, "link type %u is not supported; its frames are "
+	       "skipped", linktype);
+}
+
+void decoder_frame(struct decoder *d, const struct pcap_frame *fr)
+{
+	struct link_pkt lp;
+	struct ip_pkt ip;
+	int err;
+
+	if (!d || !fr)
+		return;
+	d->frame = fr->num;
+	d->ts = fr->ts_ns;
+	++d->st.frames;
+
+	err = link_decode(&lp, fr->linktype, fr->data, fr->caplen);
+	if (err == ENOTSUP)
+		return unsupported(d, fr->linktype);
+	if (err == ENOENT)
+		return (void)++d->st.not_ip;
+	if (err)
+		return (void)++d->st.bad_link;
+
+	err = ip_decode(d->ip, &ip, lp.af, lp.p, lp.len, fr->ts_ns);
+	if (!err && ip.proto == IPPROTO_UDP)
+		udp(d, &ip);
+	else if (!err && ip.proto == IPPROTO_TCP)
+		tcp(d, &ip);
+
+	if (fr->num % EXPIRE_EVERY == 0)
+		tcp_expire(d->tcp, fr->ts_ns);
+}
+
+/* The end of the capture: what TCP still holds is all there will be. */
+void decoder_flush(struct decoder *d)
+{
+	if (!d)
+		return;
+	d->flushing = true;
+	tcp_flush(d->tcp, stream_h, d);
+}
+
+const struct decoder_stats *decoder_stats(struct decoder *d)
+{
+	if (!d)
+		return NULL;
+	d->st.ip = *ipreasm_stats(d->ip);
+	d->st.tcps = *tcpflows_stats(d->tcp);
+	return &d->st;
+}

@@ -1,0 +1,56 @@
+/**
+ * @file decoder.h  The decoding pipeline: frames in, SIP messages out
+ *
+ *   pcap frame -> link -> IP (fragments) -> UDP | TCP (streams)
+ *              -> SIP framing -> libre sip_msg_decode -> msg handler
+ *
+ * The decoder never knows where frames come from (file, live capture,
+ * a test's byte arrays). Each message is handed to the handler once,
+ * with the number of the frame that completed it (as Wireshark shows
+ * reassembled PDUs); a message that starts like SIP but cannot be
+ * decoded goes to the error handler with its frame number instead.
+ */
+#ifndef REFERLAB_DECODER_H
+#define REFERLAB_DECODER_H
+
+#include <re.h>
+#include "decode/ip.h"
+#include "decode/pcapfile.h"
+#include "decode/tcp.h"
+
+struct wire_msg {
+	uint64_t frame;
+	uint64_t ts_ns;
+	struct sa src, dst;
+	enum sip_transp tp;          /* SIP_TRANSP_UDP or SIP_TRANSP_TCP */
+	const struct sip_msg *msg;   /* valid during the handler only */
+	struct pl body;              /* Content-Length bytes after the headers */
+	bool no_clen;                /* no Content-Length header */
+};
+
+struct decoder_stats {
+	uint64_t frames;
+	uint64_t not_ip;             /* ARP, LLDP, ... */
+	uint64_t bad_link;           /* truncated link headers */
+	uint64_t unsupported_link;   /* frames of link types we do not read */
+	uint64_t udp, tcp;
+	uint64_t sip;                /* messages decoded */
+	uint64_t requests, responses;
+	uint64_t malformed;          /* reported to the error handler */
+	uint64_t keepalives;
+	struct ip_stats ip;
+	struct tcp_stats tcps;
+};
+
+typedef void (decoder_msg_h)(const struct wire_msg *wm, void *arg);
+typedef void (decoder_err_h)(uint64_t frame, const char *what, void *arg);
+
+struct decoder;
+
+int  decoder_alloc(struct decoder **dp, decoder_msg_h *msgh,
+		   decoder_err_h *errh, void *arg);
+void decoder_frame(struct decoder *d, const struct pcap_frame *fr);
+void decoder_flush(struct decoder *d);
+const struct decoder_stats *decoder_stats(struct decoder *d);
+
+#endif

@@ -1,0 +1,206 @@
+/**
+ * @file sipframe.c  SIP framing: where a message starts and ends
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include "decode/sipframe.h"
+
+enum {
+	MAX_START_LINE = 4096,
+	MAX_HEADERS    = 65536,
+	MAX_BODY       = 1 << 20,
+};
+
+enum start { START_NO, START_PARTIAL, START_YES };
+
+static bool token_char(uint8_t c)
+{
+	return isalnum(c) || strchr("-.!%*_+`'~", c);
+}
+
+/* "SIP/2.0 200 OK" or "REFER sip:x SIP/2.0": all of it on one line. */
+static enum start start_line(const uint8_t *p, size_t len)
+{
+	const uint8_t *eol = memchr(p, '\n', len);
+	size_t n = eol ? (size_t)(eol - p) : len, i = 0;
+
+	if (!eol && n < 7 && !strncasecmp((const char *)p, "SIP/2.0", n))
+		return START_PARTIAL;
+	if (n >= 7 && !strncasecmp((const char *)p, "SIP/2.0", 7)) {
+		if (!eol)
+			return n < MAX_START_LINE ? START_PARTIAL : START_NO;
+		return n >= 11 && p[7] == ' ' && isdigit(p[8]) &&
+			isdigit(p[9]) && isdigit(p[10]) ? START_YES : START_NO;
+	}
+	while (i < n && token_char(p[i]))
+		++i;
+	if (i == 0 || (i < n && p[i] != ' '))
+		return START_NO;
+	if (!eol)
+		return n < MAX_START_LINE ? START_PARTIAL : START_NO;
+	while (n > 0 && p[n - 1] == '\r')
+		--n;
+	return n > i + 9 && !strncasecmp((const char *)p + n - 8, " SIP/2.0", 8)
+		? START_YES : START_NO;
+}
+
+/* Content-Length or its compact form "l" (RFC 3261 §7.3.3). */
+static bool is_clen(const uint8_t *name, size_t n)
+{
+	return (n == 14 && !strncasecmp((const char *)name, "Content-Length",
+					 14)) ||
+		(n == 1 && (name[0] == 'l' || name[0] == 'L'));
+}
+
+/* Find the blank line and the Content-Length; -1 when there is none. */
+static long long content_length(const uint8_t *p, size_t hlen, bool *dup)
+{
+	const uint8_t *line = memchr(p, '\n', hlen), *end = p + hlen;
+	long long clen = -1;
+
+	*dup = false;
+	while (line && ++line < end) {
+		const uint8_t *eol = memchr(line, '\n', (size_t)(end - line));
+		const uint8_t *c = memchr(line, ':', eol ? (size_t)(eol - line)
+						  : (size_t)(end - line));
+		size_t n;
+
+		if (!eol)
+			eol = end;
+		if (c) {
+			n = (size_t)(c - line);
+			while (n && (line[n - 1] == ' ' || line[n - 1] == '\t'))
+				--n;
+			if (is_clen(line, n)) {
+				long long v = 0;
+
+				for (++c; c < eol && (*c == ' ' || *c == '\t'); c++)
+					;
+				if (c >= eol || !isdigit(*c))
+					return -2;
+				for (; c < eol && isdigit(*c) && v <= MAX_BODY; c++)
+					v = v * 10 + (*c - '0');
+				if (clen >= 0 && clen != v)
+					*dup = true;
+				clen = v;
+			}
+		}
+		line = eol;
+	}
+	return clen;
+}
+
+/* Offset just past the blank line that ends the headers, or 0. */
+static size_t headers_end(const uint8_t *p, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < len && i < MAX_HEADERS; i++) {
+		if (p[i] != '\n')
+			continue;
+		if (p[i + 1] == '\n')
+			return i + 2;
+		if (i + 2 < len && p[i + 1] == '\r' && p[i + 2] == '\n')
+			return i + 3;
+	}
+	return 0;
+}
+
+static enum sipframe_res frame(struct sipframe *f, const uint8_t *p,
+			       size_t len, bool stream)
+{
+	size_t hlen;
+	long long clen;
+	bool dup;
+
+	switch (start_line(p, len)) {
+	case START_NO:
+		return SIPFRAME_NOT_SIP;
+	case START_PARTIAL:
+		if (stream)
+			return SIPFRAME_MORE;
+		snprintf(f->why, sizeof(f->why), "start line not ended");
+		return SIPFRAME_BAD;
+	default:
+		break;
+	}
+	hlen = headers_end(p, len);
+	if (!hlen) {
+		if (stream && len < MAX_HEADERS)
+			return SIPFRAME_MORE;
+		snprintf(f->why, sizeof(f->why), "no blank line after the "
+			 "headers in %zu bytes", len);
+		return SIPFRAME_BAD;
+	}
+	clen = content_length(p, hlen, &dup);
+	if (clen == -2 || dup || clen > MAX_BODY) {
+		snprintf(f->why, sizeof(f->why), "Content-Length is %s",
+			 dup ? "given twice with different values"
+			     : "not a number below 1 MiB");
+		return SIPFRAME_BAD;
+	}
+	if (clen < 0) {
+		f->no_clen = true;    /* RFC 3261 §18.3: mandatory on streams */
+		clen = stream ? 0 : (long long)(len - hlen);
+	}
+	if (hlen + (size_t)clen > len) {
+		if (stream)
+			return SIPFRAME_MORE;
+		snprintf(f->why, sizeof(f->why), "Content-Length %lld exceeds "
+			 "the %zu body bytes of the datagram", clen, len - hlen);
+		return SIPFRAME_BAD;
+	}
+	f->len = hlen + (size_t)clen;
+	return SIPFRAME_MSG;
+}
+
+static size_t crlfs(const uint8_t *p, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && (p[i] == '\r' || p[i] == '\n'))
+		++i;
+	return i;
+}
+
+enum sipframe_res sipframe_stream(struct sipframe *f, const uint8_t *p,
+				  size_t len)
+{
+	memset(f, 0, sizeof(*f));
+	f->len = crlfs(p, len);
+	if (f->len)
+		return SIPFRAME_KEEPALIVE;
+	if (!len)
+		return SIPFRAME_MORE;
+	return frame(f, p, len, true);
+}
+
+enum sipframe_res sipframe_datagram(struct sipframe *f, const uint8_t *p,
+				    size_t len)
+{
+	memset(f, 0, sizeof(*f));
+	if (len && crlfs(p, len) == len) {
+		f->len = len;
+		return SIPFRAME_KEEPALIVE;
+	}
+	return frame(f, p, len, false);
+}
+
+size_t sipframe_resync(const uint8_t *p, size_t len)
+{
+	size_t off = 0;
+
+	while (off < len) {
+		const uint8_t *eol;
+
+		if (start_line(p + off, len - off) != START_NO)
+			return off;
+		eol = memchr(p + off, '\n', len - off);
+		if (!eol)
+			return len;
+		off = (size_t)(eol - p) + 1;
+	}
+	return len;
+}

@@ -1,0 +1,39 @@
+/**
+ * @file sipframe.h  SIP framing: where a message starts and ends
+ *
+ * SIP is recognised by its start line, not by port. Over a stream the
+ * message ends Content-Length bytes after the blank line (RFC 3261
+ * §18.3), CRLF keep-alives (RFC 5626 §3.5.1) sit between messages; a
+ * datagram holds one message.
+ */
+#ifndef REFERLAB_SIPFRAME_H
+#define REFERLAB_SIPFRAME_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum sipframe_res {
+	SIPFRAME_MSG,        /* a whole message of f->len bytes */
+	SIPFRAME_MORE,       /* a message has begun; wait for more bytes */
+	SIPFRAME_KEEPALIVE,  /* f->len bytes of CRLF */
+	SIPFRAME_NOT_SIP,    /* does not start like SIP */
+	SIPFRAME_BAD,        /* starts like SIP, cannot be framed: f->why */
+};
+
+struct sipframe {
+	size_t len;
+	bool no_clen;        /* no Content-Length: tolerated, reported */
+	char why[128];
+};
+
+enum sipframe_res sipframe_stream(struct sipframe *f, const uint8_t *p,
+				  size_t len);
+enum sipframe_res sipframe_datagram(struct sipframe *f, const uint8_t *p,
+				    size_t len);
+size_t sipframe_resync(const uint8_t *p, size_t len);
+
+/* sipframe_resync: the offset of the next line that starts a SIP
+ * message (or of a trailing partial line), for use after a hole. */
+
+#endif

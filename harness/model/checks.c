@@ -1,0 +1,181 @@
+/**
+ * @file checks.c  Rules on one message: the REFER's own headers, its
+ *                 place in the dialog, repeated headers
+ */
+#include <string.h>
+#include "model/model_int.h"
+
+/* Headers RFC 3261 §7.3.1 (or their own RFC) allows on several rows. */
+static const char *const multi[] = {
+	"Via", "v", "Route", "Record-Route", "Contact", "m", "Allow",
+	"Supported", "k", "Require", "Proxy-Require", "Unsupported",
+	"Accept", "Accept-Encoding", "Accept-Language", "Warning",
+	"WWW-Authenticate", "Proxy-Authenticate", "Authorization",
+	"Proxy-Authorization", "Allow-Events", "u", "P-Asserted-Identity",
+	"History-Info", "Reason", "Diversion", "Call-Info", "Alert-Info",
+	"Error-Info", "In-Reply-To", "Content-Encoding", "e",
+	"Content-Language", "Path", "Service-Route", "Security-Client",
+	"Security-Server", "Security-Verify", "Accept-Contact", "a",
+	"Reject-Contact", "j", "Request-Disposition", "d",
+	/* their own rules report these */
+	"Refer-To", "r", "Referred-By", "b",
+};
+
+static bool may_repeat(const struct pl *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(multi) / sizeof(multi[0]); i++)
+		if (!pl_strcasecmp(name, multi[i]))
+			return true;
+	return false;
+}
+
+/* A repeated single-valued header is reported once, at its second row. */
+void check_duplicates(struct model *m, struct list *findings,
+		      const struct sip_msg *msg, uint64_t frame)
+{
+	struct le *a, *b;
+
+	for (a = list_head(&msg->hdrl); a; a = a->next) {
+		const struct sip_hdr *ha = a->data;
+		unsigned earlier = 0;
+
+		if (may_repeat(&ha->name))
+			continue;
+		for (b = list_head(&msg->hdrl); b != a; b = b->next)
+			earlier += !pl_casecmp(&ha->name,
+					       &((struct sip_hdr *)b->data)->name);
+		if (earlier == 1)
+			(void)finding_add(findings, &m->opts.rules,
+					  R_HEADER_DUPLICATE, frame, "%r: header "
+					  "'%r' appears more than once",
+					  msg->req ? &msg->met : &msg->reason,
+					  &ha->name);
+	}
+}
+
+static unsigned hdr_values(const struct sip_msg *msg, enum sip_hdrid id)
+{
+	return sip_msg_hdr_count(msg, id);
+}
+
+/* A name-addr or addr-spec whose URI libre can read. */
+static bool addr_valid(const struct pl *val)
+{
+	struct sip_addr addr;
+
+	return !sip_addr_decode(&addr, val) && pl_isset(&addr.uri.scheme);
+}
+
+/* Refer-Sub = "true" / "false", then parameters (RFC 4488 §4) */
+static bool refer_sub_valid(const struct pl *val)
+{
+	struct pl v;
+
+	if (re_regex(val->p, val->l, "[^; \t]+", &v))
+		return false;
+	return !pl_strcasecmp(&v, "true") || !pl_strcasecmp(&v, "false");
+}
+
+void check_refer_headers(struct model *m, struct transfer *t,
+			 const struct sip_msg *msg, uint64_t frame)
+{
+	const struct ruleset *rs = &m->opts.rules;
+	const struct sip_hdr *h;
+	unsigned n;
+
+	n = hdr_values(msg, SIP_HDR_REFER_TO);
+	if (n != 1)
+		(void)finding_add(&t->findings, rs, R_REFER_TO_COUNT, frame,
+				  "REFER with %u Refer-To values", n);
+	h = sip_msg_hdr(msg, SIP_HDR_REFER_TO);
+	if (h && !addr_valid(&h->val))
+		(void)finding_add(&t->findings, rs, R_REFER_TO_SYNTAX, frame,
+				  "Refer-To '%r' is not a valid name-addr or "
+				  "addr-spec", &h->val);
+
+	n = hdr_values(msg, SIP_HDR_REFERRED_BY);
+	h = sip_msg_hdr(msg, SIP_HDR_REFERRED_BY);
+	if (!n)
+		(void)finding_add(&t->findings, rs, R_REFERRED_BY_MISSING,
+				  frame, "REFER without Referred-By");
+	else if (n > 1)
+		(void)finding_add(&t->findings, rs, R_REFERRED_BY_SYNTAX,
+				  frame, "REFER with %u Referred-By values", n);
+	else if (!addr_valid(&h->val))
+		(void)finding_add(&t->findings, rs, R_REFERRED_BY_SYNTAX,
+				  frame, "Referred-By '%r' is not a valid "
+				  "name-addr or addr-spec", &h->val);
+
+	n = hdr_values(msg, SIP_HDR_CONTACT);
+	if (n != 1)
+		(void)finding_add(&t->findings, rs, R_REFER_CONTACT, frame,
+				  "REFER with %u Contact values", n);
+
+	h = sip_msg_hdr(msg, SIP_HDR_REFER_SUB);
+	if (h && !refer_sub_valid(&h->val))
+		(void)finding_add(&t->findings, rs, R_REFER_SUB_SYNTAX, frame,
+				  "Refer-Sub '%r' is neither true nor false",
+				  &h->val);
+	check_duplicates(m, &t->findings, msg, frame);
+}
+
+/* The Route rows of the REFER against the dialog's route set: the
+ * Record-Route of the INVITE's 2xx, reversed for the INVITE's sender. */
+static bool route_matches(const struct dialog *d, int side,
+			  const struct sip_msg *msg)
+{
+	unsigned i = 0, n = d->nrroute;
+	struct le *le;
+
+	for (le = list_head(&msg->hdrl); le; le = le->next) {
+		const struct sip_hdr *h = le->data;
+		struct sip_addr addr;
+		const char *want;
+
+		if (h->id != SIP_HDR_ROUTE)
+			continue;
+		if (i >= n || sip_addr_decode(&addr, &h->val))
+			return false;
+		want = d->rroute[side == d->uac ? n - 1 - i : i];
+		if (pl_strcasecmp(&addr.auri, want))
+			return false;
+		++i;
+	}
+	return i == n;
+}
+
+void check_refer_dialog(struct model *m, struct dialog *d,
+			struct transfer *t, const struct sip_msg *msg,
+			uint64_t frame)
+{
+	const struct ruleset *rs = &m->opts.rules;
+	int side = t->referrer_side;
+	const char *remote = d->contact[1 - side];
+
+	if (d->uac < 0 && !pl_isset(&msg->to.tag)) {
+		(void)finding_add(&t->findings, rs, R_REFER_OUTSIDE_DIALOG,
+				  frame, "REFER outside any dialog (no To tag, "
+				  "no INVITE with this Call-ID)");
+		return;
+	}
+	if (!d->confirmed)
+		return;               /* the capture began after the INVITE */
+	if (!pl_isset(&msg->to.tag) ||
+	    !d->tag[1 - side] || pl_strcmp(&msg->to.tag, d->tag[1 - side]))
+		(void)finding_add(&t->findings, rs, R_REFER_DIALOG_TAGS, frame,
+				  "REFER To tag '%r' is not the dialog's "
+				  "remote tag '%s'", &msg->to.tag,
+				  d->tag[1 - side] ? d->tag[1 - side] : "");
+	if ((d->nrroute || sip_msg_hdr(msg, SIP_HDR_ROUTE)) && d->uac >= 0 &&
+	    !route_matches(d, side, msg))
+		(void)finding_add(&t->findings, rs, R_REFER_ROUTE, frame,
+				  "REFER Route headers do not follow the "
+				  "dialog's route set (%u Record-Route "
+				  "entries)", d->nrroute);
+	if (remote && pl_strcasecmp(&msg->ruri, remote))
+		(void)finding_add(&t->findings, rs, R_REFER_RURI, frame,
+				  "REFER Request-URI '%r' is not the remote "
+				  "target '%s'", &msg->ruri, remote);
+}

@@ -1,0 +1,506 @@
+/**
+ * @file model.c  Messages -> transactions -> dialogs (the transfer half
+ *                is in transfer.c)
+ */
+#include <string.h>
+#include "model/model_int.h"
+
+enum { HASH_BUCKETS = 1024 };
+
+static const struct {
+	const char *name;
+	enum model_method mm;
+} methods[] = {
+	{"INVITE", MM_INVITE}, {"ACK", MM_ACK}, {"BYE", MM_BYE},
+	{"CANCEL", MM_CANCEL}, {"REFER", MM_REFER}, {"NOTIFY", MM_NOTIFY},
+	{"OPTIONS", MM_OPTIONS},
+};
+
+enum model_method model_method(const struct pl *met)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(methods) / sizeof(methods[0]); i++)
+		if (!pl_strcmp(met, methods[i].name))
+			return methods[i].mm;
+	return MM_OTHER;
+}
+
+static void ladder_destructor(void *arg)
+{
+	struct ladder *l = arg;
+
+	list_flush(&l->lines);
+}
+
+static void line_destructor(void *arg)
+{
+	struct ladder_line *ln = arg;
+
+	list_unlink(&ln->le);
+	mem_deref(ln->text);
+	mem_deref(ln->note);
+}
+
+static void trans_destructor(void *arg)
+{
+	struct trans *tr = arg;
+
+	list_unlink(&tr->le);
+	mem_deref(tr->branch);
+}
+
+static void dialog_destructor(void *arg)
+{
+	struct dialog *d = arg;
+	unsigned i;
+
+	hash_unlink(&d->he);
+	list_unlink(&d->le);
+	list_flush(&d->trans);
+	list_flush(&d->transfers);
+	mem_deref(d->ladder);
+	mem_deref(d->callid);
+	for (i = 0; i < 2; i++) {
+		mem_deref(d->tag[i]);
+		mem_deref(d->contact[i]);
+	}
+	for (i = 0; i < d->nrroute; i++)
+		mem_deref(d->rroute[i]);
+}
+
+static void model_destructor(void *arg)
+{
+	struct model *m = arg;
+
+	list_clear(&m->order);
+	hash_flush(m->dialogs);
+	mem_deref(m->dialogs);
+}
+
+int model_alloc(struct model **mp, const struct model_opts *opts,
+		model_transfer_h *th, model_finding_h *fh, void *arg)
+{
+	struct model *m;
+	int err;
+
+	if (!mp || !opts)
+		return EINVAL;
+	m = mem_zalloc(sizeof(*m), model_destructor);
+	if (!m)
+		return ENOMEM;
+	m->opts = *opts;
+	m->th = th;
+	m->fh = fh;
+	m->arg = arg;
+	err = hash_alloc(&m->dialogs, HASH_BUCKETS);
+	if (err)
+		mem_deref(m);
+	else
+		*mp = m;
+	return err;
+}
+
+void model_global(struct model *m, enum rule_id id, uint64_t frame,
+		  const char *fmt, ...)
+{
+	struct list l = LIST_INIT;
+	char text[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	(void)re_vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	if (finding_add(&l, &m->opts.rules, id, frame, "%s", text))
+		return;
+	if (!list_isempty(&l) && m->fh)
+		m->fh(list_head(&l)->data, m->arg);
+	list_flush(&l);
+}
+
+void model_malformed(struct model *m, uint64_t frame, const char *what)
+{
+	if (m)
+		model_global(m, R_MALFORMED, frame, "%s", what);
+}
+
+static bool callid_cmp(struct le *le, void *arg)
+{
+	const struct dialog *d = le->data;
+
+	return !pl_strcmp(arg, d->callid);
+}
+
+static struct dialog *dialog_get(struct model *m, const struct pl *callid)
+{
+	struct dialog *d;
+	struct le *le;
+
+	le = hash_lookup(m->dialogs, hash_joaat_pl(callid), callid_cmp,
+			 (void *)callid);
+	if (le)
+		return le->data;
+	d = mem_zalloc(sizeof(*d), dialog_destructor);
+	if (!d)
+		return NULL;
+	d->m = m;
+	d->uac = -1;
+	d->ladder = mem_zalloc(sizeof(*d->ladder), ladder_destructor);
+	if (!d->ladder || pl_strdup(&d->callid, callid))
+		return mem_deref(d);
+	hash_append(m->dialogs, hash_joaat_pl(callid), &d->he, d);
+	list_append(&m->order, &d->le, d);
+	++m->st.dialogs;
+	if (++m->live > m->st.dialogs_live_max)
+		m->st.dialogs_live_max = m->live;
+	return d;
+}
+
+static bool tag_is(const char *tag, const struct pl *pl)
+{
+	return tag && !pl_strcmp(pl, tag);
+}
+
+/* Side 0 is whoever sent the first request we saw with this Call-ID. */
+static int request_side(struct dialog *d, const struct sip_msg *msg)
+{
+	int s;
+
+	for (s = 0; s < 2; s++)
+		if (tag_is(d->tag[s], &msg->from.tag))
+			return s;
+	for (s = 0; s < 2; s++) {
+		if (!d->tag[s]) {
+			(void)pl_strdup(&d->tag[s], &msg->from.tag);
+			break;
+		}
+	}
+	if (s == 2)
+		s = 1;                /* a third tag (forking): counted as B */
+	if (pl_isset(&msg->to.tag) && !d->tag[1 - s])
+		(void)pl_strdup(&d->tag[1 - s], &msg->to.tag);
+	return s;
+}
+
+static bool trans_match(const struct trans *tr, const struct sip_msg *msg,
+			enum model_method mm)
+{
+	return tr->mm == mm && tr->cseq == msg->cseq.num &&
+		!pl_strcmp(&msg->via.branch, tr->branch ? tr->branch : "");
+}
+
+static struct trans *trans_find(struct dialog *d, const struct sip_msg *msg,
+				enum model_method mm)
+{
+	struct le *le;
+
+	for (le = list_tail(&d->trans); le; le = le->prev)
+		if (trans_match(le->data, msg, mm))
+			return le->data;
+	return NULL;
+}
+
+/* Old finished transactions go first; their story is in the transfer. */
+static void trans_prune(struct dialog *d)
+{
+	struct le *le = list_head(&d->trans);
+
+	while (le && list_count(&d->trans) > MAX_TRANS) {
+		struct trans *tr = le->data;
+
+		le = le->next;
+		if (tr->final || d->m->now - tr->ts > MODEL_LINGER * 1000000000ULL)
+			mem_deref(tr);
+	}
+}
+
+static struct trans *trans_new(struct dialog *d, const struct sip_msg *msg,
+			       enum model_method mm, int side, uint64_t frame)
+{
+	struct trans *tr = mem_zalloc(sizeof(*tr), trans_destructor);
+
+	if (!tr)
+		return NULL;
+	(void)pl_strdup(&tr->branch, &msg->via.branch);
+	tr->mm = mm;
+	tr->cseq = msg->cseq.num;
+	tr->side = side;
+	tr->frame = frame;
+	tr->ts = d->m->now;
+	list_append(&d->trans, &tr->le, tr);
+	trans_prune(d);
+	return tr;
+}
+
+/* A response seen before with the same code is a retransmission. */
+static bool response_seen(struct trans *tr, uint16_t scode)
+{
+	unsigned i;
+
+	for (i = 0; i < tr->ncodes; i++)
+		if (tr->codes[i] == scode)
+			return true;
+	if (tr->ncodes < MAX_CODES)
+		tr->codes[tr->ncodes++] = scode;
+	if (scode >= 200)
+		tr->final = true;
+	return false;
+}
+
+static void ladder_add(struct dialog *d, const struct wire_msg *wm,
+		       bool retrans)
+{
+	const struct sip_msg *msg = wm->msg;
+	struct ladder_line *ln;
+
+	if (list_count(&d->ladder->lines) >= MODEL_MAX_LADDER) {
+		++d->ladder->dropped;
+		return;
+	}
+	ln = mem_zalloc(sizeof(*ln), line_destructor);
+	if (!ln)
+		return;
+	ln->frame = wm->frame;
+	ln->ts_ns = wm->ts_ns;
+	ln->src = wm->src;
+	ln->dst = wm->dst;
+	ln->tp = wm->tp;
+	ln->scode = msg->req ? 0 : msg->scode;
+	ln->cseq = msg->cseq.num;
+	ln->retrans = retrans;
+	(void)pl_strcpy(msg->req ? &msg->met : &msg->cseq.met, ln->method,
+			sizeof(ln->method));
+	if (msg->req)
+		(void)re_sdprintf(&ln->text, "%r %r", &msg->met, &msg->ruri);
+	else
+		(void)re_sdprintf(&ln->text, "%u %r", msg->scode,
+				  &msg->reason);
+	list_append(&d->ladder->lines, &ln->le, ln);
+}
+
+/* Counted apart from protocol errors; shown in the ladder. */
+static void retransmission(struct model *m, struct dialog *d,
+			   const struct wire_msg *wm)
+{
+	ladder_add(d, wm, true);
+	++m->st.retransmissions;
+	if (!d->retrans++)
+		d->first_retrans_frame = wm->frame;
+}
+
+struct list *model_findings_for(struct dialog *d)
+{
+	struct le *le = list_tail(&d->transfers);
+
+	return le ? &((struct transfer *)le->data)->findings : NULL;
+}
+
+static void invite_state(struct dialog *d, struct trans *tr,
+			 const struct sip_msg *msg)
+{
+	const struct sip_hdr *ct = sip_msg_hdr(msg, SIP_HDR_CONTACT);
+	struct sip_addr addr;
+	int side = msg->req ? tr->side : 1 - tr->side;
+	struct le *le;
+
+	if (ct && !sip_addr_decode(&addr, &ct->val)) {
+		d->contact[side] = mem_deref(d->contact[side]);
+		(void)pl_strdup(&d->contact[side], &addr.auri);
+	}
+	if (msg->req) {
+		if (!pl_isset(&msg->to.tag) && d->uac < 0)
+			d->uac = side;
+		return;
+	}
+	if (msg->scode < 200 || msg->scode > 299 || d->confirmed)
+		return;
+	d->confirmed = true;
+	for (le = list_head(&msg->hdrl); le && d->nrroute < MAX_ROUTE;
+	     le = le->next) {
+		const struct sip_hdr *h = le->data;
+
+		if (h->id == SIP_HDR_RECORD_ROUTE &&
+		    !sip_addr_decode(&addr, &h->val))
+			(void)pl_strdup(&d->rroute[d->nrroute++], &addr.auri);
+	}
+}
+
+static void cseq_order(struct model *m, struct dialog *d, int side,
+		       const struct wire_msg *wm)
+{
+	const struct sip_msg *msg = wm->msg;
+
+	if (d->has_cseq[side] && msg->cseq.num <= d->cseq[side])
+		(void)finding_add(model_findings_for(d), &m->opts.rules,
+				  R_DIALOG_CSEQ, wm->frame, "%r with CSeq %u "
+				  "after CSeq %u from the same side",
+				  &msg->met, msg->cseq.num, d->cseq[side]);
+	if (!d->has_cseq[side] || msg->cseq.num > d->cseq[side])
+		d->cseq[side] = msg->cseq.num;
+	d->has_cseq[side] = true;
+}
+
+static void request(struct model *m, struct dialog *d,
+		    const struct wire_msg *wm, enum model_method mm)
+{
+	const struct sip_msg *msg = wm->msg;
+	int side = request_side(d, msg);
+	struct trans *tr = trans_find(d, msg, mm);
+
+	if (tr) {
+		if (tr->ntf)
+			++tr->ntf->retrans;
+		retransmission(m, d, wm);
+		return;
+	}
+	tr = trans_new(d, msg, mm, side, wm->frame);
+	if (!tr)
+		return;
+	ladder_add(d, wm, false);
+
+	switch (mm) {
+	case MM_INVITE: invite_state(d, tr, msg); break;
+	case MM_REFER:  xfer_refer(m, d, tr, wm); break;
+	case MM_NOTIFY: xfer_notify(m, d, tr, wm); break;
+	case MM_BYE:    xfer_bye(m, d, side, wm); break;
+	default:        break;
+	}
+	if (mm != MM_ACK && mm != MM_CANCEL)
+		cseq_order(m, d, side, wm);
+}
+
+static void response(struct model *m, struct dialog *d,
+		     const struct wire_msg *wm, enum model_method mm)
+{
+	const struct sip_msg *msg = wm->msg;
+	struct trans *tr = trans_find(d, msg, mm);
+
+	if (!tr) {                /* its request is not in the capture */
+		ladder_add(d, wm, false);
+		return;
+	}
+	if (pl_isset(&msg->to.tag) && !d->tag[1 - tr->side])
+		(void)pl_strdup(&d->tag[1 - tr->side], &msg->to.tag);
+	if (response_seen(tr, msg->scode)) {
+		retransmission(m, d, wm);
+		return;
+	}
+	ladder_add(d, wm, false);
+
+	switch (mm) {
+	case MM_INVITE: invite_state(d, tr, msg); break;
+	case MM_REFER:  xfer_refer_response(m, tr, wm); break;
+	case MM_NOTIFY: xfer_notify_response(m, tr, wm); break;
+	case MM_BYE:    d->bye_done |= msg->scode >= 200; break;
+	default:        break;
+	}
+}
+
+/* Hand the dialog's transfers out and forget the dialog. */
+static void dialog_release(struct model *m, struct dialog *d)
+{
+	struct le *le;
+
+	while ((le = list_head(&d->transfers))) {
+		struct transfer *t = le->data;
+
+		list_unlink(&t->le);
+		xfer_close(m, d, t);
+		if (m->th)
+			m->th(t, m->arg);
+		mem_deref(t);
+	}
+	--m->live;
+	mem_deref(d);
+}
+
+static bool dialog_over(const struct dialog *d)
+{
+	struct le *le;
+
+	if (!d->bye_done && d->confirmed)
+		return false;
+	for (le = list_head(&d->transfers); le; le = le->next)
+		if (!xfer_done(le->data))
+			return false;
+	return true;
+}
+
+static void sweep(struct model *m)
+{
+	struct le *le = list_head(&m->order);
+
+	while (le) {
+		struct dialog *d = le->data;
+		uint64_t idle = m->now > d->last_ts ? m->now - d->last_ts : 0;
+
+		le = le->next;
+		if (idle > MODEL_IDLE * 1000000000ULL ||
+		    (idle > MODEL_LINGER * 1000000000ULL && dialog_over(d)))
+			dialog_release(m, d);
+	}
+}
+
+void model_tick(struct model *m, uint64_t ts_ns)
+{
+	if (!m || ts_ns <= m->now)
+		return;
+	m->now = ts_ns;
+	if (m->now - m->last_sweep < 1000000000ULL)
+		return;
+	m->last_sweep = m->now;
+	sweep(m);
+}
+
+void model_message(struct model *m, const struct wire_msg *wm)
+{
+	const struct sip_msg *msg;
+	enum model_method mm;
+	struct dialog *d;
+
+	if (!m || !wm || !wm->msg)
+		return;
+	msg = wm->msg;
+	model_tick(m, wm->ts_ns);
+	++m->st.messages;
+	mm = model_method(msg->req ? &msg->met : &msg->cseq.met);
+	if (msg->req)
+		++m->st.requests[mm];
+	else
+		++m->st.responses;
+
+	d = dialog_get(m, &msg->callid);
+	if (!d)
+		return;
+	d->last_ts = wm->ts_ns;
+	if (wm->no_clen && wm->tp == SIP_TRANSP_TCP)
+		model_global(m, R_NO_CONTENT_LENGTH, wm->frame,
+			     "%s without Content-Length over TCP",
+			     msg->req ? "request" : "response");
+	if (msg->req)
+		request(m, d, wm, mm);
+	else
+		response(m, d, wm, mm);
+}
+
+/* The end of the input: every dialog still held is over, oldest first
+ * so that transfers come out in the order they began. */
+void model_flush(struct model *m)
+{
+	struct le *le;
+
+	if (!m)
+		return;
+	while ((le = list_head(&m->order)))
+		dialog_release(m, le->data);
+}
+
+const struct model_stats *model_stats(const struct model *m)
+{
+	return m ? &m->st : NULL;
+}
+
+size_t model_live_dialogs(const struct model *m)
+{
+	return m ? m->live : 0;
+}

@@ -1,0 +1,94 @@
+/**
+ * @file model_int.h  The model's private state, shared by its files
+ */
+#ifndef REFERLAB_MODEL_INT_H
+#define REFERLAB_MODEL_INT_H
+
+#include "model/model.h"
+
+enum {
+	MAX_ROUTE = 16,          /* Record-Route entries remembered */
+	MAX_TRANS = 64,          /* transactions kept per dialog */
+	MAX_CODES = 8,           /* distinct responses kept per transaction */
+};
+
+struct trans {
+	struct le le;
+	char *branch;
+	enum model_method mm;
+	uint32_t cseq;
+	int side;                /* who sent the request */
+	uint16_t codes[MAX_CODES];
+	unsigned ncodes;
+	bool final;
+	uint64_t ts;
+	struct transfer *xfer;   /* REFER, or the NOTIFY's transfer */
+	struct notify_rec *ntf;  /* NOTIFY of a known subscription */
+	bool stray_notify;       /* NOTIFY matching no subscription */
+	uint64_t frame;
+};
+
+struct dialog {
+	struct le he;            /* in model.dialogs, by Call-ID */
+	struct le le;            /* in model.order, oldest first */
+	struct model *m;
+	char *callid;
+	char *tag[2];
+	uint32_t cseq[2];
+	bool has_cseq[2];
+	char *contact[2];        /* each side's Contact URI (remote target) */
+	char *rroute[MAX_ROUTE]; /* Record-Route URIs of the INVITE's 2xx */
+	unsigned nrroute;
+	int uac;                 /* side that sent the initial INVITE, or -1 */
+	bool confirmed;          /* the INVITE got a 2xx */
+	bool bye_done;           /* a BYE got its final response */
+	struct ladder *ladder;
+	struct list trans;
+	struct list transfers;
+	unsigned nrefers;
+	uint64_t last_ts;
+	unsigned retrans;
+	uint64_t first_retrans_frame;
+};
+
+struct model {
+	struct hash *dialogs;
+	struct list order;       /* live dialogs, in order of creation */
+	struct model_opts opts;
+	model_transfer_h *th;
+	model_finding_h *fh;
+	void *arg;
+	struct model_stats st;
+	unsigned next_num;
+	uint64_t now;
+	uint64_t last_sweep;
+	size_t live;
+};
+
+/* transfer.c: the transfer half of the model */
+void xfer_refer(struct model *m, struct dialog *d, struct trans *tr,
+		const struct wire_msg *wm);
+void xfer_refer_response(struct model *m, struct trans *tr,
+			 const struct wire_msg *wm);
+void xfer_notify(struct model *m, struct dialog *d, struct trans *tr,
+		 const struct wire_msg *wm);
+void xfer_notify_response(struct model *m, struct trans *tr,
+			  const struct wire_msg *wm);
+void xfer_bye(struct model *m, struct dialog *d, int side,
+	      const struct wire_msg *wm);
+void xfer_close(struct model *m, struct dialog *d, struct transfer *t);
+bool xfer_done(const struct transfer *t);
+void model_global(struct model *m, enum rule_id id, uint64_t frame,
+		  const char *fmt, ...);
+struct list *model_findings_for(struct dialog *d);
+
+/* checks.c: rules on single messages */
+void check_refer_headers(struct model *m, struct transfer *t,
+			 const struct sip_msg *msg, uint64_t frame);
+void check_refer_dialog(struct model *m, struct dialog *d,
+			struct transfer *t, const struct sip_msg *msg,
+			uint64_t frame);
+void check_duplicates(struct model *m, struct list *findings,
+		      const struct sip_msg *msg, uint64_t frame);
+
+#endif

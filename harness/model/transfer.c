@@ -1,0 +1,471 @@
+/**
+ * @file transfer.c  The transfer half of the model: REFER, its answers,
+ *                   the NOTIFYs of its subscription, and the BYEs around
+ */
+#include <string.h>
+#include "sipfrag.h"
+#include "model/model_int.h"
+
+static void transfer_destructor(void *arg)
+{
+	struct transfer *t = arg;
+
+	list_unlink(&t->le);
+	list_flush(&t->notifies);
+	list_flush(&t->findings);
+	mem_deref(t->ladder);
+	mem_deref(t->callid);
+	mem_deref(t->refer_to);
+	mem_deref(t->referred_by);
+	mem_deref(t->reason);
+}
+
+static void notify_destructor(void *arg)
+{
+	struct notify_rec *n = arg;
+
+	list_unlink(&n->le);
+}
+
+static bool is_2xx(uint16_t scode)
+{
+	return scode >= 200 && scode <= 299;
+}
+
+static bool hdr_is_false(const struct sip_msg *msg)
+{
+	const struct sip_hdr *h = sip_msg_hdr(msg, SIP_HDR_REFER_SUB);
+	struct pl v;
+
+	if (!h || re_regex(h->val.p, h->val.l, "[^; \t]+", &v))
+		return false;
+	return !pl_strcasecmp(&v, "false");
+}
+
+static struct transfer *transfer_new(struct model *m, struct dialog *d,
+				     struct trans *tr,
+				     const struct wire_msg *wm)
+{
+	const struct sip_msg *msg = wm->msg;
+	const struct sip_hdr *h;
+	struct transfer *t;
+
+	t = mem_zalloc(sizeof(*t), transfer_destructor);
+	if (!t)
+		return NULL;
+	t->num = ++m->next_num;
+	t->referrer = wm->src;
+	t->recipient = wm->dst;
+	t->tp = wm->tp;
+	t->refer_frame = wm->frame;
+	t->refer_ts = wm->ts_ns;
+	t->cseq = msg->cseq.num;
+	t->referrer_side = tr->side;
+	t->notify_timeout_ms = m->opts.notify_timeout_ms;
+	t->ladder = mem_ref(d->ladder);
+	(void)pl_strdup(&t->callid, &msg->callid);
+	h = sip_msg_hdr(msg, SIP_HDR_REFER_TO);
+	if (h)
+		(void)pl_strdup(&t->refer_to, &h->val);
+	h = sip_msg_hdr(msg, SIP_HDR_REFERRED_BY);
+	if (h)
+		(void)pl_strdup(&t->referred_by, &h->val);
+	t->sub_false_asked = hdr_is_false(msg);
+	list_append(&d->transfers, &t->le, t);
+	++d->nrefers;
+	++m->st.transfers;
+	return t;
+}
+
+/* A REFER re-sent with credentials after 401/407 continues the same
+ * transfer: the verb answers a challenge once (spec §3). */
+static struct transfer *challenged(struct dialog *d, int side)
+{
+	struct le *le = list_tail(&d->transfers);
+	struct transfer *t = le ? le->data : NULL;
+
+	if (t && t->referrer_side == side && t->challenge && !t->scode &&
+	    list_isempty(&t->notifies))
+		return t;
+	return NULL;
+}
+
+void xfer_refer(struct model *m, struct dialog *d, struct trans *tr,
+		const struct wire_msg *wm)
+{
+	struct transfer *t = challenged(d, tr->side);
+
+	if (t) {
+		t->cseq = wm->msg->cseq.num;
+		t->refer_frame = wm->frame;
+	}
+	else {
+		t = transfer_new(m, d, tr, wm);
+		if (!t)
+			return;
+		check_refer_headers(m, t, wm->msg, wm->frame);
+		check_refer_dialog(m, d, t, wm->msg, wm->frame);
+	}
+	tr->xfer = t;
+}
+
+void xfer_refer_response(struct model *m, struct trans *tr,
+			 const struct wire_msg *wm)
+{
+	const struct sip_msg *msg = wm->msg;
+	struct transfer *t = tr->xfer;
+	const struct ruleset *rs = &m->opts.rules;
+
+	if (!t || msg->scode < 200 || t->scode)
+		return;
+	if (msg->scode == 401 || msg->scode == 407) {
+		t->challenge = msg->scode;
+		return;
+	}
+	t->scode = msg->scode;
+	t->resp_frame = wm->frame;
+	t->resp_ts = wm->ts_ns;
+	(void)pl_strdup(&t->reason, &msg->reason);
+	if (!is_2xx(msg->scode))
+		return;
+	if (msg->scode != 202)
+		(void)finding_add(&t->findings, rs, R_REFER_200, wm->frame,
+				  "REFER accepted with %u %r, not 202",
+				  msg->scode, &msg->reason);
+	t->sub_false_granted = hdr_is_false(msg);
+	if (t->sub_false_granted && !t->sub_false_asked)
+		(void)finding_add(&t->findings, rs, R_REFER_SUB_UNREQUESTED,
+				  wm->frame, "the 2xx says Refer-Sub: false "
+				  "but the REFER did not ask for it");
+	if (t->sub_false_asked && !t->sub_false_granted)
+		(void)finding_add(&t->findings, rs, R_REFER_SUB_IGNORED,
+				  wm->frame, "REFER asked Refer-Sub: false; "
+				  "the 2xx creates the subscription anyway, "
+				  "NOTIFYs are expected");
+}
+
+/* The transfer a NOTIFY belongs to: its Event id names the REFER's
+ * CSeq (RFC 3515 §2.4.6); without one, the dialog's only transfer. */
+static struct transfer *notify_target(struct model *m, struct dialog *d,
+				      int side, const struct pl *id,
+				      uint64_t frame)
+{
+	struct transfer *last = NULL;
+	unsigned n = 0;
+	struct le *le;
+
+	for (le = list_head(&d->transfers); le; le = le->next) {
+		struct transfer *t = le->data;
+
+		if (t->referrer_side == side)
+			continue;
+		if (pl_isset(id) && pl_u32(id) == t->cseq)
+			return t;
+		last = t;
+		++n;
+	}
+	if (pl_isset(id) || !last)
+		return NULL;
+	if (n > 1)
+		(void)finding_add(&last->findings, &m->opts.rules,
+				  R_NOTIFY_EVENT_ID, frame, "NOTIFY without "
+				  "an Event id while %u REFERs share the "
+				  "dialog; taken as the last one", n);
+	return last;
+}
+
+static enum substate substate_decode(const struct sip_msg *msg,
+				     char *reason, size_t sz)
+{
+	const struct sip_hdr *h = sip_msg_hdr(msg, SIP_HDR_SUBSCRIPTION_STATE);
+	struct pl v, r;
+
+	reason[0] = '\0';
+	if (!h)
+		return SUBST_NONE;
+	if (re_regex(h->val.p, h->val.l, "[^; \t]+", &v))
+		return SUBST_OTHER;
+	if (!msg_param_decode(&h->val, "reason", &r))
+		(void)pl_strcpy(&r, reason, sz);
+	if (!pl_strcasecmp(&v, "active"))
+		return SUBST_ACTIVE;
+	if (!pl_strcasecmp(&v, "pending"))
+		return SUBST_PENDING;
+	if (!pl_strcasecmp(&v, "terminated"))
+		return SUBST_TERMINATED;
+	return SUBST_OTHER;
+}
+
+static void sipfrag_body(struct model *m, struct transfer *t,
+			 struct notify_rec *n, const struct wire_msg *wm)
+{
+	const struct sip_msg *msg = wm->msg;
+	const struct ruleset *rs = &m->opts.rules;
+	struct sipfrag_status st;
+
+	if (!msg->ctyp.type.p)
+		(void)finding_add(&t->findings, rs, R_NOTIFY_CONTENT_TYPE,
+				  wm->frame, "NOTIFY without Content-Type");
+	else if (!sipfrag_is_content_type(&msg->ctyp.type,
+					  &msg->ctyp.subtype))
+		(void)finding_add(&t->findings, rs, R_NOTIFY_CONTENT_TYPE,
+				  wm->frame, "NOTIFY Content-Type %r/%r, not "
+				  "message/sipfrag", &msg->ctyp.type,
+				  &msg->ctyp.subtype);
+	if (sipfrag_status_decode(&st, wm->body.p, wm->body.l)) {
+		(void)finding_add(&t->findings, rs, R_NOTIFY_SIPFRAG,
+				  wm->frame, "NOTIFY body does not begin with a "
+				  "SIP status line (%zu bytes)", wm->body.l);
+		return;
+	}
+	n->status = st.scode;
+	if (st.leniency)
+		(void)finding_add(&t->findings, rs, R_NOTIFY_SIPFRAG_LENIENT,
+				  wm->frame, "sipfrag status line read leniently:"
+				  "%s%s%s%s",
+				  st.leniency & SIPFRAG_LEADING_SPACE ?
+				  " leading blank" : "",
+				  st.leniency & SIPFRAG_VERSION_CASE ?
+				  " version case" : "",
+				  st.leniency & SIPFRAG_NO_REASON ?
+				  " no reason phrase" : "",
+				  st.leniency & SIPFRAG_NO_CRLF ?
+				  " no CRLF" : "");
+}
+
+/* What this NOTIFY says against what came before it. */
+static void notify_sequence(struct model *m, struct transfer *t,
+			    const struct notify_rec *n)
+{
+	const struct ruleset *rs = &m->opts.rules;
+	uint16_t final = 0;
+	bool ended = false;
+	struct le *le;
+
+	for (le = list_head(&t->notifies); le; le = le->next) {
+		const struct notify_rec *p = le->data;
+
+		ended |= p->substate == SUBST_TERMINATED;
+		if (p->status >= 200)
+			final = p->status;
+	}
+	if (ended)
+		(void)finding_add(&t->findings, rs, R_NOTIFY_AFTER_TERMINATED,
+				  n->frame, "NOTIFY after the subscription was "
+				  "terminated");
+	if (final && n->status && n->status < 200)
+		(void)finding_add(&t->findings, rs, R_NOTIFY_STATUS_REGRESS,
+				  n->frame, "status %u reported after final "
+				  "status %u", n->status, final);
+	if (n->status >= 200 && n->substate != SUBST_TERMINATED &&
+	    n->substate != SUBST_NONE)
+		(void)finding_add(&t->findings, rs, R_NOTIFY_FINAL_ACTIVE,
+				  n->frame, "final status %u with the "
+				  "subscription still %s", n->status,
+				  n->substate == SUBST_PENDING ? "pending" :
+				  "active");
+	if (n->substate == SUBST_TERMINATED && !n->reason[0])
+		(void)finding_add(&t->findings, rs, R_NOTIFY_TERMINATED_REASON,
+				  n->frame, "Subscription-State: terminated "
+				  "without a reason");
+	if (t->sub_false_granted)
+		(void)finding_add(&t->findings, rs, R_REFER_SUB_NOTIFY,
+				  n->frame, "NOTIFY although Refer-Sub: false "
+				  "was accepted");
+}
+
+/* "sipfrag 180, active": what the ladder shows next to a NOTIFY. */
+static void ladder_note(struct dialog *d, const struct notify_rec *n)
+{
+	static const char *const states[] = {
+		"no Subscription-State", "active", "pending", "terminated",
+		"other state",
+	};
+	struct le *le = list_tail(&d->ladder->lines);
+	struct ladder_line *ln = le ? le->data : NULL;
+
+	if (!ln || ln->frame != n->frame)
+		return;
+	(void)re_sdprintf(&ln->note, "sipfrag %u, %s%s%s", n->status,
+			  states[n->substate], n->reason[0] ? ";reason=" : "",
+			  n->reason);
+}
+
+void xfer_notify(struct model *m, struct dialog *d, struct trans *tr,
+		 const struct wire_msg *wm)
+{
+	const struct sip_msg *msg = wm->msg;
+	const struct sip_hdr *eh = sip_msg_hdr(msg, SIP_HDR_EVENT);
+	const struct ruleset *rs = &m->opts.rules;
+	struct sipevent_event ev;
+	struct notify_rec *n;
+	struct transfer *t;
+
+	memset(&ev, 0, sizeof(ev));
+	if (eh && (sipevent_event_decode(&ev, &eh->val) ||
+		   pl_strcasecmp(&ev.event, "refer")))
+		return;               /* another event package: not ours */
+
+	t = notify_target(m, d, tr->side, &ev.id, wm->frame);
+	if (!t) {
+		tr->stray_notify = true;
+		return;
+	}
+	n = mem_zalloc(sizeof(*n), notify_destructor);
+	if (!n)
+		return;
+	n->frame = wm->frame;
+	n->ts_ns = wm->ts_ns;
+	n->cseq = msg->cseq.num;
+	n->before_accept = !is_2xx(t->scode);
+	n->after_bye = t->bye_frame != 0;
+	n->substate = substate_decode(msg, n->reason, sizeof(n->reason));
+
+	if (!eh)
+		(void)finding_add(&t->findings, rs, R_NOTIFY_EVENT_MISSING,
+				  wm->frame, "NOTIFY without Event header "
+				  "(taken as Event: refer)");
+	if (n->substate == SUBST_NONE)
+		(void)finding_add(&t->findings, rs, R_NOTIFY_SUBSTATE_MISSING,
+				  wm->frame, "NOTIFY without "
+				  "Subscription-State");
+	sipfrag_body(m, t, n, wm);
+	check_duplicates(m, &t->findings, msg, wm->frame);
+	notify_sequence(m, t, n);
+	ladder_note(d, n);
+	list_append(&t->notifies, &n->le, n);
+	tr->xfer = t;
+	tr->ntf = n;
+}
+
+void xfer_notify_response(struct model *m, struct trans *tr,
+			  const struct wire_msg *wm)
+{
+	const struct sip_msg *msg = wm->msg;
+
+	if (msg->scode < 200)
+		return;
+	if (tr->stray_notify && msg->scode != 481)
+		model_global(m, R_NOTIFY_UNKNOWN_481, wm->frame,
+			     "NOTIFY (frame %llu) matches no subscription but "
+			     "was answered %u, not 481",
+			     (unsigned long long)tr->frame, msg->scode);
+	if (!tr->ntf || tr->ntf->answer)
+		return;
+	tr->ntf->answer = msg->scode;
+	tr->ntf->answer_frame = wm->frame;
+	if (!is_2xx(msg->scode))
+		(void)finding_add(&tr->xfer->findings, &m->opts.rules,
+				  R_NOTIFY_RESPONSE, wm->frame, "NOTIFY "
+				  "(frame %llu) answered %u %r",
+				  (unsigned long long)tr->frame, msg->scode,
+				  &msg->reason);
+}
+
+static uint16_t final_status(const struct transfer *t)
+{
+	struct le *le;
+
+	for (le = list_head(&t->notifies); le; le = le->next) {
+		const struct notify_rec *n = le->data;
+
+		if (n->status >= 200)
+			return n->status;
+	}
+	return 0;
+}
+
+void xfer_bye(struct model *m, struct dialog *d, int side,
+	      const struct wire_msg *wm)
+{
+	struct le *le;
+
+	for (le = list_head(&d->transfers); le; le = le->next) {
+		struct transfer *t = le->data;
+
+		if (t->bye_frame)
+			continue;
+		t->bye_frame = wm->frame;
+		t->bye_ts = wm->ts_ns;
+		t->bye_by_referrer = side == t->referrer_side;
+		if (is_2xx(t->scode) && !t->sub_false_granted &&
+		    !final_status(t))
+			(void)finding_add(&t->findings, &m->opts.rules,
+					  R_BYE_BEFORE_FINAL, wm->frame,
+					  "BYE from the %s before the final "
+					  "NOTIFY", t->bye_by_referrer ?
+					  "referrer" : "referee");
+	}
+}
+
+bool xfer_done(const struct transfer *t)
+{
+	struct le *le;
+
+	if (!t->scode || !is_2xx(t->scode) || t->sub_false_granted)
+		return t->scode != 0;
+	for (le = list_head(&t->notifies); le; le = le->next) {
+		const struct notify_rec *n = le->data;
+
+		if (n->substate == SUBST_TERMINATED && n->answer)
+			return true;
+	}
+	return false;
+}
+
+static void close_notifies(struct model *m, struct transfer *t)
+{
+	const struct ruleset *rs = &m->opts.rules;
+	const struct notify_rec *first = NULL;
+	uint64_t limit = (uint64_t)t->notify_timeout_ms * 1000000ULL;
+	struct le *le;
+
+	for (le = list_head(&t->notifies); le; le = le->next) {
+		const struct notify_rec *n = le->data;
+
+		if (!first)
+			first = n;
+		if (!n->answer)
+			(void)finding_add(&t->findings, rs, R_NOTIFY_UNANSWERED,
+					  n->frame, "NOTIFY got no final "
+					  "response in the capture");
+	}
+	if (!is_2xx(t->scode) || t->sub_false_granted)
+		return;
+	if (first && first->ts_ns > t->resp_ts + limit)
+		(void)finding_add(&t->findings, rs, R_NOTIFY_FIRST_TIMEOUT,
+				  first->frame, "first NOTIFY %llu ms after "
+				  "the REFER was accepted (timeout %u ms)",
+				  (unsigned long long)((first->ts_ns -
+							t->resp_ts) / 1000000),
+				  t->notify_timeout_ms);
+	else if (!first && t->end_ts >= t->resp_ts + limit)
+		(void)finding_add(&t->findings, rs, R_NOTIFY_FIRST_TIMEOUT,
+				  t->resp_frame, "no NOTIFY within %u ms of "
+				  "the REFER being accepted",
+				  t->notify_timeout_ms);
+	if (first && !final_status(t))
+		(void)finding_add(&t->findings, rs, R_NOTIFY_FINAL_MISSING,
+				  t->resp_frame, "no NOTIFY carried a final "
+				  "status");
+}
+
+/* The transfer is over (its dialog is released): what is missing now
+ * will never come. */
+void xfer_close(struct model *m, struct dialog *d, struct transfer *t)
+{
+	t->end_ts = m->now;
+	t->retrans = d->retrans;
+	t->first_retrans_frame = d->first_retrans_frame;
+	if (!t->scode)
+		(void)finding_add(&t->findings, &m->opts.rules,
+				  R_REFER_NO_RESPONSE, t->refer_frame,
+				  "REFER got no final response in the capture "
+				  "(the verb reports 408)");
+	close_notifies(m, t);
+	if (t->retrans)
+		(void)finding_add(&t->findings, &m->opts.rules,
+				  R_RETRANSMISSION, t->first_retrans_frame,
+				  "%u retransmitted message%s in the dialog",
+				  t->retrans, t->retrans == 1 ? "" : "s");
+}

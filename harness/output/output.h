@@ -1,0 +1,68 @@
+/**
+ * @file output.h  Presenting an analysis: text ladders and JSON
+ *
+ * JSON document (schema "referlab-analysis/1"), one per run:
+ *
+ * { "schema": "referlab-analysis/1",
+ *   "transfers": [ TRANSFER, ... ],      // in the order dialogs ended
+ *   "findings": [ FINDING, ... ],        // not tied to a transfer
+ *   "files": [ { "path", "format", "error": str|null,
+ *                "frames", "sip_messages", "malformed", "requests":
+ *                {"INVITE": n, "REFER": n, "NOTIFY": n, ...},
+ *                "responses", "retransmissions", "ip_fragments",
+ *                "ip_reassembled", "tcp_segments", "tcp_retransmitted",
+ *                "tcp_out_of_order", "tcp_gaps", "dialogs",
+ *                "dialogs_live_max", "transfers" } ],
+ *   "summary": { "transfers", "errors", "warnings", "infos" } }
+ *
+ * TRANSFER:
+ * { "index": 1, "file": "x.pcap", "call_id": "...", "transport": "udp",
+ *   "referrer": "ip:port", "recipient": "ip:port",
+ *   "refer": { "frame", "time", "cseq", "refer_to", "referred_by",
+ *              "refer_sub_false": bool },
+ *   "response": { "frame", "time", "status", "reason",
+ *                 "refer_sub_false": bool } | null,
+ *   "notifies": [ { "frame", "time", "cseq", "status": n|null,
+ *                   "subscription_state": "active"|"pending"|
+ *                   "terminated"|"other"|null, "reason": str|null,
+ *                   "answer": n|null, "answer_frame": n|null,
+ *                   "retransmissions": n, "before_accept": bool,
+ *                   "after_bye": bool } ],
+ *   "bye": { "frame", "time", "by": "referrer"|"referee" } | null,
+ *   "outcome": "completed"|"rejected"|"no-response"|"no-final-notify"|
+ *              "call-ended"|"no-subscription",
+ *   "hooks": [ { "hook": "eventHook"|"actionHook", "frame": n|null,
+ *                "time", "payload": {...spec dialect...} } ],
+ *   "ladder": [ { "frame", "time", "src", "dst", "transport", "text",
+ *                 "note": "sipfrag 100, active"|null, "method",
+ *                 "status", "cseq", "retransmission" } ],
+ *   "findings": [ FINDING ], "retransmissions": n }
+ *
+ * FINDING: { "rule", "severity": "error"|"warning"|"info", "rfc",
+ *            "section", "frame", "message" }
+ * "time" is seconds since the first frame of the transfer's file;
+ * a null hook frame means a timer (Timer F, notifyTimeout) ended the verb.
+ */
+#ifndef REFERLAB_OUTPUT_H
+#define REFERLAB_OUTPUT_H
+
+#include <stdio.h>
+#include <cjson/cJSON.h>
+#include "analysis.h"
+
+cJSON *transfer_json(const struct transfer *t);
+cJSON *finding_json(const struct finding *f);
+cJSON *hooks_json(const struct transfer *t);
+cJSON *files_json(const struct analysis *a);
+const char *substate_name(enum substate s);
+const char *transport_name(enum sip_transp tp);
+double transfer_time(const struct transfer *t, uint64_t ts_ns);
+
+void out_json_begin(FILE *f);
+void out_json_transfer(FILE *f, const struct transfer *t, bool first);
+void out_json_end(FILE *f, const struct analysis *a);
+
+void out_text_transfer(FILE *f, const struct transfer *t);
+void out_text_end(FILE *f, const struct analysis *a, bool global);
+
+#endif

@@ -1,0 +1,35 @@
+/**
+ * @file ports.h  Free loopback ports for the cases of one run
+ *
+ * No fixed port numbers anywhere: every case gets the ports it needs from
+ * here. A port handed out is free on 127.0.0.1 (and ::1 when asked) for
+ * both UDP and TCP at the time of the check, and stays reserved in this
+ * process until released, so cases running in parallel never share one.
+ * Ports come from below the kernel's ephemeral range (32768+), where the
+ * outgoing connections of the children pick their source ports.
+ */
+#ifndef REFERLAB_PORTS_H
+#define REFERLAB_PORTS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum {
+	PORTS_MIN = 20000,
+	PORTS_MAX = 32767,
+	PORTS_TRIES = 500,   /* random picks before giving up: exhaustion */
+};
+
+/* Reserve one free port (or `span` consecutive ones, the first returned)
+ * Returns 0, or EADDRNOTAVAIL when PORTS_TRIES picks found none. */
+int  ports_alloc(uint16_t *port, unsigned span, bool ipv6);
+void ports_release(uint16_t port, unsigned span);
+/* true if nothing on this host is bound to the port (UDP and TCP);
+ * it binds to find out, so never ask about a port a child is binding */
+bool ports_is_free(uint16_t port, bool ipv6);
+/* true once something listens on the port (a UDP socket bound to it, or
+ * a TCP listener), read from /proc/net without touching the port: the
+ * readiness of a child that prints nothing when ready (SIPp) */
+bool ports_listening(uint16_t port);
+
+#endif

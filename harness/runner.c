@@ -1,0 +1,738 @@
+/**
+ * @file runner.c  referlab run: options, the schedule of workers, progress and summary
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include "cli.h"
+#include "ports.h"
+#include "proc.h"
+#include "report.h"
+#include "results.h"
+#include "runner.h"
+
+enum {
+	JOBS_MAX = 64,
+	TIMEOUT_DEFAULT_S = 60,
+	WORKER_SLACK_S = 30,   /* a worker's own cleanup after its timeout */
+	POLL_MS = 10,
+	REASONS_SHOWN = 4,     /* failed assertions printed per case */
+	ERRORS_STOP = 3,       /* ERRORs in a row that stop the run */
+};
+
+static const char *prog = "referlab run";
+static volatile sig_atomic_t interrupted;
+
+/* A case while it runs: its worker and its ports. */
+struct slot {
+	struct proc *worker;
+	size_t index;
+	struct case_ports ports;
+	double started;
+};
+
+struct run {
+	struct runner_opts o;
+	struct case_list cases;
+	cJSON *verdicts;         /* index-aligned with cases, NULL until done */
+	struct slot slots[JOBS_MAX];
+	size_t next, done;
+	unsigned n[3];
+	unsigned errors_in_row;
+	bool stop;               /* ERRORs in a row, without --keep-going */
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"usage: referlab run [PATH...] [OPTIONS]\n"
+"Runs conformance cases (NAME.json + NAME.xml, default: scenarios/).\n\n"
+"  --iut builtin|external  implementation under test (default builtin:\n"
+"                         referlab-sim, started per case)\n"
+"  --iut-sip sip:HOST:PORT  where the external implementation listens\n"
+"  --jobs N               cases at a time (default: the number of CPUs)\n"
+"  --shard I/N            only shard I of N (stable by case name); also\n"
+"                         REFERLAB_SHARD=I/N, or JOB_COMPLETION_INDEX\n"
+"                         (0-based) with REFERLAB_SHARD_TOTAL=N\n"
+"  --filter GLOB          only cases whose name matches (carriers/*)\n"
+"  --transport udp|tcp    override the cases' transport\n"
+"  --ipv6                 run over ::1\n"
+"  --local-ip ADDR        where the hook server and the SIPp peers listen\n"
+"                         (default 127.0.0.1, or ::1 with --ipv6)\n"
+"  --hook-port P          fixed port of the hook server (external IUT)\n"
+"  --peer-port P          fixed SIP port of the SIPp peers (external IUT)\n"
+"  --out DIR              report folder (default reports/<timestamp>,\n"
+"                         and reports/latest points at it)\n"
+"  --dialect spec|jambonz the hook payload names the implementation uses\n"
+"                         (default: each case's; external: spec); cases\n"
+"                         written in the other are translated\n"
+"  --webhook-secret S     hooks must carry a valid Jambonz-Signature\n"
+"                         (built-in: a random secret per run)\n"
+"  --no-hooks             the implementation calls no webhooks (a plain SIP\n"
+"                         referrer): check the SIP side only\n"
+"  --keep-going           go on after 3 ERRORs in a row (default: stop)\n"
+"  --list                 print the names of the selected cases, run none\n"
+"  --timeout S            upper bound per case, seconds (default %d)\n\n"
+"Exit: 0 all pass, 1 a case failed or errored, 2 usage, 3 environment,\n"
+"      130 interrupted.\n", TIMEOUT_DEFAULT_S);
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int parse_uint(const char *s, unsigned lo, unsigned hi, unsigned *v)
+{
+	char *end;
+	unsigned long n;
+
+	errno = 0;
+	n = strtoul(s, &end, 10);
+	if (errno || end == s || *end || n < lo || n > hi || *s == '-')
+		return EINVAL;
+	*v = (unsigned)n;
+	return 0;
+}
+
+/* sip:HOST:PORT or sip:[v6]:PORT */
+static int parse_iut_sip(struct runner_opts *o)
+{
+	const char *s = o->iut_sip, *colon;
+	unsigned port;
+	size_t n;
+
+	if (strncmp(s, "sip:", 4))
+		return EINVAL;
+	s += 4;
+	if (*s == '[') {
+		const char *rb = strchr(s, ']');
+
+		if (!rb || rb[1] != ':')
+			return EINVAL;
+		n = (size_t)(rb - s - 1);
+		s++;
+		colon = rb + 1;
+	}
+	else {
+		colon = strrchr(s, ':');
+		if (!colon)
+			return EINVAL;
+		n = (size_t)(colon - s);
+	}
+	if (!n || n >= sizeof(o->iut_host) ||
+	    parse_uint(colon + 1, 1, 65535, &port))
+		return EINVAL;
+	memcpy(o->iut_host, s, n);
+	o->iut_host[n] = '\0';
+	o->iut_port = (uint16_t)port;
+	return 0;
+}
+
+/* An option with two possible values; 0, or the usage error said. */
+static int one_of(const char *opt, const char *val, const char *a,
+		  const char *b)
+{
+	if (!strcmp(val, a) || !strcmp(val, b))
+		return 0;
+	return cli_usage_error(prog, "%s: '%s' is neither %s nor %s", opt,
+			       val, a, b);
+}
+
+static int parse_opts(struct runner_opts *o, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"iut", required_argument, NULL, 'i'},
+		{"iut-sip", required_argument, NULL, 's'},
+		{"jobs", required_argument, NULL, 'j'},
+		{"shard", required_argument, NULL, 'S'},
+		{"filter", required_argument, NULL, 'f'},
+		{"transport", required_argument, NULL, 't'},
+		{"ipv6", no_argument, NULL, '6'},
+		{"local-ip", required_argument, NULL, 'L'},
+		{"hook-port", required_argument, NULL, 'H'},
+		{"peer-port", required_argument, NULL, 'P'},
+		{"out", required_argument, NULL, 'o'},
+		{"dialect", required_argument, NULL, 'd'},
+		{"webhook-secret", required_argument, NULL, 'W'},
+		{"keep-going", no_argument, NULL, 'k'},
+		{"no-hooks", no_argument, NULL, 'N'},
+		{"list", no_argument, NULL, 'l'},
+		{"timeout", required_argument, NULL, 'T'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	char err[256];
+	unsigned port;
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	int c;
+
+	o->jobs = ncpu > 0 && ncpu < JOBS_MAX ? (unsigned)ncpu : 2;
+	o->timeout_s = TIMEOUT_DEFAULT_S;
+	if (shard_from_env(&o->shard, err, sizeof(err)))
+		return cli_usage_error(prog, "%s", err);
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'i':
+			if (!strcmp(optarg, "builtin"))
+				o->iut = RUNNER_IUT_BUILTIN;
+			else if (!strcmp(optarg, "external"))
+				o->iut = RUNNER_IUT_EXTERNAL;
+			else
+				return cli_usage_error(prog, "--iut: '%s' is "
+					"neither builtin nor external", optarg);
+			break;
+		case 's': o->iut_sip = optarg; break;
+		case 'j':
+			if (parse_uint(optarg, 1, JOBS_MAX, &o->jobs))
+				return cli_usage_error(prog, "--jobs: '%s' is "
+					"not a number from 1 to %d", optarg, JOBS_MAX);
+			break;
+		case 'S':
+			if (shard_parse(&o->shard, optarg, err, sizeof(err)))
+				return cli_usage_error(prog, "%s", err);
+			break;
+		case 'f': o->filter = optarg; break;
+		case 't':
+			if (one_of("--transport", optarg, "udp", "tcp"))
+				return EXIT_USAGE;
+			o->transport = optarg;
+			break;
+		case '6': o->ipv6 = true; break;
+		case 'L': o->local_ip = optarg; break;
+		case 'H':
+		case 'P':
+			if (parse_uint(optarg, 1, 65535, &port))
+				return cli_usage_error(prog, "--%s: '%s' is not "
+					"a port number", c == 'H' ? "hook-port" :
+					"peer-port", optarg);
+			*(c == 'H' ? &o->hook_port : &o->peer_port) =
+				(uint16_t)port;
+			break;
+		case 'o': o->out = optarg; break;
+		case 'd':
+			if (one_of("--dialect", optarg, "spec", "jambonz"))
+				return EXIT_USAGE;
+			o->dialect = optarg;
+			break;
+		case 'W': o->secret = optarg; break;
+		case 'k': o->keep_going = true; break;
+		case 'N': o->no_hooks = true; break;
+		case 'l': o->list = true; break;
+		case 'T':
+			if (parse_uint(optarg, 1, 3600, &o->timeout_s))
+				return cli_usage_error(prog, "--timeout: '%s' is "
+					"not a number of seconds (1-3600)", optarg);
+			break;
+		case 'h': usage(stdout); return -1;
+		default:  return cli_usage_error(prog, "bad option");
+		}
+	}
+	if (o->iut == RUNNER_IUT_EXTERNAL && !o->iut_sip)
+		return cli_usage_error(prog, "--iut external needs "
+				       "--iut-sip sip:HOST:PORT");
+	if (o->iut_sip && o->iut != RUNNER_IUT_EXTERNAL)
+		return cli_usage_error(prog, "--iut-sip is only for "
+				       "--iut external");
+	if (o->iut_sip && parse_iut_sip(o))
+		return cli_usage_error(prog, "--iut-sip: '%s' is not "
+				       "sip:HOST:PORT", o->iut_sip);
+	if ((o->hook_port || o->peer_port) && o->iut != RUNNER_IUT_EXTERNAL)
+		return cli_usage_error(prog, "--hook-port and --peer-port are "
+				       "for --iut external");
+	o->paths = argv + optind;
+	o->npaths = (size_t)(argc - optind);
+	return 0;
+}
+
+static void on_signal(int sig)
+{
+	interrupted = sig;
+}
+
+static void catch_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;   /* no SA_RESTART: waits wake up */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+static void release_ports(struct case_ports *p)
+{
+	ports_release(p->sim_sip, 1);
+	ports_release(p->peer_sip, 1);
+	ports_release(p->peer_ctrl, 1);
+	ports_release(p->peer_media, 4);
+	ports_release(p->hooks, 1);
+	memset(p, 0, sizeof(*p));
+}
+
+/* Free ports per case; an external implementation is configured once
+ * with the hook URL and the peers' address, so those stay fixed. */
+static int alloc_ports(struct case_ports *p, const struct runner_opts *o)
+{
+	bool ipv6 = o->ipv6;
+	int err;
+
+	memset(p, 0, sizeof(*p));
+	err = ports_alloc(&p->sim_sip, 1, ipv6);
+	err = err ? err : ports_alloc(&p->peer_sip, 1, ipv6);
+	err = err ? err : ports_alloc(&p->peer_ctrl, 1, ipv6);
+	err = err ? err : ports_alloc(&p->peer_media, 4, ipv6);
+	err = err ? err : ports_alloc(&p->hooks, 1, ipv6);
+	if (err) {
+		release_ports(p);
+		return err;
+	}
+	if (o->hook_port) {
+		ports_release(p->hooks, 1);
+		p->hooks = o->hook_port;
+	}
+	if (o->peer_port) {
+		ports_release(p->peer_sip, 1);
+		p->peer_sip = o->peer_port;
+	}
+	return 0;
+}
+
+struct worker_arg {
+	const struct run *r;
+	const struct runner_case *c;
+	const struct case_ports *ports;
+	char dir[PATH_MAX];
+};
+
+static void worker_signal(int sig)
+{
+	proc_signal_all(SIGKILL);
+	_exit(128 + sig);
+}
+
+/* The worker: its own group; a SIGTERM from the runner ends its
+ * children with it. */
+static int worker_main(void *arg)
+{
+	const struct worker_arg *w = arg;
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = worker_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	return case_run(&w->r->o, w->c, w->ports, w->dir) ? 1 : 0;
+}
+
+static void case_dir(const struct run *r, size_t i, char *buf, size_t sz)
+{
+	snprintf(buf, sz, "%s/%s", r->o.out, r->cases.v[i].name);
+}
+
+static int start_case(struct run *r, struct slot *s)
+{
+	struct worker_arg w;
+	char log[PATH_MAX + 16];
+	int err;
+
+	memset(&w, 0, sizeof(w));
+	s->index = r->next;
+	case_dir(r, s->index, w.dir, sizeof(w.dir));
+	err = mkdir_p(w.dir);
+	if (err) {
+		fprintf(stderr, "%s: %s: %s\n", prog, w.dir, strerror(err));
+		return EXIT_ENVIRONMENT;
+	}
+	if (alloc_ports(&s->ports, &r->o)) {
+		fprintf(stderr, "%s: no free loopback ports in %d-%d after %d "
+			"tries: stop what holds them, or lower --jobs\n", prog,
+			PORTS_MIN, PORTS_MAX, PORTS_TRIES);
+		return EXIT_ENVIRONMENT;
+	}
+	/* The worker is a fork: it gets its own copy of w before we return. */
+	w.r = r;
+	w.c = &r->cases.v[s->index];
+	w.ports = &s->ports;
+	snprintf(log, sizeof(log), "%s/runner.log", w.dir);
+	unlink(log);
+	err = proc_fork(&s->worker, w.c->name, log, worker_main, &w);
+	if (err) {
+		release_ports(&s->ports);
+		fprintf(stderr, "%s: cannot start a worker: %s\n", prog,
+			strerror(err));
+		return EXIT_ENVIRONMENT;
+	}
+	s->started = now_s();
+	r->next++;
+	return 0;
+}
+
+/* The worker's verdict.json, or an ERROR saying why there is none. */
+static cJSON *collect(struct run *r, struct slot *s, bool timed_out)
+{
+	const struct runner_case *c = &r->cases.v[s->index];
+	char path[PATH_MAX + 16], dir[PATH_MAX], how[128];
+	struct verdict *v;
+	cJSON *json = NULL;
+
+	case_dir(r, s->index, dir, sizeof(dir));
+	snprintf(path, sizeof(path), "%s/verdict.json", dir);
+	if (!timed_out)
+		json = verdict_read(path);
+	if (json)
+		return json;
+
+	v = verdict_new(c->name);
+	if (timed_out)
+		verdict_error(v, "the case did not end within %u s (--timeout) "
+			      "plus %d s for cleanup; it was stopped. See %s/",
+			      r->o.timeout_s, WORKER_SLACK_S, dir);
+	else
+		verdict_error(v, "the case's worker %s without a verdict; see "
+			      "%s/runner.log",
+			      proc_describe(s->worker, how, sizeof(how)), dir);
+	verdict_set_duration(v, now_s() - s->started);
+	verdict_write(v, path);
+	json = verdict_read(path);
+	verdict_free(v);
+	return json;
+}
+
+/* Under a case that did not pass: each error and failed assertion, one
+ * per line, the first few; verdict.json has them all. */
+static void print_reasons(const cJSON *vj)
+{
+	static const char *const lists[] = {"errors", "failures"};
+	const cJSON *item, *msg;
+	unsigned shown = 0, total = 0, i;
+
+	for (i = 0; i < 2; i++) {
+		cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(
+					   vj, lists[i])) {
+			msg = cJSON_IsString(item) ? item :
+				cJSON_GetObjectItemCaseSensitive(item, "message");
+			if (++total > REASONS_SHOWN || !cJSON_IsString(msg))
+				continue;
+			printf("        %s\n", msg->valuestring);
+			shown++;
+		}
+	}
+	if (total > shown)
+		printf("        (%u more in verdict.json)\n", total - shown);
+}
+
+static void progress(struct run *r, const cJSON *vj, size_t width)
+{
+	enum verdict_kind k = verdict_kind_of(vj);
+	const cJSON *d = cJSON_GetObjectItemCaseSensitive(vj, "duration_s");
+	const cJSON *name = cJSON_GetObjectItemCaseSensitive(vj, "case");
+
+	r->done++;
+	r->n[k]++;
+	printf("[%zu/%zu] %-*s  %-5s  %.2f s\n", r->done, r->cases.n,
+	       (int)width, cJSON_IsString(name) ? name->valuestring : "?",
+	       verdict_kind_str(k), cJSON_IsNumber(d) ? d->valuedouble : 0.0);
+	if (k != VERDICT_PASS)
+		print_reasons(vj);
+	fflush(stdout);
+}
+
+static void finish(struct run *r, struct slot *s, bool timed_out,
+		   size_t width)
+{
+	cJSON *vj;
+
+	if (timed_out)
+		proc_stop(s->worker, 3000);
+	vj = collect(r, s, timed_out);
+	if (!vj) {   /* even our own ERROR could not be written */
+		vj = cJSON_CreateObject();
+		cJSON_AddStringToObject(vj, "case", r->cases.v[s->index].name);
+		cJSON_AddStringToObject(vj, "verdict", "ERROR");
+		cJSON_AddItemToObject(vj, "errors", cJSON_CreateStringArray(
+			(const char *[]){"cannot write the case folder"}, 1));
+	}
+	cJSON_ReplaceItemInArray(r->verdicts, (int)s->index, vj);
+	/* One ERROR is that case's; several in a row are the machine's, and
+	 * every case after them would end the same way. */
+	if (verdict_kind_of(vj) != VERDICT_ERROR)
+		r->errors_in_row = 0;
+	else if (++r->errors_in_row >= ERRORS_STOP && !r->o.keep_going)
+		r->stop = true;
+	progress(r, vj, width);
+	proc_free(s->worker);
+	s->worker = NULL;
+	release_ports(&s->ports);
+}
+
+static size_t name_width(const struct case_list *cl)
+{
+	size_t i, w = 0;
+
+	for (i = 0; i < cl->n; i++) {
+		size_t n = strlen(cl->v[i].name);
+
+		w = n > w ? n : w;
+	}
+	return w;
+}
+
+/* Start cases while slots are free, collect the ones that ended, stop the
+ * ones past their time; until all are done or the user interrupts. */
+static int schedule(struct run *r)
+{
+	double limit = r->o.timeout_s + WORKER_SLACK_S;
+	size_t width = name_width(&r->cases);
+	unsigned i, running;
+	int err;
+
+	for (;;) {
+		running = 0;
+		for (i = 0; i < r->o.jobs; i++) {
+			struct slot *s = &r->slots[i];
+
+			if (!s->worker) {
+				if (interrupted || r->stop ||
+				    r->next >= r->cases.n)
+					continue;
+				err = start_case(r, s);
+				if (err)
+					return err;
+			}
+			if (proc_exited(s->worker))
+				finish(r, s, false, width);
+			else if (now_s() - s->started > limit)
+				finish(r, s, true, width);
+			else
+				running++;
+		}
+		if (interrupted) {
+			for (i = 0; i < r->o.jobs; i++) {
+				if (r->slots[i].worker)
+					proc_stop(r->slots[i].worker, 3000);
+			}
+			return 0;
+		}
+		if (!running && (r->stop || r->next >= r->cases.n))
+			return 0;
+		usleep(POLL_MS * 1000);
+	}
+}
+
+static void stop_all(struct run *r)
+{
+	unsigned i;
+
+	for (i = 0; i < JOBS_MAX; i++) {
+		if (r->slots[i].worker) {
+			proc_free(r->slots[i].worker);
+			r->slots[i].worker = NULL;
+			release_ports(&r->slots[i].ports);
+		}
+	}
+}
+
+static cJSON *meta_of(const struct run *r, double secs)
+{
+	cJSON *m = cJSON_CreateObject(), *iut;
+	char shard[32], when[32];
+	time_t t = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	cJSON_AddStringToObject(m, "finished", when);
+	cJSON_AddNumberToObject(m, "duration_s", (double)(long)(secs * 1000) / 1000);
+	iut = cJSON_AddObjectToObject(m, "iut");
+	cJSON_AddStringToObject(iut, "kind", r->o.iut == RUNNER_IUT_BUILTIN ?
+				"builtin" : "external");
+	if (r->o.iut_sip)
+		cJSON_AddStringToObject(iut, "sip", r->o.iut_sip);
+	if (r->o.iut_version[0])
+		cJSON_AddStringToObject(iut, "version", r->o.iut_version);
+	cJSON_AddStringToObject(iut, "dialect", r->o.dialect ? r->o.dialect :
+				"each case's own");
+	cJSON_AddStringToObject(m, "transport", r->o.transport ?
+				r->o.transport : "as each case says");
+	cJSON_AddStringToObject(m, "family", r->o.ipv6 ? "ipv6" : "ipv4");
+	if (r->o.shard.total) {
+		snprintf(shard, sizeof(shard), "%u/%u", r->o.shard.index,
+			 r->o.shard.total);
+		cJSON_AddStringToObject(m, "shard", shard);
+	}
+	if (r->o.filter)
+		cJSON_AddStringToObject(m, "filter", r->o.filter);
+	if (r->o.no_hooks)
+		cJSON_AddBoolToObject(m, "no_hooks", true);
+	cJSON_AddBoolToObject(m, "interrupted", interrupted != 0);
+	return m;
+}
+
+/* The verdicts of the cases that ran, in suite order. */
+static cJSON *ran_cases(const struct run *r)
+{
+	cJSON *arr = cJSON_CreateArray(), *v;
+
+	cJSON_ArrayForEach(v, r->verdicts) {
+		if (!cJSON_IsNull(v))
+			cJSON_AddItemReferenceToArray(arr, v);
+	}
+	return arr;
+}
+
+static int write_results(struct run *r, double secs)
+{
+	char path[PATH_MAX + 16];
+	cJSON *meta = meta_of(r, secs), *cases = ran_cases(r);
+	int err;
+
+	snprintf(path, sizeof(path), "%s/results.json", r->o.out);
+	err = results_write_json(path, meta, cases);
+	if (!err) {
+		snprintf(path, sizeof(path), "%s/junit.xml", r->o.out);
+		err = results_write_junit(path, meta, cases);
+	}
+	if (!err)
+		report_run_html(r->o.out);
+	if (err)
+		fprintf(stderr, "%s: %s: %s\n", prog, path, strerror(err));
+	cJSON_Delete(cases);
+	cJSON_Delete(meta);
+	return err;
+}
+
+static void summary(const struct run *r, double secs)
+{
+	size_t skipped = r->cases.n - r->done;
+
+	printf("\n%zu case%s: %u PASS, %u FAIL, %u ERROR", r->cases.n,
+	       r->cases.n == 1 ? "" : "s", r->n[VERDICT_PASS],
+	       r->n[VERDICT_FAIL], r->n[VERDICT_ERROR]);
+	if (skipped)
+		printf(", %zu not run (%s)", skipped, interrupted ?
+		       "interrupted" : "stopped after 3 ERRORs in a row; "
+		       "--keep-going runs them");
+	printf(" in %.1f s\nresults: %s/results.json  junit: %s/junit.xml\n",
+	       secs, r->o.out, r->o.out);
+}
+
+static int select_cases(struct run *r)
+{
+	char err[512];
+	char *dflt[] = {"scenarios"};
+	size_t found;
+
+	if (!r->o.npaths) {
+		r->o.paths = dflt;
+		r->o.npaths = 1;
+	}
+	if (cases_discover(&r->cases, r->o.paths, r->o.npaths, err,
+			   sizeof(err))) {
+		fprintf(stderr, "%s: %s\n", prog, err);
+		return EXIT_USAGE;
+	}
+	r->o.paths = NULL;   /* dflt goes out of scope */
+	found = r->cases.n;
+	if (!found) {
+		fprintf(stderr, "%s: no cases found (a case is an expectation "
+			"file NAME.json with its SIPp scenario NAME.xml)\n", prog);
+		return EXIT_USAGE;
+	}
+	cases_select(&r->cases, r->o.filter, NULL);
+	if (!r->cases.n) {
+		fprintf(stderr, "%s: --filter '%s' matches none of the %zu "
+			"cases\n", prog, r->o.filter, found);
+		return EXIT_USAGE;
+	}
+	cases_select(&r->cases, NULL, &r->o.shard);
+	if (r->o.shard.total)
+		fprintf(r->o.list ? stderr : stdout,
+			"shard %u/%u (%s): %zu of %zu cases\n",
+			r->o.shard.index, r->o.shard.total, r->o.shard.source,
+			r->cases.n, found);
+	return 0;
+}
+
+int runner_main(int argc, char **argv)
+{
+	char outbuf[64];
+	struct run *r;
+	double t0 = now_s();
+	size_t i;
+	int err;
+
+	r = calloc(1, sizeof(*r));
+	if (!r)
+		return EXIT_ENVIRONMENT;
+	err = parse_opts(&r->o, argc, argv);
+	if (err)
+		goto out;
+	err = select_cases(r);
+	if (err)
+		goto out;
+	if (r->o.list) {
+		for (i = 0; i < r->cases.n; i++)
+			printf("%s\n", r->cases.v[i].name);
+		goto out;
+	}
+	err = check_environment(&r->o);
+	if (err)
+		goto out;
+	if (prepare_out(&r->o, outbuf, sizeof(outbuf))) {
+		err = EXIT_ENVIRONMENT;
+		goto out;
+	}
+	if (r->o.iut == RUNNER_IUT_EXTERNAL) {
+		err = external_setup(&r->o);
+		if (err)
+			goto out;
+	}
+	if (r->o.jobs > r->cases.n)
+		r->o.jobs = r->cases.n ? (unsigned)r->cases.n : 1;
+
+	/* Orphans of a dying worker come back to us to be reaped. */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	catch_signals();
+	r->verdicts = cJSON_CreateArray();
+	for (i = 0; i < r->cases.n; i++)
+		cJSON_AddItemToArray(r->verdicts, cJSON_CreateNull());
+
+	err = schedule(r);
+	stop_all(r);
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		;   /* reap any orphan the subreaper inherited */
+	if (write_results(r, now_s() - t0) && !err)
+		err = EXIT_ENVIRONMENT;
+	if (r->o.out_is_default)
+		link_latest(&r->o);
+	summary(r, now_s() - t0);
+	if (!err && interrupted)
+		err = 128 + interrupted;
+	else if (!err && (r->n[VERDICT_FAIL] || r->n[VERDICT_ERROR] ||
+			  r->done < r->cases.n))
+		err = EXIT_FINDINGS;
+ out:
+	cJSON_Delete(r->verdicts);
+	cases_free(&r->cases);
+	free(r);
+	return err < 0 ? EXIT_OK : err;
+}

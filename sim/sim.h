@@ -1,0 +1,53 @@
+/**
+ * @file sim.h  The simulator: one SIP stack, one hook client, many calls
+ *
+ * Everything lives in one libre event loop. A call is one object (call.h);
+ * the only tables here are the ones a message must be looked up in: the
+ * calls, and the REFER subscriptions a NOTIFY may belong to.
+ */
+#ifndef REFERLAB_SIM_SIM_H
+#define REFERLAB_SIM_SIM_H
+
+#include <re.h>
+#include "hook.h"
+#include "opts.h"
+
+struct pcapw;
+struct verb_app;
+
+struct sim {
+	const struct sim_conf *conf;
+	struct sip *sip;
+	struct sipsess_sock *sock;
+	struct sip_lsnr *lsnr;
+	struct hookcli *hooks;
+	struct hook_target *call_hook;  /* --call-hook, or NULL           */
+	struct pcapw *trace;
+	struct verb_app *app;      /* --app: shared by every call          */
+	struct list calls;         /* calls with a live INVITE session     */
+	struct hash *subs;         /* REFER subscriptions, by Call-ID      */
+	char *fs_sip_address;      /* first listening address, host:port   */
+	uint32_t started, ended;   /* calls                                */
+	bool closing;
+	struct tmr tmr_exit;
+	struct tmr tmr_deadline;
+};
+
+int  sim_alloc(struct sim **simp, const struct sim_conf *conf);
+/* Binds every --sip address and prints the readiness lines. */
+int  sim_listen(struct sim *sim);
+/* Places the --dial call. */
+int  sim_dial(struct sim *sim);
+/* Hangs up every call and leaves the event loop once the hooks and the
+ * BYEs are done, or after timeout_ms at the latest. */
+void sim_shutdown(struct sim *sim, uint32_t timeout_ms);
+/* Called whenever something that keeps us running may have finished. */
+void sim_check_exit(struct sim *sim);
+
+/* The base URL relative hook URLs resolve against (may be NULL). */
+const char *sim_hook_base(const struct sim *sim);
+/* Nothing left to wait for: calls, hooks in flight, REFERs awaiting
+ * their answer or final NOTIFY. */
+bool sim_idle(const struct sim *sim);
+
+#endif

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# A real blind transfer between two SIPp peers (referrer and carrier) over
+# UDP and TCP, IPv4 and IPv6, captured live by the harness's capture API;
+# referlab analyze must find the transfer, its hooks, no finding, and
+# decode exactly the SIP messages tshark does.
+source "$REFERLAB_TESTLIB"
+source "$REFERLAB_SRC/tests/analyser/lib.sh"
+tl_need sipp tshark jq ss
+
+dir=$(tl_workdir analyser/sipp_transfer)
+for v in "udp4 127.0.0.1 u1" "tcp4 127.0.0.1 t1" "udp6 ::1 u1" "tcp6 ::1 t1"; do
+	set -- $v
+	al_sipp_transfer "$dir/$1.pcap" "$2" "$3"
+	al_oracle "$dir/$1.pcap"
+	tl_expect_eq "$1: SIP messages" 12 "$(jq '.files[0].sip_messages' <<<"$AL_JSON")"
+	tl_expect_eq "$1: SIP messages decoded live" 12 "$AL_LIVE_SIP"
+	al_expect_transfer "$1"
+	tl_expect_eq "$1: transport" "${1:0:3}" "$(jq -r '.transfers[0].transport' <<<"$AL_JSON")"
+done
+echo "sipp transfer: ok"
