@@ -51,6 +51,9 @@ echo "$msgs" | grep -Eq '^sequence [1-9][0-9]* .*NOTIFY\(180\).*NOTIFY\(200\).*f
 echo "$msgs" | grep -Eq '^hook .*final_referred_call_status.*180.*200|^hook .*final_referred_call_status.*200.*180' ||
 	tl_fail "the hook failure does not name final_referred_call_status, 180 and 200"
 
+tl_expect_eq "the sequence failure, expected vs got" "NOTIFY(180) NOTIFY(200)" \
+	"$(python3 -c 'import json,sys; f=[f for f in json.load(open(sys.argv[1]))["failures"] if f["check"] == "sequence"][0]; print(f["expected"], f["got"])' "$v")"
+
 # Each case folder tells the story.
 for f in capture.pcap sim.log sipp.log hooks.jsonl verdict.json commands.txt; do
 	[ -s "out/carriers/notify-100-200/$f" ] || tl_fail "case folder lacks $f"
