@@ -4,6 +4,7 @@
 # with messages that say what to fix (expected vs got, frame number)
 # without opening the pcap; a crashing peer is an ERROR; every child is
 # gone afterwards.
+# shellcheck source=tests/lib/testlib.sh
 source "$REFERLAB_TESTLIB"
 tl_need sipp python3
 

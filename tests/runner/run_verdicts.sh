@@ -3,6 +3,7 @@
 # for it): one case passes, one fails with the reason in words, one whose
 # peer crashes is an ERROR; results.json, junit.xml and every case folder
 # say the same, and the exit code is 1.
+# shellcheck source=tests/lib/testlib.sh
 source "$REFERLAB_TESTLIB"
 tl_need sipp python3
 tl_need_capture
