@@ -54,5 +54,8 @@ for c in $cases; do
 	[ -s "$cap" ] || cap=lib/$c/sim-trace.pcap
 	[ -s "$cap" ] || tl_fail "$c: no capture in lib/$c"
 	roundtrip "$cap" "$c"
+	# a case folder's capture gives a case named for the folder
+	grep -q "^== $(basename "$c")-t1: " "rt-${c//\//_}.txt" ||
+		tl_fail "$c: the replayed case is not named $(basename "$c")-t1"
 done
 echo "replay round trips: ok"

@@ -58,6 +58,7 @@ static void test_roles(void)
 {
 	struct replay_src *rs = load(FIELD "notify-no-event-phone.pcapng");
 	const struct replay_dialog *d;
+	char name[128];
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(rs);
 	d = replay_dialog_of(rs, 1);
@@ -69,6 +70,8 @@ static void test_roles(void)
 	CU_ASSERT_TRUE(nth(d, 3)->retrans);       /* 200 OK again */
 	CU_ASSERT_FALSE(nth(d, 2)->retrans);
 	CU_ASSERT_PTR_NULL(replay_dialog_of(rs, 2));
+	replay_case_name(d, name, sizeof(name));
+	CU_ASSERT_STRING_EQUAL(name, "notify-no-event-phone-t1");
 	mem_deref(rs);
 
 	rs = load(FIELD "notify-after-bye.pcap");
