@@ -24,7 +24,11 @@
 #include <string.h>
 #include "replay.h"
 
-enum { PAUSE_MIN_MS = 10, PAUSE_MAX_MS = 60000 };
+enum {
+	PAUSE_MIN_MS = 10,
+	PAUSE_MAX_MS = 60000,
+	NOTIFY_GAP_MS = 30,   /* between the far end's NOTIFYs, at least */
+};
 
 #define OUR_TAG "[pid]RPL[call_number]"
 
@@ -35,6 +39,7 @@ struct gen {
 	bool capture[REPLAY_MAX_MSGS];   /* request vars rN_* needed */
 	bool refer_used[REPLAY_MAX_REFERS];
 	bool need_ids;            /* the far end sends in-dialog requests */
+	bool notified;            /* a NOTIFY of the far end was sent */
 	char far_hp[64], far_ip[48], iut_hp[64], iut_ip[48];
 	char err[256];
 };
@@ -308,14 +313,23 @@ static void put_body(struct gen *g, const struct replay_msg *m)
 	}
 }
 
+/* The recorded gap before a message of the far end. NOTIFYs are kept
+ * NOTIFY_GAP_MS apart: the implementation may send its eventHooks
+ * concurrently (jambonz and referlab-sim do), and NOTIFYs a millisecond
+ * apart would let them reach the hook server in either order. */
 static void put_pause(struct gen *g, const struct replay_msg *m,
 		      const struct replay_msg *prev)
 {
-	uint64_t ms;
+	const bool notify = m->msg->req && !pl_strcmp(&m->msg->met, "NOTIFY");
+	uint64_t ms = 0;
 
-	if (g->o->timing != REPLAY_RECORDED || !prev || m->ts_ns <= prev->ts_ns)
+	if (g->o->timing != REPLAY_RECORDED || !prev)
 		return;
-	ms = (m->ts_ns - prev->ts_ns) / 1000000;
+	if (m->ts_ns > prev->ts_ns)
+		ms = (m->ts_ns - prev->ts_ns) / 1000000;
+	if (notify && g->notified && ms < NOTIFY_GAP_MS)
+		ms = NOTIFY_GAP_MS;
+	g->notified |= notify;
 	if (ms < PAUSE_MIN_MS)
 		return;
 	fprintf(g->f, "  <pause milliseconds=\"%llu\"/>\n",
