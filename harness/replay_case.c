@@ -451,7 +451,7 @@ cJSON *replay_expectation(const struct replay_dialog *d)
 {
 	cJSON *root = cJSON_CreateObject(), *checks = cJSON_CreateArray();
 	cJSON *app, *hooks, *call;
-	char seq[4096], desc[512];
+	char seq[REPLAY_MAX_MSGS * 16], desc[512];
 	struct derived dv;
 	size_t k;
 
