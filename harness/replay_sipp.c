@@ -480,6 +480,19 @@ static void put_invite_1xx(struct gen *g)
 			codes[i]);
 }
 
+/* SIPp takes an optional <recv> only before a mandatory one: the next
+ * message the scenario will hold. */
+static const struct replay_msg *next_kept(struct le *le)
+{
+	for (; le; le = le->next) {
+		const struct replay_msg *m = le->data;
+
+		if (!m->retrans && !is_invite_1xx(m))
+			return m;
+	}
+	return NULL;
+}
+
 /* Text for an XML comment: no "--" inside. */
 static void put_comment_text(FILE *f, const char *s)
 {
@@ -530,8 +543,9 @@ int replay_sipp_write(FILE *f, const struct replay_dialog *d,
 		if (is_invite_1xx(m))
 			continue;   /* see put_invite_1xx() */
 		if (m->retrans) {
-			next = list_ledata(le->next);
-			if (!m->from_far && next && !next->from_far)
+			next = next_kept(le->next);
+			if (!m->from_far && next && !next->from_far &&
+			    next->msg->scode / 100 != 1)
 				put_recv(g, m, true);
 			continue;
 		}
