@@ -288,21 +288,30 @@ static void call_hook_done(int err, uint16_t status, const char *body,
 	mem_deref(call);
 }
 
-static int post_call_hook(struct call *call, const struct sip_msg *invite)
+/* Sends payload (taken over) to t; doneh gets a reference to the call,
+ * so the call outlives its hooks whatever happens to its session. */
+static int hook_for_call(struct call *call, const struct hook_target *t,
+			 const char *base, cJSON *payload, hook_done_h *doneh)
 {
-	struct sim *sim = call->sim;
-	cJSON *payload;
 	int err;
 
-	payload = hook_payload_call(&call->ci, sim->conf->dialect, invite);
 	if (!payload)
 		return ENOMEM;
-	err = hook_send(sim->hooks, sim->call_hook, NULL, payload,
-			call_hook_done, mem_ref(call));
+	err = hook_send(call->sim->hooks, t, base, payload, doneh,
+			mem_ref(call));
 	if (err)
 		mem_deref(call);
 	cJSON_Delete(payload);
 	return err;
+}
+
+static int post_call_hook(struct call *call, const struct sip_msg *invite)
+{
+	struct sim *sim = call->sim;
+
+	return hook_for_call(call, sim->call_hook, NULL,
+			     hook_payload_call(&call->ci, sim->conf->dialect,
+					       invite), call_hook_done);
 }
 
 int call_accept(struct sim *sim, const struct sip_msg *msg)
@@ -585,7 +594,6 @@ void call_refer_done(struct call *call, uint16_t refer_status,
 {
 	const struct verb *v = call->verb;
 	struct sim *sim = call->sim;
-	cJSON *payload;
 	int err;
 
 	call->refer = NULL;
@@ -597,15 +605,12 @@ void call_refer_done(struct call *call, uint16_t refer_status,
 		app_next(call);
 		return;
 	}
-	payload = hook_payload_action(&call->ci, sim->conf->dialect,
-				      refer_status, final_status);
-	err = payload ? hook_send(sim->hooks, v->action_hook,
-				  sim_hook_base(sim), payload, action_done,
-				  mem_ref(call)) : ENOMEM;
-	cJSON_Delete(payload);
+	err = hook_for_call(call, v->action_hook, sim_hook_base(sim),
+			    hook_payload_action(&call->ci, sim->conf->dialect,
+						refer_status, final_status),
+			    action_done);
 	if (err) {
 		simlog(LOG_ERROR, call->ci.call_sid, "actionHook: %m", err);
-		mem_deref(call);   /* the reference given to action_done */
 		call->verb = NULL;
 		app_next(call);
 	}
