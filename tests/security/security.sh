@@ -3,7 +3,7 @@
 # secrets and SIP passwords never in any log, report or pcap we write
 # (every output file is grepped, pcaps included, also for the base64 of
 # basic auth); a wrongly signed hook is flagged; a hostile capture
-# (captures/hostile-report.pcap, from hostile.case) cannot inject markup
+# (captures/hostile/report-escaping.pcap, from hostile.case) cannot inject markup
 # into HTML or escape sequences into a terminal.
 source "$REFERLAB_TESTLIB"
 tl_need sipp jq ss base64
@@ -94,7 +94,7 @@ grep -q -- '--call-hook http://127\.0\.0\.1:' out/secrets/commands.txt ||
 	tl_fail "the runner's hook server is not on loopback"
 
 # ---- 4. a hostile capture ------------------------------------------------
-hostile=$REFERLAB_SRC/captures/hostile-report.pcap
+hostile=$REFERLAB_SRC/captures/hostile/report-escaping.pcap
 "$referlab" analyze "$hostile" >hostile.txt 2>&1
 tl_expect_eq "hostile capture analysed: exit" 0 $?
 grep -q $'\x1b' hostile.txt && tl_fail "analyze printed a raw ESC from the capture"
