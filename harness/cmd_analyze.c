@@ -6,11 +6,13 @@
 #include "cli.h"
 #include "cmd_analyze.h"
 #include "output/output.h"
+#include "report.h"
 
 static const char *prog = "referlab";
 
 struct cli {
 	bool json;
+	const char *html;            /* --html FILE: also a page (report.h) */
 	unsigned only;               /* --transfer N; 0: all */
 	bool first;
 	bool seen;                   /* transfer N was found */
@@ -22,7 +24,8 @@ static void usage(FILE *out)
 	fprintf(out,
 		"usage: %s analyze FILE... [--json] [--transfer N] "
 		"[--rules ID,...]\n"
-		"                          [--notify-timeout SECONDS]\n\n"
+		"                          [--notify-timeout SECONDS] "
+		"[--html FILE]\n\n"
 		"Decode pcap/pcapng captures, rebuild every transfer (REFER, "
 		"its NOTIFYs, the BYEs\naround them) and check the RFC rules "
 		"('%s rules' lists them). Per transfer:\na ladder, the outcome, "
@@ -33,7 +36,9 @@ static void usage(FILE *out)
 		"  --transfer N       only the Nth transfer (1-based, in "
 		"order of REFERs)\n"
 		"  --rules ID,...     check only these rules\n"
-		"  --notify-timeout S the verb's notifyTimeout (default 15)\n\n"
+		"  --notify-timeout S the verb's notifyTimeout (default 15)\n"
+		"  --html FILE        also write the ladder, transfers, findings "
+		"and hooks as\n                     one self-contained HTML page\n\n"
 		"Exit: 0 no error-level finding, 1 error findings, 2 usage, "
 		"4 unreadable input.\n", prog, prog);
 }
@@ -99,6 +104,11 @@ static int parse(int argc, char **argv, struct cli *c,
 			e = number(arg, val, 1, 86400, &secs);
 		else if (!strcmp(arg, "--rules") && val)
 			o->rules = val;
+		else if (!strcmp(arg, "--html") && val)
+			c->html = val;
+		else if (!strcmp(arg, "--html"))
+			e = cli_usage_error(prog, "analyze: --html needs a "
+					    "file name");
 		else if (!strcmp(arg, "--rules"))
 			e = cli_usage_error(prog, "analyze: --rules needs a "
 					    "list of rule ids");
@@ -144,9 +154,9 @@ int cmd_analyze(int argc, char **argv)
 	struct cli c = {.first = true};
 	struct analysis *a = NULL;
 	const char **files;
-	char err[512] = "";
+	char err[512] = "", herr[512] = "";
 	size_t n = 0;
-	int e, rc;
+	int e, rc, hrc = 0;
 
 	files = calloc((size_t)argc, sizeof(*files));
 	if (!files)
@@ -160,6 +170,9 @@ int cmd_analyze(int argc, char **argv)
 	if (c.json)
 		out_json_begin(stdout);
 	e = analysis_files(&a, files, n, &o, err, sizeof(err));
+	if (c.html && e != EINVAL && report_capture_html(files, n, c.html,
+			herr, sizeof(herr)) && !e)
+		hrc = EXIT_ENVIRONMENT;   /* the page could not be written */
 	free(files);
 	if (e == EINVAL || !a) {
 		fprintf(stderr, "%s: %s\n", prog, err);
@@ -167,6 +180,10 @@ int cmd_analyze(int argc, char **argv)
 	}
 	rc = report(&c, a);
 	mem_deref(a);
+	if (hrc) {
+		fprintf(stderr, "%s: %s\n", prog, herr);
+		return hrc;
+	}
 	if (e && rc != EXIT_USAGE) {
 		fprintf(stderr, "%s: %s\n", prog, err);
 		return EXIT_INPUT;

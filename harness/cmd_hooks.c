@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include "addr.h"
 #include "cli.h"
 #include "hooksrv.h"
 #include "cmd_hooks.h"
@@ -259,7 +260,7 @@ static int serve(struct opts *o)
 	char url[80];
 	int err;
 
-	if (sa_decode(&laddr, o->listen, strlen(o->listen)))
+	if (addr_decode(&laddr, o->listen))
 		return cli_usage_error(prog, "--listen: expected ADDR:PORT "
 				       "(e.g. 127.0.0.1:0 or [::1]:0), got "
 				       "'%s'", o->listen);

@@ -593,6 +593,16 @@ static void position(const char *text, size_t off, unsigned *line,
 	}
 }
 
+/* Errors quote keys and text from the file; a control character among
+ * them would break the one-line error, so it is shown as '?'. */
+static int one_line(char *err, int rc)
+{
+	for (; *err; err++)
+		if ((unsigned char)*err < 0x20 || *err == 0x7f)
+			*err = '?';
+	return rc;
+}
+
 int expect_parse(struct expect **ep, const char *file, const char *text,
 		 char *err, size_t errsz)
 {
@@ -608,7 +618,7 @@ int expect_parse(struct expect **ep, const char *file, const char *text,
 		position(text, end ? (size_t)(end - text) : 0, &line, &col);
 		snprintf(err, errsz, "%s: line %u, column %u: not valid JSON "
 			 "near '%.20s'", file, line, col, end ? end : "");
-		return EINVAL;
+		return one_line(err, EINVAL);
 	}
 	e = calloc(1, sizeof(*e));
 	rc = e ? parse_name(e, file) : ENOMEM;
@@ -620,7 +630,7 @@ int expect_parse(struct expect **ep, const char *file, const char *text,
 		expect_free(e);
 	else
 		*ep = e;
-	return rc;
+	return rc ? one_line(err, rc) : 0;
 }
 
 int expect_load(struct expect **ep, const char *path, char *err,

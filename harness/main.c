@@ -6,7 +6,11 @@
 #include "cli.h"
 #include "cmd_analyze.h"
 #include "cmd_hooks.h"
+#include "load.h"
+#include "replay.h"
+#include "report.h"
 #include "runner.h"
+#include "synth.h"
 
 static const char *prog = "referlab";
 
@@ -27,10 +31,10 @@ static const struct command commands[] = {
 	{"run",     "run conformance suites against an implementation", runner_main},
 	{"analyze", "decode captures, rebuild transfers, check RFC rules", cmd_analyze},
 	{"rules",   "list the rule catalogue",                           cmd_rules},
-	{"report",  "merge results into HTML, Markdown, JUnit, JSON",    cmd_pending},
-	{"replay",  "turn a captured transfer into a peer and run it",   cmd_pending},
-	{"synth",   "write a deterministic capture of N transfers",      cmd_pending},
-	{"load",    "drive transfers at a rate and measure the IUT",     cmd_pending},
+	{"report",  "merge results into HTML, Markdown, JUnit, JSON",    report_main},
+	{"replay",  "turn a captured transfer into a peer and run it",   replay_main},
+	{"synth",   "write a deterministic capture of N transfers",      cmd_synth},
+	{"load",    "drive transfers at a rate and measure the IUT",     cmd_load},
 	{"hooks",   "serve an application, record and check webhooks",   cmd_hooks},
 };
 

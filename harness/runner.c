@@ -16,6 +16,7 @@
 #include "cli.h"
 #include "ports.h"
 #include "proc.h"
+#include "report.h"
 #include "results.h"
 #include "runner.h"
 
@@ -76,6 +77,8 @@ static void usage(FILE *f)
 "                         written in the other are translated\n"
 "  --webhook-secret S     hooks must carry a valid Jambonz-Signature\n"
 "                         (built-in: a random secret per run)\n"
+"  --no-hooks             the implementation calls no webhooks (a plain SIP\n"
+"                         referrer): check the SIP side only\n"
 "  --keep-going           go on after 3 ERRORs in a row (default: stop)\n"
 "  --list                 print the names of the selected cases, run none\n"
 "  --timeout S            upper bound per case, seconds (default %d)\n\n"
@@ -165,6 +168,7 @@ static int parse_opts(struct runner_opts *o, int argc, char **argv)
 		{"dialect", required_argument, NULL, 'd'},
 		{"webhook-secret", required_argument, NULL, 'W'},
 		{"keep-going", no_argument, NULL, 'k'},
+		{"no-hooks", no_argument, NULL, 'N'},
 		{"list", no_argument, NULL, 'l'},
 		{"timeout", required_argument, NULL, 'T'},
 		{"help", no_argument, NULL, 'h'},
@@ -227,6 +231,7 @@ static int parse_opts(struct runner_opts *o, int argc, char **argv)
 			break;
 		case 'W': o->secret = optarg; break;
 		case 'k': o->keep_going = true; break;
+		case 'N': o->no_hooks = true; break;
 		case 'l': o->list = true; break;
 		case 'T':
 			if (parse_uint(optarg, 1, 3600, &o->timeout_s))
@@ -576,6 +581,8 @@ static cJSON *meta_of(const struct run *r, double secs)
 	}
 	if (r->o.filter)
 		cJSON_AddStringToObject(m, "filter", r->o.filter);
+	if (r->o.no_hooks)
+		cJSON_AddBoolToObject(m, "no_hooks", true);
 	cJSON_AddBoolToObject(m, "interrupted", interrupted != 0);
 	return m;
 }
@@ -604,6 +611,8 @@ static int write_results(struct run *r, double secs)
 		snprintf(path, sizeof(path), "%s/junit.xml", r->o.out);
 		err = results_write_junit(path, meta, cases);
 	}
+	if (!err)
+		report_run_html(r->o.out);
 	if (err)
 		fprintf(stderr, "%s: %s: %s\n", prog, path, strerror(err));
 	cJSON_Delete(cases);

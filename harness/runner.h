@@ -41,6 +41,7 @@ struct runner_opts {
 	const char *secret;      /* webhook secret: hooks must be signed */
 	char secret_buf[40];     /* builtin: a random one per run */
 	bool keep_going;
+	bool no_hooks;           /* the IUT calls no webhooks: SIP checks only */
 	bool list;               /* --list: print the selected cases, run none */
 	unsigned timeout_s;      /* per case */
 	char sim_bin[PATH_MAX + 16];

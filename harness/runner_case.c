@@ -246,10 +246,12 @@ static void run_flow(struct case_ctx *x)
 		capture_end(x, pcap, sizeof(pcap));
 		return;
 	}
-	if (!wait_until(x, peer_gone, limit))
+	if (!wait_until(x, peer_gone, limit)) {
+		x->peer_stopped = true;
 		verdict_fail(x->v, "timeout", NULL, NULL, 0, "the SIPp peer "
 			     "had not ended after the case's %u s timeout",
 			     x->plan.timeout_s);
+	}
 	/* The built-in implementation ends by itself once its call, hooks
 	 * and subscription are over (--exit-after-calls 1), unless the peer
 	 * left it mid-call: then it only gets a moment. An external one does
@@ -258,7 +260,7 @@ static void run_flow(struct case_ctx *x)
 	if (x->iut)
 		wait_until(x, iut_gone, peer_ok ? remaining(deadline) :
 			   HOOK_GRACE_MS);
-	else
+	else if (!x->o->no_hooks)
 		wait_until(x, hooks_in, HOOK_GRACE_MS);
 	if (peer_ok)
 		judge_iut(x);

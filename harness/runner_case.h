@@ -46,6 +46,7 @@ struct case_ctx {
 	struct verdict *v;
 	struct proc *iut;        /* referlab-sim, builtin only */
 	struct proc *peer;       /* SIPp */
+	bool peer_stopped;       /* still running at the timeout: stopped */
 	struct capture *cap;     /* live capture, or NULL: the sim's trace */
 	struct hooksrv *hooks;
 	FILE *hookfile;          /* hooks.jsonl */

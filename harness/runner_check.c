@@ -105,6 +105,19 @@ static void check_hooks(struct case_ctx *x)
 	free(callv);
 }
 
+/* The first sip:refer verb's notifyTimeout, in ms; 0: the default. */
+static uint32_t notify_timeout(const cJSON *app)
+{
+	const cJSON *verb, *t;
+
+	cJSON_ArrayForEach(verb, app) {
+		t = cJSON_GetObjectItemCaseSensitive(verb, "notifyTimeout");
+		if (cJSON_IsNumber(t) && t->valuedouble > 0)
+			return (uint32_t)(t->valuedouble * 1000);
+	}
+	return 0;
+}
+
 void case_check(struct case_ctx *x, const char *pcap)
 {
 	struct observed ob;
@@ -112,13 +125,17 @@ void case_check(struct case_ctx *x, const char *pcap)
 	char err[512];
 	int e;
 
-	check_hooks(x);
+	if (x->o->no_hooks)
+		verdict_set_string(x->v, "unchecked_hooks", "--no-hooks");
+	else
+		check_hooks(x);
 	if (!pcap) {
 		verdict_set_string(x->v, "unchecked", "sequence, headers and "
 				   "findings: no capture of the wire");
 		return;
 	}
-	e = observe_pcap(&ob, pcap, err, sizeof(err));
+	e = observe_pcap(&ob, pcap, notify_timeout(x->exp->app), err,
+			 sizeof(err));
 	if (e) {
 		verdict_error(x->v, "the capture cannot be analysed: %s", err);
 		observe_free(&ob);

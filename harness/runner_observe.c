@@ -254,8 +254,8 @@ static void add_findings(struct observed *ob, const struct list *l)
 	}
 }
 
-int observe_pcap(struct observed *ob, const char *pcap, char *err,
-		 size_t errsz)
+int observe_pcap(struct observed *ob, const char *pcap,
+		 uint32_t notify_timeout_ms, char *err, size_t errsz)
 {
 	struct analysis_opts ao = ANALYSIS_OPTS_DEFAULT;
 	struct le *le;
@@ -267,6 +267,8 @@ int observe_pcap(struct observed *ob, const char *pcap, char *err,
 		e = build_view(ob);
 	if (e)
 		return e;
+	if (notify_timeout_ms)
+		ao.notify_timeout_ms = notify_timeout_ms;
 	e = analysis_file(&ob->analysis, pcap, &ao, err, errsz);
 	if (e)
 		return e;

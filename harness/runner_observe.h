@@ -5,6 +5,7 @@
 #define REFERLAB_RUNNER_OBSERVE_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "expect.h"
 
 struct obs_msg;
@@ -21,9 +22,10 @@ struct observed {
 	int err;
 };
 
-/* Decodes and analyses a capture; err names the file and offset. */
-int  observe_pcap(struct observed *ob, const char *pcap, char *err,
-		  size_t errsz);
+/* Decodes and analyses a capture (notify_timeout_ms: the verb's
+ * notifyTimeout, 0 for the default); err names the file and offset. */
+int  observe_pcap(struct observed *ob, const char *pcap,
+		  uint32_t notify_timeout_ms, char *err, size_t errsz);
 void observe_free(struct observed *ob);
 
 #endif

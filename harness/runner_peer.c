@@ -220,11 +220,15 @@ void peer_judge(struct case_ctx *x)
 	char why[512], how[128];
 	int code = proc_exit_code(x->peer);
 
-	if (code == 0)
-		return;
+	if (code == 0 || x->peer_stopped)
+		return;   /* stopped at the timeout: that failure is said */
 	sipp_reason(x, why, sizeof(why));
 	proc_describe(x->peer, how, sizeof(how));
-	if (code == 1 || code == 97 || code == 99)
+	if (strstr(why, "timed out"))
+		verdict_fail(x->v, "sipp", "SIPp exits 0", how, 0,
+			     "the SIPp peer waited in vain: %s (SIPp %s; the "
+			     "last messages are in sipp-messages.log)", why, how);
+	else if (code == 1 || code == 97 || code == 99)
 		verdict_fail(x->v, "sipp", "SIPp exits 0", how, 0,
 			     "the SIPp peer's own checks failed: %s (SIPp %s; "
 			     "see sipp-errors.log, sipp-messages.log)",

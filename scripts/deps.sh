@@ -9,6 +9,7 @@ packages=(
 	libre-dev libcjson-dev libcunit1-dev libpcap-dev
 	sip-tester tshark iproute2 procps
 	jq  # tests read JSON lines and `referlab analyze --json`
+	chromium libxml2-utils  # tests: reports in a real browser, JUnit schema
 	time # tests: peak memory of `referlab analyze` (/usr/bin/time)
 )
 

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include "addr.h"
 #include "opts.h"
 
 enum { MAX_COUNT = 1000000 };
@@ -43,7 +44,7 @@ static int parse_listen(struct sim_conf *conf, const char *spec,
 	else
 		return usage(err, errsz, "--sip %s: transport must be udp or "
 			     "tcp", spec);
-	if (sa_decode(&l->addr, colon + 1, strlen(colon + 1)))
+	if (addr_decode(&l->addr, colon + 1))
 		goto bad;
 	l->spec = spec;
 	++conf->listenc;

@@ -56,9 +56,11 @@ const char *verb_name(enum verb_kind kind)
 static int fail(struct vctx *c, const char *key, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* The error names keys and values from the input; control characters
+ * among them are shown as '?' so that the error stays one line. */
 static int fail(struct vctx *c, const char *key, const char *fmt, ...)
 {
-	char what[256];
+	char what[256], *p;
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -71,6 +73,9 @@ static int fail(struct vctx *c, const char *key, const char *fmt, ...)
 	else
 		snprintf(c->diag->err, sizeof(c->diag->err),
 			 "verb %u (%s): %s", c->v->index, c->name, what);
+	for (p = c->diag->err; *p; p++)
+		if (iscntrl((unsigned char)*p))
+			*p = '?';
 	return EBADMSG;
 }
 

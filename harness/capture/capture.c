@@ -19,6 +19,9 @@ struct capture {
 	bool running;
 	volatile bool stop;
 	uint64_t packets;
+	capture_frame_h *frameh;
+	void *arg;
+	uint32_t linktype;
 	char iface[64];
 };
 
@@ -29,6 +32,19 @@ static void dump_h(u_char *arg, const struct pcap_pkthdr *h,
 
 	pcap_dump((u_char *)c->dump, h, bytes);
 	++c->packets;
+	if (c->frameh) {
+		struct pcap_frame fr = {
+			.num = c->packets,
+			.ts_ns = (uint64_t)h->ts.tv_sec * 1000000000ULL +
+				 (uint64_t)h->ts.tv_usec * 1000ULL,
+			.linktype = c->linktype,
+			.data = bytes,
+			.caplen = h->caplen,
+			.origlen = h->len,
+		};
+
+		c->frameh(&fr, c->arg);
+	}
 }
 
 static void *reader(void *arg)
@@ -157,6 +173,16 @@ int capture_start(struct capture **cp, const char *file,
 		  const uint16_t *ports, size_t nports, char *err,
 		  size_t errsz)
 {
+	return capture_start_live(cp, file, addrs, naddrs, ports, nports,
+				  NULL, NULL, err, errsz);
+}
+
+int capture_start_live(struct capture **cp, const char *file,
+		       const struct sa *addrs, size_t naddrs,
+		       const uint16_t *ports, size_t nports,
+		       capture_frame_h *frameh, void *arg, char *err,
+		       size_t errsz)
+{
 	char ebuf[PCAP_ERRBUF_SIZE] = "";
 	struct capture *c;
 	int e;
@@ -166,6 +192,8 @@ int capture_start(struct capture **cp, const char *file,
 	c = mem_zalloc(sizeof(*c), destructor);
 	if (!c)
 		return ENOMEM;
+	c->frameh = frameh;
+	c->arg = arg;
 	choose_iface(c->iface, sizeof(c->iface), addrs, naddrs);
 	c->pc = pcap_create(c->iface, ebuf);
 	if (!c->pc) {
@@ -179,9 +207,11 @@ int capture_start(struct capture **cp, const char *file,
 		e = set_filter(c, ports, nports, err, errsz);
 	if (e)
 		goto out;
+	c->linktype = (uint32_t)pcap_datalink(c->pc);
 	c->dump = pcap_dump_open(c->pc, file);
 	if (!c->dump) {
-		re_snprintf(err, errsz, "%s: %s", file, pcap_geterr(c->pc));
+		/* libpcap's message names the file already */
+		re_snprintf(err, errsz, "%s", pcap_geterr(c->pc));
 		e = EIO;
 		goto out;
 	}

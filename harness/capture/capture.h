@@ -21,6 +21,7 @@
 #define REFERLAB_CAPTURE_H
 
 #include <re.h>
+#include "decode/pcapfile.h"
 
 struct capture_stats {
 	uint64_t packets;        /* written to the file */
@@ -31,10 +32,21 @@ struct capture_stats {
 
 struct capture;
 
+/* Each captured frame, on the capture's own thread, as the file reader
+ * would hand it out: feed it to a decoder (decode/decoder.h) to analyse
+ * live. Whatever the handler touches must not be used by other threads
+ * until capture_stop() returned. */
+typedef void (capture_frame_h)(const struct pcap_frame *fr, void *arg);
+
 int capture_start(struct capture **cp, const char *file,
 		  const struct sa *addrs, size_t naddrs,
 		  const uint16_t *ports, size_t nports, char *err,
 		  size_t errsz);
+int capture_start_live(struct capture **cp, const char *file,
+		       const struct sa *addrs, size_t naddrs,
+		       const uint16_t *ports, size_t nports,
+		       capture_frame_h *frameh, void *arg, char *err,
+		       size_t errsz);
 int capture_stop(struct capture *c, struct capture_stats *st);
 
 #endif

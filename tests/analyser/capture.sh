@@ -17,7 +17,7 @@ out=$("$AL_TOOLS/capture_run" "$dir/lo.pcap" 127.0.0.1 "$p1" -- \
 rc=$?
 [ $rc = 77 ] && tl_skip "no capture rights: $out"
 tl_expect_eq "capture_run exit code" 0 $rc
-tl_expect_eq "capture summary" "capture: lo packets 3 dropped 0" "$out"
+tl_expect_eq "capture summary" "capture: lo packets 3 dropped 0 live-sip 0" "$out"
 tl_expect_eq "tshark reads the 3 packets of the filtered port" 3 \
 	"$(tshark -r "$dir/lo.pcap" -Y "udp.dstport == $p1" 2>/dev/null | wc -l)"
 al_analyze "$dir/lo.pcap"

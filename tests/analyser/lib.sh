@@ -56,8 +56,10 @@ al_sipp_transfer() {
 	[ $rc = 11 ] && tl_fail "SIPp carrier failed: $(tail -5 "$out.uac.log")"
 	[ $rc = 12 ] && tl_fail "SIPp referrer failed: $(tail -5 "$out.uas.log")"
 	[ $rc = 0 ] || tl_fail "capture_run exited $rc: $(cat "$out.capture.log")"
-	grep -q " dropped 0$" "$out.capture.log" ||
+	grep -q " dropped 0 " "$out.capture.log" ||
 		tl_fail "capture dropped packets: $(cat "$out.capture.log")"
+	# decoded live, frame by frame, by the decoder that reads files
+	AL_LIVE_SIP=$(sed -n 's/.* live-sip \([0-9]*\)$/\1/p' "$out.capture.log")
 }
 
 # al_expect_transfer WHAT: the JSON holds one completed blind transfer

@@ -13,6 +13,7 @@ for v in "udp4 127.0.0.1 u1" "tcp4 127.0.0.1 t1" "udp6 ::1 u1" "tcp6 ::1 t1"; do
 	al_sipp_transfer "$dir/$1.pcap" "$2" "$3"
 	al_oracle "$dir/$1.pcap"
 	tl_expect_eq "$1: SIP messages" 12 "$(jq '.files[0].sip_messages' <<<"$AL_JSON")"
+	tl_expect_eq "$1: SIP messages decoded live" 12 "$AL_LIVE_SIP"
 	al_expect_transfer "$1"
 	tl_expect_eq "$1: transport" "${1:0:3}" "$(jq -r '.transfers[0].transport' <<<"$AL_JSON")"
 done

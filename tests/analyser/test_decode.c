@@ -10,6 +10,7 @@
 #include "unit.h"
 #include "pcapgen.h"
 #include "decode/decoder.h"
+#include "decode/ip.h"
 #include "decode/link.h"
 #include "decode/pcapfile.h"
 #include "decode/sipframe.h"
@@ -292,6 +293,72 @@ static void fragments(bool v6, const unsigned *order, size_t n,
 	CU_ASSERT_EQUAL(g.frame[0], complete); /* the last fragment needed */
 }
 
+/* A datagram whose last fragment never comes is given up after
+ * IP_FRAG_TIMEOUT seconds of capture time: memory stays bounded. */
+static void test_ip_fragment_expiry(void)
+{
+	uint8_t frag[36] = {
+		0x45, 0, 0, 36, 0x12, 0x34, 0x20, 0x00, 64, 17, 0, 0,
+		127, 0, 0, 1, 127, 0, 0, 2,
+	};
+	uint8_t whole[28] = {
+		0x45, 0, 0, 28, 0x12, 0x35, 0, 0, 64, 17, 0, 0,
+		127, 0, 0, 1, 127, 0, 0, 2, 0x13, 0xc4, 0x13, 0xc4, 0, 8,
+	};
+	struct ipreasm *r = NULL;
+	struct ip_pkt ip;
+
+	CU_ASSERT_FATAL(!ipreasm_alloc(&r));
+	CU_ASSERT_EQUAL(ip_decode(r, &ip, AF_INET, frag, sizeof(frag), 0),
+			EAGAIN);
+	CU_ASSERT_EQUAL(ipreasm_pending(r), 1);
+	CU_ASSERT_EQUAL(ip_decode(r, &ip, AF_INET, whole, sizeof(whole),
+				  5000000000ULL), 0);
+	CU_ASSERT_EQUAL(ip.len, 8);
+	CU_ASSERT_EQUAL(ipreasm_pending(r), 1);     /* 5 s: still waiting */
+	frag[5] = 0x99;                              /* another datagram */
+	CU_ASSERT_EQUAL(ip_decode(r, &ip, AF_INET, frag, sizeof(frag),
+				  31000000000ULL), EAGAIN);
+	CU_ASSERT_EQUAL(ipreasm_pending(r), 1);     /* the first one gone */
+	CU_ASSERT_EQUAL(ipreasm_stats(r)->expired, 1);
+	whole[3] = 200;                              /* longer than captured */
+	CU_ASSERT_EQUAL(ip_decode(r, &ip, AF_INET, whole, sizeof(whole), 0),
+			EBADMSG);
+	CU_ASSERT_EQUAL(ipreasm_stats(r)->bad, 1);
+	mem_deref(r);
+}
+
+/* pcapng Simple Packet Blocks belong to interface 0. */
+static void test_pcapng_simple_block(void)
+{
+	static const uint8_t raw[] = {
+		0x45, 0, 0, 28, 0, 1, 0, 0, 64, 17, 0, 0,
+		127, 0, 0, 1, 127, 0, 0, 2, 0x13, 0xc4, 0x13, 0xc4, 0, 8, 0, 0,
+	};
+	uint8_t spb[4 + sizeof(raw)];
+	uint32_t len = sizeof(raw);
+	struct pcapfile *pf;
+	struct pcap_frame fr;
+	struct cap c;
+	char why[64];
+	FILE *r;
+
+	memcpy(spb, &len, 4);
+	memcpy(spb + 4, raw, sizeof(raw));
+	cap_begin(&c, PG_PCAPNG, LINKTYPE_RAW);
+	CU_ASSERT(!pcapgen_block(c.g, 3, spb, sizeof(spb)));
+	cap_end(&c);
+	r = fmemopen(c.buf, c.len, "rb");
+	CU_ASSERT_FATAL(!pcapfile_fopen(&pf, r, why, sizeof(why)));
+	CU_ASSERT_EQUAL(pcapfile_next(pf, &fr), 0);
+	CU_ASSERT_EQUAL(fr.caplen, sizeof(raw));
+	CU_ASSERT_EQUAL(fr.linktype, LINKTYPE_RAW);
+	CU_ASSERT_STRING_EQUAL(pcapfile_format(pf), "pcapng");
+	mem_deref(pf);
+	fclose(r);
+	free(c.buf);
+}
+
 static void test_ip_fragments(void)
 {
 	static const unsigned shuffled[] = {2, 0, 3, 1};
@@ -454,6 +521,7 @@ static const struct unit_test files_tests[] = {
 	{"pcapng with two link types and an unknown block",
 	 test_pcapng_two_interfaces},
 	{"unreadable files name the offset", test_bad_files},
+	{"pcapng simple packet block", test_pcapng_simple_block},
 	{NULL, NULL}
 };
 
@@ -461,6 +529,7 @@ static const struct unit_test layer_tests[] = {
 	{"link types", test_link_types},
 	{"link errors", test_link_errors},
 	{"IPv4 and IPv6 fragments, in and out of order", test_ip_fragments},
+	{"IP fragments never completed expire", test_ip_fragment_expiry},
 	{"TCP: several per segment, one over many, retransmits, early",
 	 test_tcp_streams},
 	{"TCP: a hole is skipped", test_tcp_gap},

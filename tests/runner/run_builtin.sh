@@ -64,6 +64,15 @@ left=$(pgrep -af -- "$dir/out")
 tl_expect_eq "what was analysed" "capture.pcap" \
 	"$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["capture"])' out/carriers/reject-403/verdict.json)"
 
+# --transport and --ipv6 override what the cases say, on both sides.
+"$REFERLAB_BIN/referlab" run suite --filter 'phones/*' --transport tcp --ipv6 \
+	--out "$dir/out-tcp6" >tcp6.out 2>&1
+tl_expect_eq "exit code over TCP and IPv6" 0 $?
+cmds=out-tcp6/phones/reject-603/commands.txt
+grep -q -- "--sip tcp:\[::1\]:" "$cmds" || tl_fail "the sim is not on tcp:[::1]: $(cat "$cmds")"
+grep -q -- "-t t1 " "$cmds" || tl_fail "SIPp is not on TCP: $(cat "$cmds")"
+grep -q -- "-i ::1 " "$cmds" || tl_fail "SIPp is not on ::1: $(cat "$cmds")"
+
 # Without capture rights the sim's own trace is analysed (and said so);
 # an external implementation leaves no trace: exit 3 with the fix.
 if command -v setpriv >/dev/null; then

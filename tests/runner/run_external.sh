@@ -47,4 +47,23 @@ kill -0 "$sim_pid" || tl_fail "the external implementation was stopped"
 tl_expect_eq "exit code with unsigned hooks" 1 $?
 grep -q "hook request 1 (/call): Jambonz-Signature is absent, with the webhook secret set" sig.out ||
 	tl_fail "no word of the missing signature: $(cat sig.out)"
+
+# A foreign implementation with its own application, whose hooks go
+# elsewhere: the hook checks fail; with --no-hooks only SIP is judged.
+sim2_port=$(tl_free_port udp)
+dead=$(tl_free_port tcp)
+python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1]))["app"]))' \
+	suite/carriers/reject-403.json >app.json
+tl_spawn sim2.log "$REFERLAB_BIN/referlab-sim" --sip "udp:127.0.0.1:$sim2_port" \
+	--app app.json --hook-base "http://127.0.0.1:$dead"
+tl_wait_for sim2.log "^referlab-sim: listening" 10
+"$REFERLAB_BIN/referlab" run suite --iut external --filter '*reject-403' \
+	--iut-sip "sip:127.0.0.1:$sim2_port" --out "$dir/out-own" >own.out 2>&1
+tl_expect_eq "exit code, hooks elsewhere" 1 $?
+grep -q "the call hook was never requested" own.out || tl_fail "no word of the missing hooks: $(cat own.out)"
+"$REFERLAB_BIN/referlab" run suite --iut external --filter '*reject-403' --no-hooks \
+	--iut-sip "sip:127.0.0.1:$sim2_port" --out "$dir/out-nohooks" >nohooks.out 2>&1
+tl_expect_eq "exit code with --no-hooks" 0 $?
+grep -q '"unchecked_hooks":' out-nohooks/carriers/reject-403/verdict.json ||
+	tl_fail "verdict.json does not say the hooks were not checked"
 echo "run external: ok"

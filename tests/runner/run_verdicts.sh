@@ -62,6 +62,17 @@ assert cases["crash"].find("error") is not None
 assert cases["call"].find("failure") is None and cases["call"].find("error") is None
 PY
 
+# Nothing answers at --iut-sip: SIPp gives up at the case's timeout, and
+# that is the implementation's FAIL, said as such (not a crash).
+dead=$(tl_free_port udp)
+"$REFERLAB_BIN/referlab" run "$REFERLAB_SRC/tests/runner/cases" \
+	--filter 'basic/call' --iut external --iut-sip "sip:127.0.0.1:$dead" \
+	--timeout 3 --out out-dead >dead.out 2>&1
+tl_expect_eq "exit code when nothing answers" 1 $?
+grep -Eq '^\[1/1\] basic/call +FAIL ' dead.out || tl_fail "no FAIL: $(cat dead.out)"
+grep -q "the SIPp peer waited in vain: call timed out after '3.000' seconds" dead.out ||
+	tl_fail "the FAIL does not say SIPp waited in vain: $(cat dead.out)"
+
 # Without --out: reports/<UTC timestamp>/, and reports/latest points at it.
 mkdir -p default && (cd default && "$REFERLAB_BIN/referlab" run \
 	"$REFERLAB_SRC/tests/runner/cases" --filter 'basic/call' --iut external \

@@ -3,8 +3,10 @@
  *
  *   capture_run OUT.pcap ADDR[,ADDR] PORT[,PORT...] -- CMD [ARGS...]
  *
- * Starts the harness capture (capture_start), runs CMD, stops the
- * capture (capture_stop) and prints "capture: IFACE packets N dropped D".
+ * Starts the harness capture (capture_start_live), runs CMD, stops the
+ * capture (capture_stop) and prints "capture: IFACE packets N dropped D
+ * live-sip M": M SIP messages decoded live, frame by frame, by the same
+ * decoder `referlab analyze` runs on files.
  * Exits with CMD's status; 77 without capture rights; 3 on other
  * capture errors.
  */
@@ -15,6 +17,7 @@
 #include <unistd.h>
 #include <re.h>
 #include "capture/capture.h"
+#include "decode/decoder.h"
 
 enum { MAX = 16 };
 
@@ -41,12 +44,24 @@ static size_t split_ports(uint16_t *out, char *list)
 	return n;
 }
 
+static void live_frame_h(const struct pcap_frame *fr, void *arg)
+{
+	decoder_frame(arg, fr);
+}
+
+static void live_msg_h(const struct wire_msg *wm, void *arg)
+{
+	(void)wm;
+	(void)arg;
+}
+
 int main(int argc, char **argv)
 {
 	struct sa addrs[MAX];
 	uint16_t ports[MAX];
 	struct capture_stats st;
 	struct capture *cap;
+	struct decoder *dec;
 	char err[512];
 	size_t na, np;
 	int e, status = 0;
@@ -59,10 +74,13 @@ int main(int argc, char **argv)
 	}
 	na = split_addrs(addrs, argv[2]);
 	np = split_ports(ports, argv[3]);
-	e = capture_start(&cap, argv[1], addrs, na, ports, np, err,
-			  sizeof(err));
+	if (decoder_alloc(&dec, live_msg_h, NULL, NULL))
+		return 3;
+	e = capture_start_live(&cap, argv[1], addrs, na, ports, np,
+			       live_frame_h, dec, err, sizeof(err));
 	if (e) {
 		fprintf(stderr, "capture_run: %s\n", err);
+		mem_deref(dec);
 		return e == EPERM ? 77 : 3;
 	}
 	pid = fork();
@@ -73,8 +91,11 @@ int main(int argc, char **argv)
 	if (pid > 0)
 		(void)waitpid(pid, &status, 0);
 	capture_stop(cap, &st);
-	printf("capture: %s packets %llu dropped %llu\n", st.iface,
-	       (unsigned long long)st.packets,
-	       (unsigned long long)(st.dropped + st.if_dropped));
+	decoder_flush(dec);
+	printf("capture: %s packets %llu dropped %llu live-sip %llu\n",
+	       st.iface, (unsigned long long)st.packets,
+	       (unsigned long long)(st.dropped + st.if_dropped),
+	       (unsigned long long)decoder_stats(dec)->sip);
+	mem_deref(dec);
 	return pid > 0 && WIFEXITED(status) ? WEXITSTATUS(status) : 1;
 }

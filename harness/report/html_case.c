@@ -1,0 +1,307 @@
+/**
+ * @file html_case.c  One case in the HTML report: ladder, assertions, findings, hooks, files
+ *
+ * Also the body of `referlab analyze --html` (a capture with no verdict).
+ * Everything that came from a file or the wire goes through esc_*().
+ */
+
+#include <inttypes.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "report/case.h"
+#include "report/esc.h"
+#include "report/html.h"
+#include "report/report_int.h"
+
+static const char *const case_files[] = {
+	"capture.pcap", "capture.pcapng", "sim-trace.pcap", "hooks.jsonl",
+	"verdict.json", "sipp.log", "sipp-errors.log", "sipp-messages.log",
+	"sim.log", "commands.txt", "runner.log",
+};
+
+/* target relative to the folder of the page at `page`: the report opens
+ * from disk and from a CI artifact, so no absolute paths when avoidable. */
+static void rel_link(const char *page, const char *target, char *buf,
+		     size_t sz)
+{
+	char from[PATH_MAX], to[PATH_MAX], pdir[PATH_MAX];
+	const char *slash = strrchr(page, '/');
+	size_t common = 0, i;
+	int n = 0;
+
+	snprintf(pdir, sizeof(pdir), "%.*s", slash ? (int)(slash - page) : 1,
+		 slash ? page : ".");
+	if (!realpath(pdir, from) || !realpath(target, to)) {
+		snprintf(buf, sz, "%s", target);
+		return;
+	}
+	for (i = 0; from[i] && from[i] == to[i]; i++) {
+		if (from[i] == '/')
+			common = i;
+	}
+	if (!from[i] && (to[i] == '/' || !to[i]))
+		common = i;
+	for (i = common; from[i]; i++) {
+		if (from[i] == '/')
+			n += snprintf(buf + n, sz > (size_t)n ? sz - (size_t)n : 0,
+				      "../");
+	}
+	snprintf(buf + n, sz > (size_t)n ? sz - (size_t)n : 0, "%s",
+		 to[common] == '/' ? to + common + 1 : to + common);
+}
+
+static void files(FILE *f, const char *page, const char *dir)
+{
+	char path[PATH_MAX], link[PATH_MAX];
+	size_t i;
+	bool any = false;
+
+	for (i = 0; i < sizeof(case_files) / sizeof(case_files[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, case_files[i]);
+		if (access(path, R_OK))
+			continue;
+		if (!any)
+			fputs("<p class=\"files\">Files: ", f);
+		any = true;
+		rel_link(page, path, link, sizeof(link));
+		fputs("<a href=\"", f);
+		esc_url(f, link);
+		fputs("\">", f);
+		esc_xml(f, case_files[i]);
+		fputs("</a> ", f);
+	}
+	if (any)
+		fputs("</p>\n", f);
+	else {
+		fputs("<p class=\"files\">No files in the case folder ", f);
+		esc_xml(f, dir);
+		fputs("</p>\n", f);
+	}
+}
+
+static void assertions(FILE *f, const cJSON *v)
+{
+	const cJSON *x;
+
+	if (cJSON_GetArraySize(jget(v, "errors"))) {
+		fputs("<h4>Why it could not be judged</h4><ul class=\"err\">", f);
+		cJSON_ArrayForEach(x, jget(v, "errors")) {
+			fputs("<li>", f);
+			esc_xml(f, cJSON_IsString(x) ? x->valuestring : "");
+			fputs("</li>", f);
+		}
+		fputs("</ul>\n", f);
+	}
+	if (!cJSON_GetArraySize(jget(v, "failures")))
+		return;
+	fputs("<h4>Failed assertions</h4><table><tr><th>check</th>"
+	      "<th>what</th><th>expected</th><th>got</th><th>frame</th></tr>\n",
+	      f);
+	cJSON_ArrayForEach(x, jget(v, "failures")) {
+		fputs("<tr><td>", f);
+		esc_xml(f, jstr(x, "check"));
+		fputs("</td><td>", f);
+		esc_xml(f, jstr(x, "message"));
+		fputs("</td><td><code>", f);
+		esc_xml(f, jstr(x, "expected"));
+		fputs("</code></td><td><code>", f);
+		esc_xml(f, jstr(x, "got"));
+		fputs("</code></td><td>", f);
+		if (jnum(x, "frame"))
+			fprintf(f, "%.0f", jnum(x, "frame"));
+		fputs("</td></tr>\n", f);
+	}
+	fputs("</table>\n", f);
+}
+
+static void finding_row(FILE *f, const cJSON *x, const char *where)
+{
+	fputs("<tr class=\"", f);
+	esc_xml(f, jstr(x, "severity"));
+	fputs("\"><td>", f);
+	esc_xml(f, jstr(x, "severity"));
+	fputs("</td><td><code>", f);
+	esc_xml(f, jstr(x, "rule"));
+	fputs("</code></td><td>", f);
+	esc_xml(f, jstr(x, "rfc"));
+	fputs(" §", f);
+	esc_xml(f, jstr(x, "section"));
+	fputs("</td><td>", f);
+	if (jnum(x, "frame"))
+		fprintf(f, "%.0f", jnum(x, "frame"));
+	fputs("</td><td>", f);
+	esc_xml(f, where);
+	fputs("</td><td>", f);
+	esc_xml(f, jstr(x, "message"));
+	fputs("</td></tr>\n", f);
+}
+
+static void findings(FILE *f, const struct rcase *rc)
+{
+	const cJSON *t, *x;
+	char where[32];
+	int n = cJSON_GetArraySize(rc->findings);
+
+	cJSON_ArrayForEach(t, rc->transfers)
+		n += cJSON_GetArraySize(jget(t, "findings"));
+	if (!n && !rc->capture[0])
+		return;
+	if (!n) {
+		fputs("<p>No findings: every RFC rule held.</p>\n", f);
+		return;
+	}
+	fprintf(f, "<h4>Findings (%d)</h4><table><tr><th>severity</th>"
+		"<th>rule</th><th>RFC</th><th>frame</th><th>where</th>"
+		"<th>what</th></tr>\n", n);
+	cJSON_ArrayForEach(t, rc->transfers) {
+		snprintf(where, sizeof(where), "transfer %.0f", jnum(t, "index"));
+		cJSON_ArrayForEach(x, jget(t, "findings"))
+			finding_row(f, x, where);
+	}
+	cJSON_ArrayForEach(x, rc->findings)
+		finding_row(f, x, "capture");
+	fputs("</table>\n", f);
+}
+
+static void transfers(FILE *f, const struct rcase *rc)
+{
+	const cJSON *t;
+
+	if (!cJSON_GetArraySize(rc->transfers))
+		return;
+	fputs("<h4>Transfers on the wire</h4><table><tr><th>#</th>"
+	      "<th>Refer-To</th><th>answer</th><th>NOTIFYs</th>"
+	      "<th>outcome</th></tr>\n", f);
+	cJSON_ArrayForEach(t, rc->transfers) {
+		const cJSON *resp = jget(t, "response");
+
+		fprintf(f, "<tr><td>%.0f</td><td><code>", jnum(t, "index"));
+		esc_xml(f, jstr(jget(t, "refer"), "refer_to"));
+		fputs("</code></td><td>", f);
+		if (cJSON_IsObject(resp)) {
+			fprintf(f, "%.0f ", jnum(resp, "status"));
+			esc_xml(f, jstr(resp, "reason"));
+		}
+		else
+			fputs("none", f);
+		fprintf(f, "</td><td>%d</td><td>",
+			cJSON_GetArraySize(jget(t, "notifies")));
+		esc_xml(f, jstr(t, "outcome"));
+		fputs("</td></tr>\n", f);
+	}
+	fputs("</table>\n", f);
+}
+
+static void json_cell(FILE *f, const cJSON *j)
+{
+	char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+
+	fputs("<td><code>", f);
+	esc_xml(f, s ? s : "");
+	fputs("</code></td>", f);
+	cJSON_free(s);
+}
+
+/* Received (hooks.jsonl), expected (the expectation) and what the verb
+ * would have called by the wire (the analyser), side by side. */
+static void hooks(FILE *f, const struct rcase *rc)
+{
+	const cJSON *x, *t;
+	bool derived = false;
+
+	cJSON_ArrayForEach(t, rc->transfers)
+		derived |= cJSON_GetArraySize(jget(t, "hooks")) > 0;
+	if (!cJSON_GetArraySize(rc->hooks_got) && !rc->hooks_want && !derived)
+		return;
+	fputs("<h4>Hooks</h4><table><tr><th>source</th><th>hook</th>"
+	      "<th>answer</th><th>payload</th></tr>\n", f);
+	cJSON_ArrayForEach(x, rc->hooks_got) {
+		fputs("<tr><td>received ", f);
+		esc_xml(f, jstr(x, "time"));
+		fputs("</td><td>", f);
+		esc_xml(f, jstr(x, "method"));
+		fputc(' ', f);
+		esc_xml(f, jstr(x, "path"));
+		fprintf(f, "</td><td>%.0f</td>", jnum(x, "status"));
+		json_cell(f, jget(x, "error") ? jget(x, "error") :
+			  jget(x, "body"));
+		fputs("</tr>\n", f);
+	}
+	cJSON_ArrayForEach(x, rc->hooks_want) {
+		fputs("<tr class=\"want\"><td>expected</td><td>", f);
+		esc_xml(f, *jstr(x, "method") ? jstr(x, "method") : "any");
+		fputc(' ', f);
+		esc_xml(f, jstr(x, "path"));
+		fputs("</td><td></td>", f);
+		json_cell(f, jget(x, "expect"));
+		fputs("</tr>\n", f);
+	}
+	cJSON_ArrayForEach(t, rc->transfers) {
+		cJSON_ArrayForEach(x, jget(t, "hooks")) {
+			fputs("<tr class=\"wire\"><td>from the wire</td><td>", f);
+			esc_xml(f, jstr(x, "hook"));
+			fputs("</td><td></td>", f);
+			json_cell(f, jget(x, "payload"));
+			fputs("</tr>\n", f);
+		}
+	}
+	fputs("</table>\n", f);
+}
+
+static void messages(FILE *f, const struct rcase *rc, const char *id)
+{
+	size_t k;
+
+	if (!rc->nev)
+		return;
+	fprintf(f, "<details class=\"msgs\"><summary>Messages (%zu)</summary>\n",
+		rc->nev);
+	for (k = 0; k < rc->nev; k++) {
+		const struct rev *e = &rc->ev[k];
+
+		fputs("<div id=\"", f);
+		esc_id(f, id);
+		fprintf(f, "-m%zu\"><h5>", k + 1);
+		if (e->frame)
+			fprintf(f, "#%" PRIu64 " ", e->frame);
+		esc_xmlf(f, "+%.3f s %s → %s: %s",
+			 e->ts_ns >= rc->t0 ? (double)(e->ts_ns - rc->t0) / 1e9 : 0,
+			 rc->lanes[e->from].name, rc->lanes[e->to].name, e->label);
+		fputs("</h5><pre>", f);
+		esc_xml(f, e->raw);
+		fputs("</pre></div>\n", f);
+	}
+	fputs("</details>\n", f);
+}
+
+void html_case_body(FILE *f, const struct rcase *rc, const cJSON *verdict,
+		    const char *id, const char *page, const char *dir)
+{
+	if (verdict)
+		assertions(f, verdict);
+	if (rc->problem[0]) {
+		fputs("<p class=\"note\">", f);
+		esc_xml(f, rc->problem);
+		fputs("</p>\n", f);
+	}
+	if (rc->nev) {
+		fputs("<h4>Ladder</h4><div class=\"scroll\">", f);
+		ladder_svg(f, rc, id);
+		fputs("</div>\n", f);
+		if (rc->dropped)
+			fprintf(f, "<p class=\"note\">%u more messages are not "
+				"drawn.</p>\n", rc->dropped);
+	}
+	else {
+		fputs("<p class=\"note\">No SIP message was captured for this "
+		      "case.</p>\n", f);
+	}
+	transfers(f, rc);
+	findings(f, rc);
+	hooks(f, rc);
+	messages(f, rc, id);
+	if (dir)
+		files(f, page, dir);
+}

@@ -1,0 +1,185 @@
+/**
+ * @file test_report.c  Escaping, reading and merging results files
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "unit.h"
+#include "report/esc.h"
+#include "report/report_int.h"
+
+typedef void (esc_fn)(FILE *f, const char *s);
+
+static char *run_esc(esc_fn *fn, const char *in)
+{
+	static char buf[1024];
+	FILE *f;
+
+	buf[0] = '\0';
+	f = fmemopen(buf, sizeof(buf), "w");
+
+	fn(f, in);
+	fclose(f);
+	return buf;
+}
+
+static void test_xml(void)
+{
+	CU_ASSERT_STRING_EQUAL(run_esc(esc_xml, "<script>alert(1)</script>"),
+			       "&lt;script&gt;alert(1)&lt;/script&gt;");
+	CU_ASSERT_STRING_EQUAL(run_esc(esc_xml, "\"><img src=x onerror='a'>"),
+			       "&quot;&gt;&lt;img src=x onerror=&#39;a&#39;&gt;");
+	CU_ASSERT_STRING_EQUAL(run_esc(esc_xml, "a&b</svg>"),
+			       "a&amp;b&lt;/svg&gt;");
+	CU_ASSERT_STRING_EQUAL(run_esc(esc_xml, NULL), "");
+}
+
+/* Bytes an XML parser rejects never get out: controls, broken UTF-8,
+ * surrogates, overlong forms; valid UTF-8 goes through untouched. */
+static void test_xml_bytes(void)
+{
+	CU_ASSERT_STRING_EQUAL(run_esc(esc_xml, "a\x01\x1b[31mb\x7f"),
+			       "a??[31mb?");
+	CU_ASSERT_STRING_EQUAL(run_esc(esc_xml, "caf\xc3\xa9 \xe2\x86\x92"),
+			       "caf\xc3\xa9 \xe2\x86\x92");
+	CU_ASSERT_STRING_EQUAL(run_esc(esc_xml, "x\xc3"), "x?");
+	CU_ASSERT_STRING_EQUAL(run_esc(esc_xml, "\xc0\xbc"), "??");
+	CU_ASSERT_STRING_EQUAL(run_esc(esc_xml, "\xed\xa0\x80"), "???");
+	CU_ASSERT_STRING_EQUAL(run_esc(esc_xml, "\xf4\x90\x80\x80"), "????");
+	CU_ASSERT_STRING_EQUAL(run_esc(esc_xml, "\xf0\x9f\x98\x80"),
+			       "\xf0\x9f\x98\x80");
+	CU_ASSERT_STRING_EQUAL(run_esc(esc_xml, "tab\there\nnl"),
+			       "tab\there\nnl");
+}
+
+static void test_md(void)
+{
+	CU_ASSERT_STRING_EQUAL(run_esc(esc_md, "a|b `c` *d* _e_ [f](g)\nh"),
+			       "a\\|b \\`c\\` \\*d\\* \\_e\\_ \\[f\\](g) h");
+	CU_ASSERT_STRING_EQUAL(run_esc(esc_md, "<img src=x onerror=y>"),
+			       "&lt;img src=x onerror=y&gt;");
+	CU_ASSERT_STRING_EQUAL(run_esc(esc_md, "it's \"ok\""), "it's \"ok\"");
+}
+
+static void test_id_url(void)
+{
+	CU_ASSERT_STRING_EQUAL(run_esc(esc_id, "c-a/b@0\">"),
+			       "c-2Da-2Fb-400-22-3E");
+	CU_ASSERT_STRING_EQUAL(run_esc(esc_url, "../x y/\"a\".pcap"),
+			       "../x%20y/%22a%22.pcap");
+	CU_ASSERT_STRING_EQUAL(run_esc(esc_url, "javascript:x"),
+			       "javascript%3Ax");
+}
+
+/* Reads every file named, in order; returns the problems. */
+static unsigned read_files(struct report_doc *r, const char *const *paths)
+{
+	rdoc_init(r);
+	for (; *paths; paths++)
+		rdoc_add_file(r, *paths);
+	rdoc_finish(r);
+	return r->problems;
+}
+
+static const char *case_at(const struct report_doc *r, int i, int *run)
+{
+	const cJSON *c = cJSON_GetArrayItem(jget(r->doc, "cases"), i);
+
+	*run = (int)jnum(c, "run");
+	return jstr(c, "case");
+}
+
+/* Shards of one run in any order make one column, cases by name. */
+static void test_merge_shards(void)
+{
+	const char *a[] = {"data/shard2.json", "data/shard1.json", NULL};
+	const char *b[] = {"data/whole.json", NULL};
+	struct report_doc r, w;
+	const cJSON *runs;
+	int run;
+
+	CU_ASSERT_EQUAL(read_files(&r, a), 0);
+	CU_ASSERT_EQUAL(read_files(&w, b), 0);
+	runs = jget(r.doc, "runs");
+	CU_ASSERT_EQUAL(cJSON_GetArraySize(runs), 1);
+	CU_ASSERT_STRING_EQUAL(jstr(cJSON_GetArrayItem(runs, 0), "label"),
+			       "referlab-sim 0.1.0 · spec · ipv4");
+	CU_ASSERT_STRING_EQUAL(case_at(&r, 0, &run), "basic/busy");
+	CU_ASSERT_STRING_EQUAL(case_at(&r, 2, &run), "basic/crash");
+	CU_ASSERT_EQUAL(jnum(jget(r.doc, "counts"), "fail"), 1);
+	CU_ASSERT_EQUAL(jnum(jget(r.doc, "counts"), "error"), 1);
+	CU_ASSERT_EQUAL(cJSON_GetArraySize(jget(cJSON_GetArrayItem(runs, 0),
+						"shards")), 2);
+	CU_ASSERT_EQUAL(cJSON_Compare(jget(r.doc, "counts"),
+				      jget(w.doc, "counts"), true), 1);
+	rdoc_free(&r);
+	rdoc_free(&w);
+}
+
+/* Another implementation is another column; its cases sit beside. */
+static void test_merge_runs(void)
+{
+	const char *a[] = {"data/whole.json", "data/other.json", NULL};
+	struct report_doc r;
+	int run;
+
+	CU_ASSERT_EQUAL(read_files(&r, a), 0);
+	CU_ASSERT_EQUAL(cJSON_GetArraySize(jget(r.doc, "runs")), 2);
+	CU_ASSERT_STRING_EQUAL(case_at(&r, 0, &run), "basic/busy");
+	CU_ASSERT_STRING_EQUAL(case_at(&r, 1, &run), "basic/busy");
+	CU_ASSERT_EQUAL(run, 1);
+	CU_ASSERT_PTR_NOT_NULL(row_cell(cJSON_GetArrayItem(
+		jget(r.doc, "cases"), 0), 1));
+	CU_ASSERT_EQUAL(jnum(jget(r.doc, "counts"), "total"), 5);
+	rdoc_free(&r);
+}
+
+/* Each bad entry costs its own line; the good ones stay. */
+static void test_bad_entries(void)
+{
+	const char *a[] = {"data/bad_cases.json", NULL};
+	struct report_doc r;
+	int run;
+
+	CU_ASSERT_EQUAL(read_files(&r, a), 5);
+	CU_ASSERT_EQUAL(cJSON_GetArraySize(jget(r.doc, "cases")), 2);
+	CU_ASSERT_STRING_EQUAL(case_at(&r, 0, &run), "ok/one");
+	rdoc_free(&r);
+}
+
+static void test_bad_files(void)
+{
+	const char *a[] = {"data/missing.json", "data/not_json.json",
+			   "data/no_cases.json", "data/shard1.json", NULL};
+	struct report_doc r;
+
+	CU_ASSERT_EQUAL(read_files(&r, a), 3);
+	CU_ASSERT_EQUAL(cJSON_GetArraySize(jget(r.doc, "cases")), 1);
+	rdoc_free(&r);
+}
+
+static const struct unit_test esc_tests[] = {
+	{"markup entities", test_xml},
+	{"control and invalid UTF-8 bytes", test_xml_bytes},
+	{"markdown", test_md},
+	{"ids and urls", test_id_url},
+	{NULL, NULL},
+};
+
+static const struct unit_test read_tests[] = {
+	{"shards merge into one run", test_merge_shards},
+	{"runs are columns", test_merge_runs},
+	{"bad entries are said and left out", test_bad_entries},
+	{"bad files are said, the rest read", test_bad_files},
+	{NULL, NULL},
+};
+
+static const struct unit_suite suites[] = {
+	{"report/esc", esc_tests},
+	{"report/read", read_tests},
+	{NULL, NULL},
+};
+
+int main(void)
+{
+	return unit_run(suites);
+}
