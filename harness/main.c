@@ -20,12 +20,6 @@ struct command {
 	int (*run)(int argc, char **argv);
 };
 
-static int cmd_pending(int argc, char **argv)
-{
-	(void)argc;
-	return cli_not_implemented(prog, argv[0]);
-}
-
 /* One row per subcommand; each lands with its issue. */
 static const struct command commands[] = {
 	{"run",     "run conformance suites against an implementation", runner_main},

@@ -24,6 +24,11 @@ int report_main(int argc, char **argv);
 int report_write_html(const char *results_path, const char *out_path,
 		      char *err, size_t errsz);
 
+/* OUT_DIR/report.html from OUT_DIR/results.json: the runner's one call
+ * after writing results.json. A problem is one line on stderr; it never
+ * fails the run (the results are written already). */
+void report_run_html(const char *out_dir);
+
 /* A bare capture (pcap/pcapng) as an HTML page: ladder, transfers,
  * findings, hooks the verb would call. 0 or an errno with err set; a
  * capture read only in part is still written (err says where it stopped,

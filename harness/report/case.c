@@ -228,7 +228,8 @@ static void finish(struct rcase *rc)
 {
 	size_t i;
 
-	qsort(rc->ev, rc->nev, sizeof(*rc->ev), by_time);
+	if (rc->nev)
+		qsort(rc->ev, rc->nev, sizeof(*rc->ev), by_time);
 	rc->t0 = rc->nev ? rc->ev[0].ts_ns : 0;
 	for (i = 0; i < rc->nev; i++)
 		rc->t0 = rc->ev[i].ts_ns < rc->t0 ? rc->ev[i].ts_ns : rc->t0;
@@ -262,11 +263,14 @@ int rcase_load_captures(struct rcase *rc, const char *const *paths, size_t n)
 	return first;
 }
 
-/* "2026-11-25T09:07:57.492Z" -> ns since the epoch; 0 if unreadable */
+/* "2026-11-25T09:07:57.492Z" -> ns since the epoch; 0 if unreadable.
+ * The record has milliseconds while the capture has microseconds: the
+ * hook is put in the middle of its millisecond, the best guess; with
+ * more digits in the record the guess gets better by itself. */
 static uint64_t iso_ns(const char *s)
 {
 	struct tm tm;
-	unsigned ms = 0;
+	uint64_t frac = 0, unit = 1000000000ull;
 	int n = 0;
 	time_t t;
 
@@ -274,12 +278,16 @@ static uint64_t iso_ns(const char *s)
 	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon,
 		   &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &n) != 6)
 		return 0;
-	if (s[n] == '.')
-		(void)sscanf(s + n + 1, "%3u", &ms);
+	if (s[n] == '.') {
+		for (s += n + 1; *s >= '0' && *s <= '9' && unit > 1; s++) {
+			unit /= 10;
+			frac += (uint64_t)(*s - '0') * unit;
+		}
+	}
 	tm.tm_year -= 1900;
 	tm.tm_mon -= 1;
 	t = timegm(&tm);
-	return t < 0 ? 0 : (uint64_t)t * 1000000000ull + ms * 1000000ull;
+	return t < 0 ? 0 : (uint64_t)t * 1000000000ull + frac + unit / 2;
 }
 
 /* The result keys of a hook body, whatever the dialect. */

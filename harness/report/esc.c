@@ -90,6 +90,13 @@ void esc_xml(FILE *f, const char *s)
 	esc_walk(f, s, s ? strlen(s) : 0, 0);
 }
 
+void esc_wrap(FILE *f, const char *open, const char *s, const char *close)
+{
+	fputs(open, f);
+	esc_xml(f, s);
+	fputs(close, f);
+}
+
 void esc_xml_n(FILE *f, const char *s, size_t n)
 {
 	esc_walk(f, s, n, 0);

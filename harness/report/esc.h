@@ -18,6 +18,8 @@ void esc_xml_n(FILE *f, const char *s, size_t n);
 /* printf, then esc_xml() of the result */
 void esc_xmlf(FILE *f, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* open, then s escaped, then close: esc_wrap(f, "<td>", s, "</td>") */
+void esc_wrap(FILE *f, const char *open, const char *s, const char *close);
 /* A Markdown table cell or inline text: HTML entities as above, plus
  * |, `, *, _, [, ], \ escaped, newlines as spaces. */
 void esc_md(FILE *f, const char *s);

@@ -91,20 +91,13 @@ static void summary(FILE *f, const cJSON *doc)
 	cJSON_ArrayForEach(r, jget(doc, "runs")) {
 		const cJSON *iut = jget(r, "iut");
 
-		fputs("<tr><td>", f);
-		esc_xml(f, jstr(r, "label"));
-		fputs("</td><td>", f);
-		esc_xml(f, *jstr(iut, "name") ? jstr(iut, "name") :
-			jstr(iut, "kind"));
-		fputs("</td><td>", f);
-		esc_xml(f, jstr(iut, "version"));
-		fputs("</td><td>", f);
-		esc_xml(f, jstr(iut, "dialect"));
-		fputs("</td><td>", f);
-		esc_xml(f, jstr(r, "transport"));
-		fputs("</td><td>", f);
-		esc_xml(f, jstr(r, "family"));
-		fputs("</td><td>", f);
+		esc_wrap(f, "<tr><td>", jstr(r, "label"), "</td>");
+		esc_wrap(f, "<td>", *jstr(iut, "name") ? jstr(iut, "name") :
+			 jstr(iut, "kind"), "</td>");
+		esc_wrap(f, "<td>", jstr(iut, "version"), "</td>");
+		esc_wrap(f, "<td>", jstr(iut, "dialect"), "</td>");
+		esc_wrap(f, "<td>", jstr(r, "transport"), "</td>");
+		esc_wrap(f, "<td>", jstr(r, "family"), "</td><td>");
 		cJSON_ArrayForEach(s, jget(r, "shards")) {
 			esc_xml(f, cJSON_IsString(s) ? s->valuestring : "");
 			fputc(' ', f);
@@ -120,47 +113,48 @@ static void summary(FILE *f, const cJSON *doc)
 	fputs("</table>\n", f);
 }
 
+static void m_group(const char *group, int nruns, void *arg)
+{
+	fprintf(arg, "<tr class=\"g\"><th colspan=\"%d\">", nruns + 1);
+	esc_wrap(arg, "", group, "</th></tr>\n");
+}
+
+static void m_row(const char *leaf, void *arg)
+{
+	esc_wrap(arg, "<tr><td>", leaf, "</td>");
+}
+
+static void m_cell(const cJSON *c, void *arg)
+{
+	FILE *f = arg;
+	char id[512];
+
+	if (!c) {
+		fputs("<td class=\"c\">—</td>", f);
+		return;
+	}
+	case_id(id, sizeof(id), c);
+	fprintf(f, "<td class=\"c %s\"><a href=\"#", kind_names[case_kind(c)]);
+	esc_id(f, id);
+	fprintf(f, "\">%s</a></td>", kind_names[case_kind(c)]);
+}
+
+static void m_row_end(void *arg)
+{
+	fputs("</tr>\n", arg);
+}
+
 static void matrix(FILE *f, const cJSON *doc)
 {
-	const cJSON *r, *c;
-	char group[256], last[256] = "", id[512];
-	const char *leaf;
-	int nr = cJSON_GetArraySize(jget(doc, "runs")), i;
+	static const struct matrix_h h = {m_group, m_row, m_cell, m_row_end};
+	const cJSON *r;
 
 	fputs("<h2>Interop matrix</h2>\n<table class=\"matrix\"><tr>"
 	      "<th>peer profile</th>", f);
-	cJSON_ArrayForEach(r, jget(doc, "runs")) {
-		fputs("<th>", f);
-		esc_xml(f, jstr(r, "label"));
-		fputs("</th>", f);
-	}
+	cJSON_ArrayForEach(r, jget(doc, "runs"))
+		esc_wrap(f, "<th>", jstr(r, "label"), "</th>");
 	fputs("</tr>\n", f);
-	for (c = jget(doc, "cases")->child; c; c = row_next(c)) {
-		case_split(jstr(c, "case"), group, sizeof(group), &leaf);
-		if (strcmp(group, last)) {
-			fprintf(f, "<tr class=\"g\"><th colspan=\"%d\">", nr + 1);
-			esc_xml(f, group);
-			fputs("</th></tr>\n", f);
-			snprintf(last, sizeof(last), "%s", group);
-		}
-		fputs("<tr><td>", f);
-		esc_xml(f, leaf);
-		fputs("</td>", f);
-		for (i = 0; i < nr; i++) {
-			const cJSON *cell = row_cell(c, i);
-
-			if (!cell) {
-				fputs("<td class=\"c\">—</td>", f);
-				continue;
-			}
-			case_id(id, sizeof(id), cell);
-			fprintf(f, "<td class=\"c %s\"><a href=\"#",
-				kind_names[case_kind(cell)]);
-			esc_id(f, id);
-			fprintf(f, "\">%s</a></td>", kind_names[case_kind(cell)]);
-		}
-		fputs("</tr>\n", f);
-	}
+	matrix_walk(doc, &h, f);
 	fputs("</table>\n", f);
 }
 

@@ -100,15 +100,10 @@ static void assertions(FILE *f, const cJSON *v)
 	      "<th>what</th><th>expected</th><th>got</th><th>frame</th></tr>\n",
 	      f);
 	cJSON_ArrayForEach(x, jget(v, "failures")) {
-		fputs("<tr><td>", f);
-		esc_xml(f, jstr(x, "check"));
-		fputs("</td><td>", f);
-		esc_xml(f, jstr(x, "message"));
-		fputs("</td><td><code>", f);
-		esc_xml(f, jstr(x, "expected"));
-		fputs("</code></td><td><code>", f);
-		esc_xml(f, jstr(x, "got"));
-		fputs("</code></td><td>", f);
+		esc_wrap(f, "<tr><td>", jstr(x, "check"), "</td>");
+		esc_wrap(f, "<td>", jstr(x, "message"), "</td>");
+		esc_wrap(f, "<td><code>", jstr(x, "expected"), "</code></td>");
+		esc_wrap(f, "<td><code>", jstr(x, "got"), "</code></td><td>");
 		if (jnum(x, "frame"))
 			fprintf(f, "%.0f", jnum(x, "frame"));
 		fputs("</td></tr>\n", f);
@@ -118,24 +113,17 @@ static void assertions(FILE *f, const cJSON *v)
 
 static void finding_row(FILE *f, const cJSON *x, const char *where)
 {
-	fputs("<tr class=\"", f);
-	esc_xml(f, jstr(x, "severity"));
-	fputs("\"><td>", f);
-	esc_xml(f, jstr(x, "severity"));
-	fputs("</td><td><code>", f);
-	esc_xml(f, jstr(x, "rule"));
-	fputs("</code></td><td>", f);
-	esc_xml(f, jstr(x, "rfc"));
-	fputs(" §", f);
-	esc_xml(f, jstr(x, "section"));
-	fputs("</td><td>", f);
+	const char *sev = jstr(x, "severity");
+
+	esc_wrap(f, "<tr class=\"", sev, "\">");
+	esc_wrap(f, "<td>", sev, "</td>");
+	esc_wrap(f, "<td><code>", jstr(x, "rule"), "</code></td>");
+	esc_wrap(f, "<td>", jstr(x, "rfc"), " §");
+	esc_wrap(f, "", jstr(x, "section"), "</td><td>");
 	if (jnum(x, "frame"))
 		fprintf(f, "%.0f", jnum(x, "frame"));
-	fputs("</td><td>", f);
-	esc_xml(f, where);
-	fputs("</td><td>", f);
-	esc_xml(f, jstr(x, "message"));
-	fputs("</td></tr>\n", f);
+	esc_wrap(f, "</td><td>", where, "</td>");
+	esc_wrap(f, "<td>", jstr(x, "message"), "</td></tr>\n");
 }
 
 static void findings(FILE *f, const struct rcase *rc)

@@ -57,6 +57,28 @@ const char *case_reason(const cJSON *c)
 	return jstr(f, "message");
 }
 
+void case_problems(const cJSON *c, const char *sep, case_problem_h *h,
+		   void *arg)
+{
+	const cJSON *x;
+	char buf[8192];
+	int n;
+
+	cJSON_ArrayForEach(x, jget(c, "errors"))
+		h(cJSON_IsString(x) ? x->valuestring : "", arg);
+	cJSON_ArrayForEach(x, jget(c, "failures")) {
+		n = snprintf(buf, sizeof(buf), "%s", jstr(x, "message"));
+		if (jget(x, "expected") || jget(x, "got"))
+			n += snprintf(buf + n, sizeof(buf) - (size_t)n,
+				      "%sexpected: %s%sgot: %s", sep,
+				      jstr(x, "expected"), sep, jstr(x, "got"));
+		if (jnum(x, "frame") && (size_t)n < sizeof(buf))
+			snprintf(buf + n, sizeof(buf) - (size_t)n,
+				 "%sframe: %.0f", sep, jnum(x, "frame"));
+		h(buf, arg);
+	}
+}
+
 void case_split(const char *name, char *group, size_t gsz, const char **leaf)
 {
 	const char *slash = strrchr(name, '/');
@@ -474,4 +496,24 @@ const cJSON *row_next(const cJSON *c)
 	while (c && !strcmp(jstr(c, "case"), name))
 		c = c->next;
 	return c;
+}
+
+void matrix_walk(const cJSON *doc, const struct matrix_h *h, void *arg)
+{
+	char group[256], last[256] = "";
+	int nr = cJSON_GetArraySize(jget(doc, "runs")), i;
+	const cJSON *c;
+	const char *leaf;
+
+	for (c = jget(doc, "cases")->child; c; c = row_next(c)) {
+		case_split(jstr(c, "case"), group, sizeof(group), &leaf);
+		if (strcmp(group, last)) {
+			h->group(group, nr, arg);
+			snprintf(last, sizeof(last), "%s", group);
+		}
+		h->row(leaf, arg);
+		for (i = 0; i < nr; i++)
+			h->cell(row_cell(c, i), arg);
+		h->row_end(arg);
+	}
 }

@@ -51,6 +51,12 @@ void case_split(const char *name, char *group, size_t gsz,
 		const char **leaf);
 /* The first failure's message or error, "" for a PASS. */
 const char *case_reason(const cJSON *c);
+/* Each error, then each failed assertion of a case, as one text:
+ * "message<sep>expected: X<sep>got: Y<sep>frame: N" (the parts there are),
+ * unescaped: the handler escapes it for its format. */
+typedef void (case_problem_h)(const char *text, void *arg);
+void case_problems(const cJSON *c, const char *sep, case_problem_h *h,
+		   void *arg);
 /* 0 PASS, 1 FAIL, 2 ERROR */
 int case_kind(const cJSON *c);
 extern const char *const kind_names[3];
@@ -59,6 +65,16 @@ extern const char *const kind_names[3];
  * row_next: the first case of the next row. */
 const cJSON *row_cell(const cJSON *c, int run);
 const cJSON *row_next(const cJSON *c);
+
+/* The matrix row by row: group(name) when a new group starts, then
+ * cell(case or NULL) for each run of the row after row(leaf name). */
+struct matrix_h {
+	void (*group)(const char *group, int nruns, void *arg);
+	void (*row)(const char *leaf, void *arg);
+	void (*cell)(const cJSON *c, void *arg);
+	void (*row_end)(void *arg);
+};
+void matrix_walk(const cJSON *doc, const struct matrix_h *h, void *arg);
 
 /* text.c: Markdown, JUnit, JSON */
 int write_md(const cJSON *doc, FILE *f);

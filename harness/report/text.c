@@ -10,6 +10,14 @@
 
 static const char *const md_marks[3] = {"✅ PASS", "❌ FAIL", "⚠️ ERROR"};
 
+static void esc_wrap_md(FILE *f, const char *open, const char *s,
+			const char *close)
+{
+	fputs(open, f);
+	esc_md(f, s);
+	fputs(close, f);
+}
+
 int write_json(const cJSON *doc, FILE *f)
 {
 	char *s = cJSON_Print(doc);
@@ -22,73 +30,67 @@ int write_json(const cJSON *doc, FILE *f)
 	return 0;
 }
 
+static void md_group(const char *group, int nruns, void *arg)
+{
+	FILE *f = arg;
+
+	fputs("| **", f);
+	esc_md(f, group);
+	fputs("** |", f);
+	while (nruns--)
+		fputs(" |", f);
+	fputc('\n', f);
+}
+
+static void md_row(const char *leaf, void *arg)
+{
+	esc_wrap_md(arg, "| ", leaf, " |");
+}
+
+static void md_cell(const cJSON *c, void *arg)
+{
+	fprintf(arg, " %s |", c ? md_marks[case_kind(c)] : "—");
+}
+
+static void md_row_end(void *arg)
+{
+	fputc('\n', arg);
+}
+
 static void md_matrix(const cJSON *doc, FILE *f)
 {
-	const cJSON *runs = jget(doc, "runs"), *r, *c;
-	char group[256], last[256] = "";
-	const char *leaf;
-	int nr = cJSON_GetArraySize(runs), i;
+	static const struct matrix_h h = {md_group, md_row, md_cell,
+					  md_row_end};
+	const cJSON *r;
+	int i;
 
 	fputs("| case |", f);
-	cJSON_ArrayForEach(r, runs) {
-		fputc(' ', f);
-		esc_md(f, jstr(r, "label"));
-		fputs(" |", f);
-	}
+	cJSON_ArrayForEach(r, jget(doc, "runs"))
+		esc_wrap_md(f, " ", jstr(r, "label"), " |");
 	fputs("\n|---|", f);
-	for (i = 0; i < nr; i++)
+	for (i = 0; i < cJSON_GetArraySize(jget(doc, "runs")); i++)
 		fputs("---|", f);
 	fputc('\n', f);
-	for (c = jget(doc, "cases")->child; c; c = row_next(c)) {
-		case_split(jstr(c, "case"), group, sizeof(group), &leaf);
-		if (strcmp(group, last)) {
-			fputs("| **", f);
-			esc_md(f, group);
-			fputs("** |", f);
-			for (i = 0; i < nr; i++)
-				fputs(" |", f);
-			fputc('\n', f);
-			snprintf(last, sizeof(last), "%s", group);
-		}
-		fputs("| ", f);
-		esc_md(f, leaf);
-		fputs(" |", f);
-		for (i = 0; i < nr; i++) {
-			const cJSON *cell = row_cell(c, i);
+	matrix_walk(doc, &h, f);
+}
 
-			fprintf(f, " %s |", cell ? md_marks[case_kind(cell)] : "—");
-		}
-		fputc('\n', f);
-	}
+static void md_problem(const char *text, void *arg)
+{
+	FILE *f = arg;
+
+	fputs("  - ", f);
+	esc_md(f, text);
+	fputc('\n', f);
 }
 
 static void md_failure(FILE *f, const cJSON *c, const cJSON *run)
 {
-	const cJSON *x;
-
 	fputs("- **", f);
 	esc_md(f, jstr(c, "case"));
 	fprintf(f, "** %s (", md_marks[case_kind(c)]);
 	esc_md(f, jstr(run, "label"));
 	fputs(")\n", f);
-	cJSON_ArrayForEach(x, jget(c, "errors")) {
-		fputs("  - ", f);
-		esc_md(f, cJSON_IsString(x) ? x->valuestring : "");
-		fputc('\n', f);
-	}
-	cJSON_ArrayForEach(x, jget(c, "failures")) {
-		fputs("  - ", f);
-		esc_md(f, jstr(x, "message"));
-		if (jget(x, "expected") || jget(x, "got")) {
-			fputs(" — expected: ", f);
-			esc_md(f, jstr(x, "expected"));
-			fputs("; got: ", f);
-			esc_md(f, jstr(x, "got"));
-		}
-		if (jnum(x, "frame"))
-			fprintf(f, " (frame %.0f)", jnum(x, "frame"));
-		fputc('\n', f);
-	}
+	case_problems(c, "; ", md_problem, f);
 }
 
 int write_md(const cJSON *doc, FILE *f)
@@ -136,27 +138,12 @@ int write_md(const cJSON *doc, FILE *f)
 	return 0;
 }
 
-/* Every failed assertion, one a line, for the failure element's text. */
-static void junit_detail(FILE *f, const cJSON *c)
+static void junit_problem(const char *text, void *arg)
 {
-	const cJSON *x;
+	FILE *f = arg;
 
-	cJSON_ArrayForEach(x, jget(c, "errors")) {
-		esc_xml(f, cJSON_IsString(x) ? x->valuestring : "");
-		fputc('\n', f);
-	}
-	cJSON_ArrayForEach(x, jget(c, "failures")) {
-		esc_xml(f, jstr(x, "message"));
-		if (jget(x, "expected") || jget(x, "got")) {
-			fputs("\n  expected: ", f);
-			esc_xml(f, jstr(x, "expected"));
-			fputs("\n  got: ", f);
-			esc_xml(f, jstr(x, "got"));
-		}
-		if (jnum(x, "frame"))
-			fprintf(f, "\n  frame: %.0f", jnum(x, "frame"));
-		fputc('\n', f);
-	}
+	esc_xml(f, text);
+	fputc('\n', f);
 }
 
 /* The case folder and its ladder, escaped as a whole. */
@@ -201,7 +188,7 @@ static void junit_case(FILE *f, const cJSON *c, const char *group,
 		fprintf(f, "      <%s message=\"", tag);
 		esc_xml(f, case_reason(c));
 		fprintf(f, "\" type=\"%s\">", kind_names[k]);
-		junit_detail(f, c);
+		case_problems(c, "\n  ", junit_problem, f);
 		fprintf(f, "</%s>\n", tag);
 	}
 	junit_out(f, c);

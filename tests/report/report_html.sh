@@ -41,6 +41,9 @@ tl_expect_eq "report exit code with a FAIL" 1 $?
 "$REFERLAB_BIN/referlab" analyze out/"$name"/capture.pcap --html capture.html \
 	>analyze.out 2>analyze.err
 tl_expect_eq "analyze --html exit code" 0 $?
+for f in report.err analyze.err; do   # sanitizer reports included
+	[ -s "$f" ] && tl_fail "$f: $(head -3 "$f")"
+done
 
 browse() {   # browse PAGE OUT [--screenshot=... --window-size=...]
 	local page=$1 out=$2; shift 2
