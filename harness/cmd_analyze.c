@@ -26,9 +26,8 @@ static void usage(FILE *out)
 		"usage: %s analyze FILE... [--json] [--transfer N] "
 		"[--rules ID,...]\n"
 		"                          [--notify-timeout SECONDS] "
-		"[--html FILE]\n\n"
-
-		"[--dialect spec|jambonz]\n\n"
+		"[--html FILE]\n"
+		"                          [--dialect spec|jambonz]\n\n"
 		"Decode pcap/pcapng captures, rebuild every transfer (REFER, "
 		"its NOTIFYs, the BYEs\naround them) and check the RFC rules "
 		"('%s rules' lists them). Per transfer:\na ladder, the outcome, "
@@ -41,8 +40,7 @@ static void usage(FILE *out)
 		"  --rules ID,...     check only these rules\n"
 		"  --notify-timeout S the verb's notifyTimeout (default 15)\n"
 		"  --html FILE        also write the ladder, transfers, findings "
-		"and hooks as\n                     one self-contained HTML page\n\n"
-
+		"and hooks as\n                     one self-contained HTML page\n"
 		"  --dialect D        hook payloads as the spec documents them "
 		"(spec, default)\n"
 		"                     or as jambonz sends them (jambonz)\n\n"
@@ -116,7 +114,6 @@ static int parse(int argc, char **argv, struct cli *c,
 		else if (!strcmp(arg, "--html"))
 			e = cli_usage_error(prog, "analyze: --html needs a "
 					    "file name");
-
 		else if (!strcmp(arg, "--dialect") && val &&
 			 (!strcmp(val, "spec") || !strcmp(val, "jambonz")))
 			c->dialect = strcmp(val, "spec") ? DIALECT_JAMBONZ
