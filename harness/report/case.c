@@ -207,7 +207,8 @@ static void read_analysis(struct rcase *rc, const char *const *paths,
 	if (!a)
 		return;
 	for (le = list_head(&a->transfers); le; le = le->next)
-		cJSON_AddItemToArray(rc->transfers, transfer_json(le->data));
+		cJSON_AddItemToArray(rc->transfers,
+				     transfer_json(le->data, DIALECT_SPEC));
 	for (le = list_head(&a->findings); le; le = le->next)
 		cJSON_AddItemToArray(rc->findings, finding_json(le->data));
 	mem_deref(a);
