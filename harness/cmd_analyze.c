@@ -14,6 +14,7 @@ struct cli {
 	bool json;
 	const char *html;            /* --html FILE: also a page (report.h) */
 	unsigned only;               /* --transfer N; 0: all */
+	enum hook_dialect dialect;   /* --dialect */
 	bool first;
 	bool seen;                   /* transfer N was found */
 	unsigned errors;             /* error findings in what was printed */
@@ -25,7 +26,8 @@ static void usage(FILE *out)
 		"usage: %s analyze FILE... [--json] [--transfer N] "
 		"[--rules ID,...]\n"
 		"                          [--notify-timeout SECONDS] "
-		"[--html FILE]\n\n"
+		"[--html FILE]\n"
+		"                          [--dialect spec|jambonz]\n\n"
 		"Decode pcap/pcapng captures, rebuild every transfer (REFER, "
 		"its NOTIFYs, the BYEs\naround them) and check the RFC rules "
 		"('%s rules' lists them). Per transfer:\na ladder, the outcome, "
@@ -38,7 +40,10 @@ static void usage(FILE *out)
 		"  --rules ID,...     check only these rules\n"
 		"  --notify-timeout S the verb's notifyTimeout (default 15)\n"
 		"  --html FILE        also write the ladder, transfers, findings "
-		"and hooks as\n                     one self-contained HTML page\n\n"
+		"and hooks as\n                     one self-contained HTML page\n"
+		"  --dialect D        hook payloads as the spec documents them "
+		"(spec, default)\n"
+		"                     or as jambonz sends them (jambonz)\n\n"
 		"Exit: 0 no error-level finding, 1 error findings, 2 usage, "
 		"4 unreadable input.\n", prog, prog);
 }
@@ -52,9 +57,9 @@ static void transfer_h(struct transfer *t, void *arg)
 	c->seen = true;
 	c->errors += findings_count(&t->findings, SEV_ERROR);
 	if (c->json)
-		out_json_transfer(stdout, t, c->first);
+		out_json_transfer(stdout, t, c->first, c->dialect);
 	else
-		out_text_transfer(stdout, t);
+		out_text_transfer(stdout, t, c->dialect);
 	c->first = false;
 }
 
@@ -109,6 +114,13 @@ static int parse(int argc, char **argv, struct cli *c,
 		else if (!strcmp(arg, "--html"))
 			e = cli_usage_error(prog, "analyze: --html needs a "
 					    "file name");
+		else if (!strcmp(arg, "--dialect") && val &&
+			 (!strcmp(val, "spec") || !strcmp(val, "jambonz")))
+			c->dialect = strcmp(val, "spec") ? DIALECT_JAMBONZ
+							 : DIALECT_SPEC;
+		else if (!strcmp(arg, "--dialect"))
+			e = cli_usage_error(prog, "analyze: --dialect is "
+					    "'spec' or 'jambonz'");
 		else if (!strcmp(arg, "--rules"))
 			e = cli_usage_error(prog, "analyze: --rules needs a "
 					    "list of rule ids");
@@ -168,7 +180,7 @@ int cmd_analyze(int argc, char **argv)
 	o.arg = &c;
 
 	if (c.json)
-		out_json_begin(stdout);
+		out_json_begin(stdout, c.dialect);
 	e = analysis_files(&a, files, n, &o, err, sizeof(err));
 	if (c.html && e != EINVAL && report_capture_html(files, n, c.html,
 			herr, sizeof(herr)) && !e)

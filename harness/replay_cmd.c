@@ -295,6 +295,21 @@ static int run_now(const struct replay_args *a,
 	return code;
 }
 
+/* A capture that breaks off after its transfers is still replayed; say
+ * so. */
+static void warn_partial(const struct replay_src *rs)
+{
+	struct le *le;
+
+	for (le = list_head(&rs->a->files); le; le = le->next) {
+		const struct analysis_file_info *fi = le->data;
+
+		if (fi->error)
+			fprintf(stderr, "%s: warning: %s: %s (replaying what "
+				"was read before)\n", prog, fi->path, fi->error);
+	}
+}
+
 int replay_main(int argc, char **argv)
 {
 	const struct replay_dialog *dv[64];
@@ -312,6 +327,7 @@ int replay_main(int argc, char **argv)
 		fprintf(stderr, "%s: %s\n", prog, err);
 		return EXIT_INPUT;
 	}
+	warn_partial(rs);
 	code = select_dialogs(&a, rs, dv, &dc);
 	if (!code)
 		code = a.emit ? emit_all(&a, dv, dc, a.emit, false) :

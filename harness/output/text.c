@@ -68,11 +68,12 @@ static void outcome(FILE *f, const struct transfer *t)
 	fprintf(f, ")\n");
 }
 
-static void hooks(FILE *f, const struct transfer *t)
+static void hooks(FILE *f, const struct transfer *t,
+		  enum hook_dialect dialect)
 {
-	cJSON *arr = hooks_json(t), *h;
+	cJSON *arr = hooks_json(t, dialect), *h;
 
-	fprintf(f, "   hooks (spec dialect):\n");
+	fprintf(f, "   hooks (%s dialect):\n", dialect_name(dialect));
 	cJSON_ArrayForEach(h, arr) {
 		cJSON *fr = cJSON_GetObjectItem(h, "frame");
 		char *p = cJSON_PrintUnformatted(cJSON_GetObjectItem(h,
@@ -102,7 +103,8 @@ static void finding_line(FILE *f, const struct finding *fd)
 		vis(v, sizeof(v), fd->text));
 }
 
-void out_text_transfer(FILE *f, const struct transfer *t)
+void out_text_transfer(FILE *f, const struct transfer *t,
+		       enum hook_dialect dialect)
 {
 	struct le *le;
 	char v[1024];
@@ -119,7 +121,7 @@ void out_text_transfer(FILE *f, const struct transfer *t)
 			vis(v, sizeof(v), t->referred_by));
 	ladder(f, t);
 	outcome(f, t);
-	hooks(f, t);
+	hooks(f, t, dialect);
 	if (list_isempty(&t->findings)) {
 		fprintf(f, "   findings: none\n\n");
 		return;

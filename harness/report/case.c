@@ -76,9 +76,10 @@ static int lane_of(struct rcase *rc, const char *addr)
 		return i - 1;
 	}
 	snprintf(rc->lanes[i].addr, sizeof(rc->lanes[0].addr), "%s", addr);
+	/* in a case folder, whatever is not the implementation is a peer */
 	snprintf(rc->lanes[i].name, sizeof(rc->lanes[0].name), "%s%s",
-		 *rc->iut_addr && !strcmp(addr, rc->iut_addr) ? "IUT " : "",
-		 addr);
+		 !*rc->iut_addr ? "" : !strcmp(addr, rc->iut_addr) ? "IUT " :
+		 "peer ", addr);
 	return rc->nlanes++;
 }
 
@@ -206,7 +207,8 @@ static void read_analysis(struct rcase *rc, const char *const *paths,
 	if (!a)
 		return;
 	for (le = list_head(&a->transfers); le; le = le->next)
-		cJSON_AddItemToArray(rc->transfers, transfer_json(le->data));
+		cJSON_AddItemToArray(rc->transfers,
+				     transfer_json(le->data, DIALECT_SPEC));
 	for (le = list_head(&a->findings); le; le = le->next)
 		cJSON_AddItemToArray(rc->findings, finding_json(le->data));
 	mem_deref(a);

@@ -76,6 +76,15 @@ def junit(f):
 assert junit("whole.xml") == junit("merged.xml"), "junit differs"
 print("merged == whole")
 PY
+# every link of the merged page opens a file of the shards' case folders
+python3 - <<'PY' || tl_fail "merged.html has broken links"
+import os, re, sys, urllib.parse
+hrefs = re.findall(r'href="([^"#][^"]*)"', open("merged.html").read())
+missing = [h for h in hrefs if not os.path.isfile(urllib.parse.unquote(h))]
+assert hrefs and not missing, missing or "no links"
+assert any(h.startswith("s1/basic/call/") for h in hrefs), hrefs[:5]
+assert any(h.endswith("/capture.pcap") for h in hrefs), hrefs[:5]
+PY
 grep -q '^| busy | ❌ FAIL |$' merged.md || tl_fail "markdown matrix: $(cat merged.md)"
 grep -q "shards 1/2 2/2" merged.md || tl_fail "markdown does not name the shards"
 echo "report merge: ok"
