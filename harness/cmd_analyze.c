@@ -26,8 +26,7 @@ static void usage(FILE *out)
 		"usage: %s analyze FILE... [--json] [--transfer N] "
 		"[--rules ID,...]\n"
 		"                          [--notify-timeout SECONDS] "
-		"[--html FILE]\n"
-		"                          [--dialect spec|jambonz]\n\n"
+		"[--dialect spec|jambonz] [--html FILE]\n\n"
 		"Decode pcap/pcapng captures, rebuild every transfer (REFER, "
 		"its NOTIFYs, the BYEs\naround them) and check the RFC rules "
 		"('%s rules' lists them). Per transfer:\na ladder, the outcome, "
@@ -39,11 +38,11 @@ static void usage(FILE *out)
 		"order of REFERs)\n"
 		"  --rules ID,...     check only these rules\n"
 		"  --notify-timeout S the verb's notifyTimeout (default 15)\n"
-		"  --html FILE        also write the ladder, transfers, findings "
-		"and hooks as\n                     one self-contained HTML page\n"
 		"  --dialect D        hook payloads as the spec documents them "
 		"(spec, default)\n"
-		"                     or as jambonz sends them (jambonz)\n\n"
+		"                     or as jambonz sends them (jambonz)\n"
+		"  --html FILE        also write the ladder, transfers, findings "
+		"and hooks as\n                     one self-contained HTML page\n\n"
 		"Exit: 0 no error-level finding, 1 error findings, 2 usage, "
 		"4 unreadable input.\n", prog, prog);
 }
@@ -57,9 +56,9 @@ static void transfer_h(struct transfer *t, void *arg)
 	c->seen = true;
 	c->errors += findings_count(&t->findings, SEV_ERROR);
 	if (c->json)
-		out_json_transfer(stdout, t, c->first, c->dialect);
+		out_json_transfer_dialect(stdout, t, c->first, c->dialect);
 	else
-		out_text_transfer(stdout, t, c->dialect);
+		out_text_transfer_dialect(stdout, t, c->dialect);
 	c->first = false;
 }
 
@@ -109,11 +108,6 @@ static int parse(int argc, char **argv, struct cli *c,
 			e = number(arg, val, 1, 86400, &secs);
 		else if (!strcmp(arg, "--rules") && val)
 			o->rules = val;
-		else if (!strcmp(arg, "--html") && val)
-			c->html = val;
-		else if (!strcmp(arg, "--html"))
-			e = cli_usage_error(prog, "analyze: --html needs a "
-					    "file name");
 		else if (!strcmp(arg, "--dialect") && val &&
 			 (!strcmp(val, "spec") || !strcmp(val, "jambonz")))
 			c->dialect = strcmp(val, "spec") ? DIALECT_JAMBONZ
@@ -121,6 +115,11 @@ static int parse(int argc, char **argv, struct cli *c,
 		else if (!strcmp(arg, "--dialect"))
 			e = cli_usage_error(prog, "analyze: --dialect is "
 					    "'spec' or 'jambonz'");
+		else if (!strcmp(arg, "--html") && val)
+			c->html = val;
+		else if (!strcmp(arg, "--html"))
+			e = cli_usage_error(prog, "analyze: --html needs a "
+					    "file name");
 		else if (!strcmp(arg, "--rules"))
 			e = cli_usage_error(prog, "analyze: --rules needs a "
 					    "list of rule ids");

@@ -524,11 +524,12 @@ static int parse_root(struct ctx *c, struct expect *e, const cJSON *root)
 	static const char *const keys[] = {"description", "peer", "iut",
 		"dialect", "timeout", "app", "answers", "sequence",
 		"retransmissions", "headers", "call_hook", "hooks",
-		"other_hooks", "findings", NULL};
+		"other_hooks", "hooks_order", "findings", NULL};
 	static const char *const dialects[] = {"spec", "jambonz", NULL};
 	static const char *const others[] = {"forbid", "allow", NULL};
+	static const char *const orders[] = {"strict", "any", NULL};
 	const cJSON *call_hook;
-	int dialect = 0, other = 0, err;
+	int dialect = 0, other = 0, order = 0, err;
 
 	if (!cJSON_IsObject(root))
 		return fail(c, "", "the top level must be an object");
@@ -565,11 +566,15 @@ static int parse_root(struct ctx *c, struct expect *e, const cJSON *root)
 	err = err ? err : get_enum(c, "other_hooks",
 		cJSON_GetObjectItemCaseSensitive(root, "other_hooks"), others,
 		&other);
+	err = err ? err : get_enum(c, "hooks_order",
+		cJSON_GetObjectItemCaseSensitive(root, "hooks_order"), orders,
+		&order);
 	err = err ? err : parse_findings(c, e,
 		cJSON_GetObjectItemCaseSensitive(root, "findings"));
 	if (err)
 		return err;
 	e->hooks_allow_others = other == 1;
+	e->hooks_any_order = order == 1;
 	e->dialect = dup_str(dialects[dialect]);
 	return e->dialect ? 0 : ENOMEM;
 }

@@ -180,6 +180,9 @@ static int select_dialogs(const struct replay_args *a,
 			  const struct replay_src *rs,
 			  const struct replay_dialog **dv, size_t *dc)
 {
+	const struct replay_dialog *bad[64];
+	size_t nbad = 0, i;
+	char why[512];
 	struct le *le;
 
 	*dc = 0;
@@ -193,8 +196,22 @@ static int select_dialogs(const struct replay_args *a,
 		*dc = 1;
 		return 0;
 	}
-	for (le = list_head(&rs->dialogs); le && *dc < 64; le = le->next)
-		dv[(*dc)++] = le->data;
+	/* Every dialog: those that cannot be replayed are left out, and
+	 * said so; with none left, the first one's error is the capture's. */
+	for (le = list_head(&rs->dialogs); le && *dc + nbad < 64;
+	     le = le->next) {
+		const struct replay_dialog *d = le->data;
+
+		if (replay_unplayable(d, why, sizeof(why)))
+			bad[nbad++] = d;
+		else
+			dv[(*dc)++] = d;
+	}
+	for (i = 0; *dc && i < nbad; i++)
+		fprintf(stderr, "%s: left out: %s\n", prog,
+			replay_unplayable(bad[i], why, sizeof(why)));
+	if (!*dc && nbad)
+		dv[(*dc)++] = bad[0];
 	return 0;
 }
 

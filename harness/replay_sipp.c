@@ -217,9 +217,12 @@ static void put_event(struct gen *g, const struct replay_msg *m,
 }
 
 /* Response headers copied from the request: [last_*] when the request is
- * the message SIPp received last, else the variables captured from it. */
-static bool put_copied(struct gen *g, const struct sip_hdr *h,
-		       const struct replay_msg *req, bool last, unsigned *via)
+ * the message SIPp received last, else the variables captured from it.
+ * Every Via goes with the first one; the To of a response that sets up
+ * the dialog gets our tag. Returns false for other headers. */
+static bool put_copied(struct gen *g, const struct replay_msg *m,
+		       const struct sip_hdr *h, const struct replay_msg *req,
+		       bool last, unsigned *via)
 {
 	static const struct {
 		enum sip_hdrid id;
@@ -236,12 +239,16 @@ static bool put_copied(struct gen *g, const struct sip_hdr *h,
 		if (!hdr_is(h, copied[i].id))
 			continue;
 		if (copied[i].id == SIP_HDR_VIA && (*via)++)
-			return true;      /* all Vias in one go */
+			return true;
 		if (last || !req)
 			fprintf(g->f, "      [last_%s:]", copied[i].name);
 		else
 			fprintf(g->f, "      %s:[$r%u_%s]", copied[i].name,
 				req->idx, copied[i].var);
+		if (copied[i].id == SIP_HDR_TO && pl_isset(&m->msg->to.tag) &&
+		    req && !pl_isset(&req->msg->to.tag))
+			fputs(";tag=" OUR_TAG, g->f);
+		fputc('\n', g->f);
 		return true;
 	}
 	return false;
@@ -261,14 +268,8 @@ static void put_header(struct gen *g, const struct replay_msg *m,
 	}
 	if (rq && hdr_is(h, SIP_HDR_ROUTE))
 		return;
-	if (!rq && put_copied(g, h, req, last, via)) {
-		if (hdr_is(h, SIP_HDR_TO) && pl_isset(&m->msg->to.tag) &&
-		    req && !pl_isset(&req->msg->to.tag))
-			fputs(";tag=" OUR_TAG, g->f);
-		if (!hdr_is(h, SIP_HDR_VIA) || *via == 1)
-			fputc('\n', g->f);
+	if (!rq && put_copied(g, m, h, req, last, via))
 		return;
-	}
 	if (hdr_is(h, SIP_HDR_CALL_ID)) {
 		fputs("      Call-ID: [call_id]\n", g->f);
 		return;

@@ -14,7 +14,7 @@ scripts/deps.sh
 
 # A sanitizer finding must fail the test, whatever the program's own exit
 # code would have been; abort_on_error gives a core-like trace on stderr.
-export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1}
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 supp=$PWD/scripts/lsan.supp
 [ -f "$supp" ] && export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$supp:print_suppressions=0}

@@ -152,7 +152,8 @@ static cJSON *ladder_json(const struct transfer *t)
 	return arr;
 }
 
-cJSON *transfer_json(const struct transfer *t, enum hook_dialect dialect)
+cJSON *transfer_json_dialect(const struct transfer *t,
+			    enum hook_dialect dialect)
 {
 	cJSON *o = cJSON_CreateObject(), *arr;
 	struct derived dv;
@@ -179,6 +180,11 @@ cJSON *transfer_json(const struct transfer *t, enum hook_dialect dialect)
 		cJSON_AddItemToArray(arr, finding_json(le->data));
 	cJSON_AddNumberToObject(o, "retransmissions", t->retrans);
 	return o;
+}
+
+cJSON *transfer_json(const struct transfer *t)
+{
+	return transfer_json_dialect(t, DIALECT_SPEC);
 }
 
 static cJSON *file_json(const struct analysis_file_info *fi)
@@ -243,12 +249,17 @@ void out_json_begin(FILE *f, enum hook_dialect dialect)
 		"\"transfers\":[", dialect_name(dialect));
 }
 
-void out_json_transfer(FILE *f, const struct transfer *t, bool first,
-		       enum hook_dialect dialect)
+void out_json_transfer_dialect(FILE *f, const struct transfer *t,
+			       bool first, enum hook_dialect dialect)
 {
 	if (!first)
 		fputs(",\n", f);
-	print_item(f, transfer_json(t, dialect));
+	print_item(f, transfer_json_dialect(t, dialect));
+}
+
+void out_json_transfer(FILE *f, const struct transfer *t, bool first)
+{
+	out_json_transfer_dialect(f, t, first, DIALECT_SPEC);
 }
 
 void out_json_end(FILE *f, const struct analysis *a)

@@ -57,7 +57,9 @@
 /* Hook payloads as the spec documents them, or as jambonz sends them. */
 enum hook_dialect { DIALECT_SPEC, DIALECT_JAMBONZ };
 
-cJSON *transfer_json(const struct transfer *t, enum hook_dialect dialect);
+cJSON *transfer_json(const struct transfer *t);   /* spec dialect */
+cJSON *transfer_json_dialect(const struct transfer *t,
+			    enum hook_dialect dialect);
 cJSON *finding_json(const struct finding *f);
 cJSON *hooks_json(const struct transfer *t, enum hook_dialect dialect);
 const char *dialect_name(enum hook_dialect dialect);
@@ -70,12 +72,14 @@ const char *transport_name(enum sip_transp tp);
 double transfer_time(const struct transfer *t, uint64_t ts_ns);
 
 void out_json_begin(FILE *f, enum hook_dialect dialect);
-void out_json_transfer(FILE *f, const struct transfer *t, bool first,
-		       enum hook_dialect dialect);
+void out_json_transfer(FILE *f, const struct transfer *t, bool first);
+void out_json_transfer_dialect(FILE *f, const struct transfer *t,
+			       bool first, enum hook_dialect dialect);
 void out_json_end(FILE *f, const struct analysis *a);
 
-void out_text_transfer(FILE *f, const struct transfer *t,
-		       enum hook_dialect dialect);
+void out_text_transfer(FILE *f, const struct transfer *t);
+void out_text_transfer_dialect(FILE *f, const struct transfer *t,
+			       enum hook_dialect dialect);
 void out_text_end(FILE *f, const struct analysis *a, bool global);
 
 #endif

@@ -103,8 +103,8 @@ static void finding_line(FILE *f, const struct finding *fd)
 		vis(v, sizeof(v), fd->text));
 }
 
-void out_text_transfer(FILE *f, const struct transfer *t,
-		       enum hook_dialect dialect)
+void out_text_transfer_dialect(FILE *f, const struct transfer *t,
+			       enum hook_dialect dialect)
 {
 	struct le *le;
 	char v[1024];
@@ -130,6 +130,11 @@ void out_text_transfer(FILE *f, const struct transfer *t,
 	for (le = list_head(&t->findings); le; le = le->next)
 		finding_line(f, le->data);
 	fprintf(f, "\n");
+}
+
+void out_text_transfer(FILE *f, const struct transfer *t)
+{
+	out_text_transfer_dialect(f, t, DIALECT_SPEC);
 }
 
 void out_text_end(FILE *f, const struct analysis *a, bool global)

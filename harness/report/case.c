@@ -207,8 +207,7 @@ static void read_analysis(struct rcase *rc, const char *const *paths,
 	if (!a)
 		return;
 	for (le = list_head(&a->transfers); le; le = le->next)
-		cJSON_AddItemToArray(rc->transfers,
-				     transfer_json(le->data, DIALECT_SPEC));
+		cJSON_AddItemToArray(rc->transfers, transfer_json(le->data));
 	for (le = list_head(&a->findings); le; le = le->next)
 		cJSON_AddItemToArray(rc->findings, finding_json(le->data));
 	mem_deref(a);

@@ -32,7 +32,7 @@ static void test_kept(void)
 	CU_ASSERT_EQUAL(dv.final_status, 200);
 	CU_ASSERT_EQUAL(a->count[SEV_ERROR] + a->count[SEV_WARNING], 0);
 
-	j = transfer_json(t, DIALECT_SPEC);
+	j = transfer_json(t);
 	CU_ASSERT_STRING_EQUAL(cJSON_GetObjectItem(j, "outcome")->valuestring,
 			       "completed");
 	CU_ASSERT_EQUAL(cJSON_GetArraySize(cJSON_GetObjectItem(j, "hooks")), 3);

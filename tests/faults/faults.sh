@@ -53,10 +53,13 @@ tl_expect_eq "burst: NOTIFYs answered 200" 10000 "$(jq '[.transfers[0].notifies[
 mkdir -p suite
 cp "$lib/udp-loss-10.json" "$lib/notify-100-200.xml" "$lib/final-486".* suite/
 # The library case's "findings" names a rule the analyser does not have
-# (notify.missing) on main today; the fault is about what the IUT does
-# (sequence, hooks), so the copies leave findings out.
+# (notify.missing) on main today; the analyser says notify.first.timeout
+# when the BYE comes late enough (a slow, e.g. sanitised, build). The
+# fault is about what the IUT does (sequence, hooks), so the copies only
+# tolerate that finding.
 for n in peer-silent-after-202 iut-killed; do
-	jq 'del(.findings)' "$lib/accept-202-no-notify.json" >suite/$n.json
+	jq '.findings = {may: ["notify.first.timeout"]}' \
+		"$lib/accept-202-no-notify.json" >suite/$n.json
 	cp "$lib/accept-202-no-notify.xml" suite/$n.xml
 done
 start=$SECONDS

@@ -22,8 +22,8 @@ static void transfer_h(struct transfer *t, void *arg)
 	(void)arg;
 
 	derive_outcome(t, &dv);
-	out_json_transfer(devnull, t, true, DIALECT_SPEC);
-	out_text_transfer(devnull, t, DIALECT_SPEC);
+	out_json_transfer(devnull, t, true);
+	out_text_transfer(devnull, t);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -2,6 +2,7 @@
 # referlab report's contract: usage errors exit 2, an output it cannot
 # write exits 3, bad input is one line naming the file and JSON path and
 # exits 4 while what was readable is still reported; 0 when all passed.
+# shellcheck source=tests/lib/testlib.sh
 source "$REFERLAB_TESTLIB"
 
 dir=$(tl_workdir report/report_cli)

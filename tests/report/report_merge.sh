@@ -4,6 +4,7 @@
 # external implementation), then `referlab report` over both. Everything
 # but times, paths and the captures must be equal, in JSON, Markdown and
 # JUnit.
+# shellcheck source=tests/lib/testlib.sh
 source "$REFERLAB_TESTLIB"
 tl_need sipp
 tl_need python3

@@ -424,6 +424,41 @@ static void test_hooks_among_others(void)
 	expect_free(e);
 }
 
+static void test_hooks_any_order(void)
+{
+	struct expect *e = load_text(CASE_HEAD "\"sequence\": \".*\","
+		"\"hooks_order\": \"any\", \"hooks\": ["
+		"{\"path\": \"/event\", \"expect\": {\"call_status\": \"100\"}},"
+		"{\"path\": \"/event\", \"expect\": {\"call_status\": \"200\"}},"
+		"{\"path\": \"/action\", \"expect\": {\"referStatus\": 202}}"
+		"]}");
+	cJSON *e100 = cJSON_Parse("{\"call_status\": \"100\"}");
+	cJSON *e200 = cJSON_Parse("{\"call_status\": \"200\"}");
+	cJSON *act = cJSON_Parse("{\"referStatus\": 202}");
+	struct expect_hookcall v[] = {
+		{"/action", "POST", act}, {"/event", "POST", e200},
+		{"/event", "POST", e100}, {"/event", "POST", e100},
+	};
+
+	CU_ASSERT_EQUAL(expect_check_hooks(e, NULL, v, 3, collect, NULL), 0);
+	CU_ASSERT_EQUAL(expect_check_hooks(e, NULL, v, 4, collect, NULL), 1);
+	CU_ASSERT_STRING_EQUAL(lines[0], "hooks: unexpected hook request 4: "
+			       "POST /event {\"call_status\":\"100\"}");
+	reset_lines();
+	v[1].payload = e100;
+	CU_ASSERT_EQUAL(expect_check_hooks(e, NULL, v, 3, collect, NULL), 2);
+	CU_ASSERT_STRING_EQUAL(lines[1], "hooks: unexpected hook request 3: "
+			       "POST /event {\"call_status\":\"100\"}");
+	CU_ASSERT_STRING_EQUAL(lines[0], "hooks[1] (/event): no matching "
+		"request among the 3 received; closest, hook request 3: "
+		"call_status: expected \"200\", got \"100\"");
+	reset_lines();
+	cJSON_Delete(e100);
+	cJSON_Delete(e200);
+	cJSON_Delete(act);
+	expect_free(e);
+}
+
 static void test_findings(void)
 {
 	struct expect *e = load_text(CASE_HEAD "\"sequence\": \".*\","
@@ -463,6 +498,7 @@ static const struct unit_test check_tests[] = {
 	{"JSON subset", test_json_subset},
 	{"hook calls in order", test_hooks},
 	{"hook calls among others", test_hooks_among_others},
+	{"hook calls in any order", test_hooks_any_order},
 	{"findings", test_findings},
 	{NULL, NULL},
 };
