@@ -55,9 +55,38 @@ void check_duplicates(struct model *m, struct list *findings,
 	}
 }
 
+/* Values of a header, also when one line lists several ("<a>, <b>"):
+ * libre splits only the headers RFC 3261 defines as lists. */
+static bool count_h(const struct sip_hdr *hdr, const struct sip_msg *msg,
+		    void *arg)
+{
+	unsigned *n = arg, depth = 0;
+	bool quoted = false;
+	size_t i;
+
+	(void)msg;
+	++*n;
+	for (i = 0; i < hdr->val.l; i++) {
+		char c = hdr->val.p[i];
+
+		if (c == '"' && (i == 0 || hdr->val.p[i - 1] != '\\'))
+			quoted = !quoted;
+		else if (!quoted && c == '<')
+			++depth;
+		else if (!quoted && c == '>' && depth)
+			--depth;
+		else if (!quoted && !depth && c == ',')
+			++*n;
+	}
+	return false;
+}
+
 static unsigned hdr_values(const struct sip_msg *msg, enum sip_hdrid id)
 {
-	return sip_msg_hdr_count(msg, id);
+	unsigned n = 0;
+
+	(void)sip_msg_hdr_apply(msg, true, id, count_h, &n);
+	return n;
 }
 
 /* A name-addr or addr-spec whose URI libre can read. */
