@@ -17,8 +17,8 @@ static void usage(FILE *out)
 	fprintf(out,
 "usage: referlab load --rate R --duration S [--concurrency C]\n"
 "                     [--iut builtin|sipp | --iut external --iut-sip HOST:PORT\n"
-"                      [--iut-pid PID]] [--no-hooks] [--hold MS]\n"
-"                     [--no-capture] [--out DIR] [--json]\n\n"
+"                      [--iut-pid PID] [--hook-port P]] [--no-hooks] [--hold MS]\n"
+"                     [--tcp] [--no-capture] [--out DIR] [--json]\n\n"
 "A SIPp carrier calls the implementation under test at R calls/s for S s\n"
 "(SIPp -r R -m R*S -l C); each call is one blind transfer: INVITE, the\n"
 "IUT's REFER, 202, NOTIFY 100/180/200, the IUT's BYE. Reports transfers\n"
@@ -31,11 +31,12 @@ static void usage(FILE *out)
 "  --iut builtin     referlab-sim with the verb from a file (default)\n"
 "  --iut sipp        a SIPp referrer: the baseline of this machine\n"
 "  --iut external    yours at --iut-sip HOST:PORT; its call hook is\n"
-"                    printed (http://127.0.0.1:PORT/call); --iut-pid PID\n"
-"                    for its CPU and RSS\n"
+"                    printed (http://127.0.0.1:PORT/call; --hook-port P\n"
+"                    fixes PORT); --iut-pid PID for its CPU and RSS\n"
 "  --no-hooks        the verb without eventHook and actionHook\n"
 "  --hold MS         the carrier waits MS between NOTIFY 180 and the\n"
 "                    final NOTIFY: transfers pile up pending\n"
+"  --tcp             SIP over TCP (SIPp -t t1: one connection), not UDP\n"
 "  --no-capture      no live capture: no latency, less load on the box\n"
 "  --out DIR         logs, scenarios, capture (default: a new folder\n"
 "                    /tmp/referlab-load-XXXXXX, printed)\n"
@@ -98,6 +99,8 @@ static int parse_one(struct load_opts *o, int argc, char **argv, int *i,
 		return o->hooks = false, 0;
 	if (!strcmp(a, "--no-capture"))
 		return o->capture = false, 0;
+	if (!strcmp(a, "--tcp"))
+		return o->tcp = true, 0;
 	if (!strcmp(a, "--json"))
 		return o->json = true, 0;
 	if (!v)
@@ -119,6 +122,11 @@ static int parse_one(struct load_opts *o, int argc, char **argv, int *i,
 	if (!strcmp(a, "--iut-pid")) {
 		err = number(a, v, 1, 4194304, &pid);
 		o->iut_pid = (pid_t)pid;
+		return err;
+	}
+	if (!strcmp(a, "--hook-port")) {
+		err = number(a, v, 1, 65535, &pid);
+		o->hook_port = (uint16_t)pid;
 		return err;
 	}
 	if (!strcmp(a, "--out"))
@@ -176,12 +184,13 @@ static double per_s(uint64_t n, double s)
 
 static void report_json(const struct load_opts *o, const struct load_result *r)
 {
-	printf("{\"iut\":\"%s\",\"rate\":%u,\"duration\":%u,\"hooks\":%s,"
+	printf("{\"iut\":\"%s\",\"transport\":\"%s\",\"rate\":%u,\"duration\":%u,\"hooks\":%s,"
 	       "\"hold_ms\":%u,\"elapsed_s\":%.3f,\"attempted\":%llu,"
 	       "\"completed\":%llu,\"failed\":%llu,\"attempted_per_s\":%.1f,"
 	       "\"completed_per_s\":%.1f,\"failed_per_s\":%.1f,"
 	       "\"hooks_action\":%llu,\"hooks_event\":%llu,"
-	       "\"hooks_other\":%llu,", iut_name(o), o->rate, o->duration,
+	       "\"hooks_other\":%llu,", iut_name(o), o->tcp ? "tcp" : "udp",
+	       o->rate, o->duration,
 	       o->hooks ? "true" : "false", o->hold_ms, r->elapsed_s,
 	       (unsigned long long)r->attempted,
 	       (unsigned long long)r->completed,
@@ -215,8 +224,9 @@ static void report_json(const struct load_opts *o, const struct load_result *r)
 
 static void report_text(const struct load_opts *o, const struct load_result *r)
 {
-	printf("referlab load: %s, %u transfers/s for %u s, %s, hold %u ms\n",
-	       iut_name(o), o->rate, o->duration,
+	printf("referlab load: %s over %s, %u transfers/s for %u s, %s, hold "
+	       "%u ms\n", iut_name(o), o->tcp ? "TCP" : "UDP", o->rate,
+	       o->duration,
 	       o->iut == LOAD_IUT_SIPP ? "no hooks (a SIPp referrer)" :
 	       o->hooks ? "eventHook + actionHook" : "no hooks", o->hold_ms);
 	printf("  transfers: attempted %llu (%.1f/s), completed %llu "

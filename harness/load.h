@@ -28,6 +28,8 @@ struct load_opts {
 	enum load_iut iut;
 	char iut_sip[256];       /* external: "HOST:PORT" */
 	pid_t iut_pid;           /* external: for CPU and RSS, or 0 */
+	uint16_t hook_port;      /* the hook server's; 0: any free one */
+	bool tcp;                /* SIP over TCP (one connection), not UDP */
 	bool hooks;              /* eventHook + actionHook (default) */
 	bool capture;            /* capture for the latency (default) */
 	uint32_t hold_ms;        /* between the 202 and the final NOTIFY */

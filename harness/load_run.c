@@ -185,23 +185,36 @@ static void sim_path(char *buf, size_t sz)
 	re_snprintf(buf, sz, "%s/referlab-sim", self);
 }
 
+/* The application: one sip:refer verb, its hooks at base ("" for the
+ * call hook's own server: relative URLs). */
+static void app_json(const struct load_ctx *x, const char *base, char *buf,
+		     size_t sz)
+{
+	/* the verb waits for the held final NOTIFY, with a margin */
+	if (x->o->hooks)
+		re_snprintf(buf, sz, "[{\"verb\":\"sip:refer\",\"referTo\":"
+			    "\"+15083084809\",\"notifyTimeout\":%u,"
+			    "\"actionHook\":\"%s/action\",\"eventHook\":"
+			    "\"%s/event\"}]\n", 15 + x->o->hold_ms / 500,
+			    base, base);
+	else
+		re_snprintf(buf, sz, "[{\"verb\":\"sip:refer\",\"referTo\":"
+			    "\"+15083084809\",\"notifyTimeout\":%u}]\n",
+			    15 + x->o->hold_ms / 500);
+}
+
 static int write_app(const struct load_ctx *x, const char *base)
 {
-	char path[PATH_MAX + 16];
+	char path[PATH_MAX + 16], app[512];
 	FILE *f;
 	int err = 0;
 
+	app_json(x, base, app, sizeof(app));
 	snprintf(path, sizeof(path), "%s/app.json", x->o->out);
 	f = fopen(path, "w");
 	if (!f)
 		return errno;
-	if (x->o->hooks)
-		fprintf(f, "[{\"verb\":\"sip:refer\",\"referTo\":\"+15083084809\","
-			"\"actionHook\":\"%s/action\",\"eventHook\":\"%s/event\"}]\n",
-			base, base);
-	else
-		fprintf(f, "[{\"verb\":\"sip:refer\",\"referTo\":\"+15083084809\"}]\n");
-	if (ferror(f))
+	if (fputs(app, f) < 0)
 		err = EIO;
 	if (fclose(f) && !err)
 		err = errno;
@@ -226,7 +239,8 @@ static int iut_start(struct load_ctx *x, uint16_t port)
 		sim_path(sim, sizeof(sim));
 		args_add(v, &n, bufs, "%s", sim);
 		args_add(v, &n, bufs, "--sip");
-		args_add(v, &n, bufs, "udp:127.0.0.1:%u", port);
+		args_add(v, &n, bufs, "%s:127.0.0.1:%u", x->o->tcp ? "tcp" :
+			 "udp", port);
 		args_add(v, &n, bufs, "--app");
 		args_add(v, &n, bufs, "%s/app.json", x->o->out);
 		snprintf(log, sizeof(log), "%s/sim.log", x->o->out);
@@ -240,7 +254,7 @@ static int iut_start(struct load_ctx *x, uint16_t port)
 		args_add(v, &n, bufs, "-p");
 		args_add(v, &n, bufs, "%u", port);
 		args_add(v, &n, bufs, "-t");
-		args_add(v, &n, bufs, "u1");
+		args_add(v, &n, bufs, x->o->tcp ? "t1" : "u1");
 		args_add(v, &n, bufs, "-nostdin");
 		args_add(v, &n, bufs, "-trace_err");
 		args_add(v, &n, bufs, "-error_file");
@@ -288,7 +302,7 @@ static int sipp_start(struct load_ctx *x, const char *target, uint16_t port)
 	args_add(v, &n, bufs, "-p");
 	args_add(v, &n, bufs, "%u", port);
 	args_add(v, &n, bufs, "-t");
-	args_add(v, &n, bufs, "u1");
+	args_add(v, &n, bufs, x->o->tcp ? "t1" : "u1");
 	args_add(v, &n, bufs, "-r");
 	args_add(v, &n, bufs, "%u", o->rate);
 	args_add(v, &n, bufs, "-rp");
@@ -443,23 +457,19 @@ static int run(struct load_ctx *x)
 	struct hooksrv_conf hc = {.recordh = record_h, .arg = x};
 	struct capture *cap = NULL;
 	uint16_t iut_port = 0, port = 0;
-	char url[80];
+	char url[80], app[512];
 	struct sa la;
 	int err;
 
 	err = hooksrv_alloc(&x->srv, &hc);
 	if (err)
 		return err;
-	sa_set_str(&la, "127.0.0.1", 0);
+	sa_set_str(&la, "127.0.0.1", x->o->hook_port);
 	err = hooksrv_start(x->srv, &la);
 	err = err ? err : hooksrv_url(x->srv, url, sizeof(url));
-	err = err ? err : write_app(x, x->o->iut == LOAD_IUT_EXTERNAL ? ""
-				    : url);
-	err = err ? err : hooksrv_add_body(x->srv, "/call",
-		x->o->hooks ? "[{\"verb\":\"sip:refer\",\"referTo\":"
-		"\"+15083084809\",\"actionHook\":\"/action\",\"eventHook\":"
-		"\"/event\"}]" : "[{\"verb\":\"sip:refer\",\"referTo\":"
-		"\"+15083084809\"}]");
+	err = err ? err : write_app(x, url);
+	app_json(x, "", app, sizeof(app));
+	err = err ? err : hooksrv_add_body(x->srv, "/call", app);
 	if (err) {
 		re_snprintf(x->r->note, sizeof(x->r->note), "hook server: %s",
 			 strerror(err));

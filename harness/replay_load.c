@@ -262,7 +262,8 @@ bool replay_is_invite_2xx(const struct replay_msg *m)
 }
 
 /* The request a response answers: the last one before it from the other
- * side with the same CSeq. */
+ * side with the same CSeq (its first copy: retransmissions are not in the
+ * scenario). */
 const struct replay_msg *replay_request_of(const struct replay_dialog *d,
 					   const struct replay_msg *resp)
 {
@@ -272,7 +273,7 @@ const struct replay_msg *replay_request_of(const struct replay_dialog *d,
 	for (le = list_head(&d->msgs); le && le->data != resp; le = le->next) {
 		const struct replay_msg *m = le->data;
 
-		if (m->msg->req && m->from_far != resp->from_far &&
+		if (m->msg->req && !m->retrans && m->from_far != resp->from_far &&
 		    m->msg->cseq.num == resp->msg->cseq.num &&
 		    !pl_cmp(&m->msg->cseq.met, &resp->msg->cseq.met))
 			req = m;

@@ -67,6 +67,41 @@ static void dialog_destructor(void *arg)
 	}
 	for (i = 0; i < d->nrroute; i++)
 		mem_deref(d->rroute[i]);
+	callinfo_reset(&d->call);
+}
+
+void callinfo_reset(struct callinfo *ci)
+{
+	ci->from = mem_deref(ci->from);
+	ci->to = mem_deref(ci->to);
+	ci->caller_name = mem_deref(ci->caller_name);
+	ci->sip_reason = mem_deref(ci->sip_reason);
+}
+
+void callinfo_copy(struct callinfo *dst, const struct callinfo *src)
+{
+	dst->from = mem_ref(src->from);
+	dst->to = mem_ref(src->to);
+	dst->caller_name = mem_ref(src->caller_name);
+	dst->sip_status = src->sip_status;
+	dst->sip_reason = mem_ref(src->sip_reason);
+	dst->dir = src->dir;
+}
+
+/* The calling and called numbers and the caller's name, spec §7. */
+static void call_from_invite(struct callinfo *ci, const struct sip_msg *msg)
+{
+	struct pl dname = msg->from.dname;
+
+	if (ci->from)
+		return;
+	(void)pl_strdup(&ci->from, &msg->from.uri.user);
+	(void)pl_strdup(&ci->to, &msg->to.uri.user);
+	if (dname.l >= 2 && dname.p[0] == '"' && dname.p[dname.l - 1] == '"') {
+		++dname.p;
+		dname.l -= 2;
+	}
+	(void)pl_strdup(&ci->caller_name, &dname);
 }
 
 static void model_destructor(void *arg)
@@ -308,9 +343,15 @@ static void invite_state(struct dialog *d, struct trans *tr,
 		(void)pl_strdup(&d->contact[side], &addr.auri);
 	}
 	if (msg->req) {
-		if (!pl_isset(&msg->to.tag) && d->uac < 0)
+		if (!pl_isset(&msg->to.tag) && d->uac < 0) {
 			d->uac = side;
+			call_from_invite(&d->call, msg);
+		}
 		return;
+	}
+	if (msg->scode >= 200 && !d->call.sip_status) {
+		d->call.sip_status = msg->scode;
+		(void)pl_strdup(&d->call.sip_reason, &msg->reason);
 	}
 	if (msg->scode < 200 || msg->scode > 299 || d->confirmed)
 		return;
