@@ -14,6 +14,7 @@ struct cli {
 	bool json;
 	const char *html;            /* --html FILE: also a page (report.h) */
 	unsigned only;               /* --transfer N; 0: all */
+	enum hook_dialect dialect;   /* --dialect */
 	bool first;
 	bool seen;                   /* transfer N was found */
 	unsigned errors;             /* error findings in what was printed */
@@ -25,7 +26,7 @@ static void usage(FILE *out)
 		"usage: %s analyze FILE... [--json] [--transfer N] "
 		"[--rules ID,...]\n"
 		"                          [--notify-timeout SECONDS] "
-		"[--html FILE]\n\n"
+		"[--dialect spec|jambonz] [--html FILE]\n\n"
 		"Decode pcap/pcapng captures, rebuild every transfer (REFER, "
 		"its NOTIFYs, the BYEs\naround them) and check the RFC rules "
 		"('%s rules' lists them). Per transfer:\na ladder, the outcome, "
@@ -37,6 +38,9 @@ static void usage(FILE *out)
 		"order of REFERs)\n"
 		"  --rules ID,...     check only these rules\n"
 		"  --notify-timeout S the verb's notifyTimeout (default 15)\n"
+		"  --dialect D        hook payloads as the spec documents them "
+		"(spec, default)\n"
+		"                     or as jambonz sends them (jambonz)\n"
 		"  --html FILE        also write the ladder, transfers, findings "
 		"and hooks as\n                     one self-contained HTML page\n\n"
 		"Exit: 0 no error-level finding, 1 error findings, 2 usage, "
@@ -52,9 +56,9 @@ static void transfer_h(struct transfer *t, void *arg)
 	c->seen = true;
 	c->errors += findings_count(&t->findings, SEV_ERROR);
 	if (c->json)
-		out_json_transfer(stdout, t, c->first);
+		out_json_transfer_dialect(stdout, t, c->first, c->dialect);
 	else
-		out_text_transfer(stdout, t);
+		out_text_transfer_dialect(stdout, t, c->dialect);
 	c->first = false;
 }
 
@@ -104,6 +108,13 @@ static int parse(int argc, char **argv, struct cli *c,
 			e = number(arg, val, 1, 86400, &secs);
 		else if (!strcmp(arg, "--rules") && val)
 			o->rules = val;
+		else if (!strcmp(arg, "--dialect") && val &&
+			 (!strcmp(val, "spec") || !strcmp(val, "jambonz")))
+			c->dialect = strcmp(val, "spec") ? DIALECT_JAMBONZ
+							 : DIALECT_SPEC;
+		else if (!strcmp(arg, "--dialect"))
+			e = cli_usage_error(prog, "analyze: --dialect is "
+					    "'spec' or 'jambonz'");
 		else if (!strcmp(arg, "--html") && val)
 			c->html = val;
 		else if (!strcmp(arg, "--html"))
@@ -168,7 +179,7 @@ int cmd_analyze(int argc, char **argv)
 	o.arg = &c;
 
 	if (c.json)
-		out_json_begin(stdout);
+		out_json_begin(stdout, c.dialect);
 	e = analysis_files(&a, files, n, &o, err, sizeof(err));
 	if (c.html && e != EINVAL && report_capture_html(files, n, c.html,
 			herr, sizeof(herr)) && !e)

@@ -102,7 +102,9 @@ struct expect {
 	struct expect_hook *hooks;
 	size_t hookc;
 	bool hooks_allow_others; /* "other_hooks": "allow": hooks[] need only
-				    appear in order among other requests  */
+				    appear among other requests           */
+	bool hooks_any_order;    /* "hooks_order": "any": hooks that fire
+				    together arrive in any order          */
 
 	char **findings_must;   /* rule ids that must be reported          */
 	size_t mustc;

@@ -317,39 +317,99 @@ static unsigned check_call_hook(const struct expect *e,
 	return 1;
 }
 
+/* The first request to the same path that was passed over explains a
+ * missing hook best: it is usually the one the user meant. */
+static void closest(char *buf, size_t sz, const struct expect_hook *h,
+		    const struct expect_hookcall *callv, size_t from,
+		    size_t to, const bool *used)
+{
+	char why[LINE / 2];
+	size_t k;
+
+	buf[0] = '\0';
+	for (k = from; k < to; k++) {
+		if ((used && used[k]) || strcmp(callv[k].path, h->path))
+			continue;
+		hook_matches(h, &callv[k], why, sizeof(why));
+		snprintf(buf, sz, "; closest, hook request %zu: %s", k + 1, why);
+		return;
+	}
+}
+
 /* "other_hooks": "allow": each expected hook is the next request that
- * matches it; the explanation names the first request to the same path
- * that was passed over, which is usually the one the user meant. */
+ * matches it, in order. */
 static unsigned check_hooks_among(const struct expect *e,
 				  const struct expect_hookcall *callv,
 				  size_t callc, expect_fail_h *failh,
 				  void *arg)
 {
-	char why[LINE / 2], first[LINE - 96];
+	char why[LINE / 2], near[LINE - 96];
 	unsigned failed = 0;
 	size_t i, k = 0, k0;
 
 	for (i = 0; i < e->hookc; i++) {
-		first[0] = '\0';
 		for (k0 = k; k < callc; k++) {
 			if (hook_matches(&e->hooks[i], &callv[k], why,
 					 sizeof(why)))
 				break;
-			if (!first[0] && !strcmp(callv[k].path,
-						 e->hooks[i].path))
-				snprintf(first, sizeof(first), "closest, hook "
-					 "request %zu: %s", k + 1, why);
 		}
 		if (k < callc) {
 			++k;
 			continue;
 		}
+		closest(near, sizeof(near), &e->hooks[i], callv, k0, callc,
+			NULL);
 		report(failh, arg, "hooks[%zu] (%s): no matching request "
-		       "after hook request %zu%s%s", i, e->hooks[i].path, k0,
-		       first[0] ? "; " : "", first);
+		       "after hook request %zu%s", i, e->hooks[i].path, k0,
+		       near);
 		++failed;
 		k = k0;
 	}
+	return failed;
+}
+
+/* "hooks_order": "any": hooks fired at the same moment travel on separate
+ * HTTP connections and may arrive in any order; each expected hook takes
+ * the first request not yet taken that matches it. */
+static unsigned check_hooks_any(const struct expect *e,
+				const struct expect_hookcall *callv,
+				size_t callc, expect_fail_h *failh, void *arg)
+{
+	char why[LINE / 2], near[LINE - 96], brief[200];
+	bool *used = calloc(callc + 1, sizeof(*used));
+	unsigned failed = 0;
+	size_t i, k;
+
+	if (!used) {
+		report(failh, arg, "hooks: out of memory");
+		return 1;
+	}
+	for (i = 0; i < e->hookc; i++) {
+		for (k = 0; k < callc; k++) {
+			if (!used[k] && hook_matches(&e->hooks[i], &callv[k],
+						     why, sizeof(why)))
+				break;
+		}
+		if (k < callc) {
+			used[k] = true;
+			continue;
+		}
+		closest(near, sizeof(near), &e->hooks[i], callv, 0, callc,
+			used);
+		report(failh, arg, "hooks[%zu] (%s): no matching request "
+		       "among the %zu received%s", i, e->hooks[i].path,
+		       callc, near);
+		++failed;
+	}
+	for (k = 0; k < callc && !e->hooks_allow_others; k++) {
+		if (used[k])
+			continue;
+		json_brief(brief, sizeof(brief), callv[k].payload);
+		report(failh, arg, "hooks: unexpected hook request %zu: %s %s "
+		       "%s", k + 1, callv[k].method, callv[k].path, brief);
+		++failed;
+	}
+	free(used);
 	return failed;
 }
 
@@ -362,6 +422,8 @@ unsigned expect_check_hooks(const struct expect *e,
 	unsigned failed = check_call_hook(e, call, failh, arg);
 	size_t i;
 
+	if (e->hooks_any_order)
+		return failed + check_hooks_any(e, callv, callc, failh, arg);
 	if (e->hooks_allow_others)
 		return failed + check_hooks_among(e, callv, callc, failh, arg);
 	for (i = 0; i < e->hookc && i < callc; i++) {

@@ -47,6 +47,9 @@ static bool own_header(const struct pl *name)
 	return false;
 }
 
+/* "field/carrier-x.pcap" -> "carrier-x-t1". A case folder's own capture
+ * ("reports/latest/carriers/final-486/capture.pcap") is named for its
+ * folder: "final-486-t1". */
 void replay_case_name(const struct replay_dialog *d, char *name, size_t sz)
 {
 	const char *base = strrchr(d->file, '/'), *dot;
@@ -55,6 +58,15 @@ void replay_case_name(const struct replay_dialog *d, char *name, size_t sz)
 	base = base ? base + 1 : d->file;
 	dot = strrchr(base, '.');
 	n = dot && dot > base ? (size_t)(dot - base) : strlen(base);
+	if (base - d->file >= 2 && ((n == 7 && !strncmp(base, "capture", 7)) ||
+				    (n == 9 && !strncmp(base, "sim-trace", 9)))) {
+		const char *dir = base - 1;
+
+		while (dir > d->file && dir[-1] != '/')
+			dir--;
+		base = dir;
+		n = (size_t)(strrchr(d->file, '/') - dir);
+	}
 	snprintf(name, sz, "%.*s-t%u", (int)n, base, d->tv[0]->num);
 	for (i = 0; name[i]; i++)
 		if (!isalnum((unsigned char)name[i]) && !strchr("._-", name[i]))
@@ -197,6 +209,7 @@ static cJSON *refer_verb(const struct replay_dialog *d, size_t k,
 	const struct replay_msg *rm = refer_msg(d, t);
 	cJSON *v = cJSON_CreateObject(), *hdrs = NULL;
 	char path[32], *re;
+	unsigned timeout;
 	struct le *le;
 
 	cJSON_AddStringToObject(v, "verb", "sip:refer");
@@ -227,6 +240,8 @@ static cJSON *refer_verb(const struct replay_dialog *d, size_t k,
 			cJSON_AddStringToObject(hdrs, name, val);
 		add_header_check(checks, k + 1, name, "equals", val);
 	}
+	if (k + 1 == d->tc && (timeout = replay_notify_timeout_s(t)))
+		cJSON_AddNumberToObject(v, "notifyTimeout", timeout);
 	hook_path(path, sizeof(path), "action", k);
 	cJSON_AddStringToObject(v, "actionHook", path);
 	hook_path(path, sizeof(path), "event", k);
@@ -439,7 +454,7 @@ cJSON *replay_expectation(const struct replay_dialog *d)
 {
 	cJSON *root = cJSON_CreateObject(), *checks = cJSON_CreateArray();
 	cJSON *app, *hooks, *call;
-	char seq[4096], desc[512];
+	char seq[REPLAY_MAX_MSGS * 16], desc[512];
 	struct derived dv;
 	size_t k;
 

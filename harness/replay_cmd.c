@@ -180,6 +180,9 @@ static int select_dialogs(const struct replay_args *a,
 			  const struct replay_src *rs,
 			  const struct replay_dialog **dv, size_t *dc)
 {
+	const struct replay_dialog *bad[64];
+	size_t nbad = 0, i;
+	char why[512];
 	struct le *le;
 
 	*dc = 0;
@@ -193,8 +196,22 @@ static int select_dialogs(const struct replay_args *a,
 		*dc = 1;
 		return 0;
 	}
-	for (le = list_head(&rs->dialogs); le && *dc < 64; le = le->next)
-		dv[(*dc)++] = le->data;
+	/* Every dialog: those that cannot be replayed are left out, and
+	 * said so; with none left, the first one's error is the capture's. */
+	for (le = list_head(&rs->dialogs); le && *dc + nbad < 64;
+	     le = le->next) {
+		const struct replay_dialog *d = le->data;
+
+		if (replay_unplayable(d, why, sizeof(why)))
+			bad[nbad++] = d;
+		else
+			dv[(*dc)++] = d;
+	}
+	for (i = 0; *dc && i < nbad; i++)
+		fprintf(stderr, "%s: left out: %s\n", prog,
+			replay_unplayable(bad[i], why, sizeof(why)));
+	if (!*dc && nbad)
+		dv[(*dc)++] = bad[0];
 	return 0;
 }
 
@@ -295,6 +312,21 @@ static int run_now(const struct replay_args *a,
 	return code;
 }
 
+/* A capture that breaks off after its transfers is still replayed; say
+ * so. */
+static void warn_partial(const struct replay_src *rs)
+{
+	struct le *le;
+
+	for (le = list_head(&rs->a->files); le; le = le->next) {
+		const struct analysis_file_info *fi = le->data;
+
+		if (fi->error)
+			fprintf(stderr, "%s: warning: %s: %s (replaying what "
+				"was read before)\n", prog, fi->path, fi->error);
+	}
+}
+
 int replay_main(int argc, char **argv)
 {
 	const struct replay_dialog *dv[64];
@@ -312,6 +344,7 @@ int replay_main(int argc, char **argv)
 		fprintf(stderr, "%s: %s\n", prog, err);
 		return EXIT_INPUT;
 	}
+	warn_partial(rs);
 	code = select_dialogs(&a, rs, dv, &dc);
 	if (!code)
 		code = a.emit ? emit_all(&a, dv, dc, a.emit, false) :

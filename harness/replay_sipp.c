@@ -24,7 +24,11 @@
 #include <string.h>
 #include "replay.h"
 
-enum { PAUSE_MIN_MS = 10, PAUSE_MAX_MS = 60000 };
+enum {
+	PAUSE_MIN_MS = 10,
+	PAUSE_MAX_MS = 60000,
+	NOTIFY_GAP_MS = 30,   /* between the far end's NOTIFYs, at least */
+};
 
 #define OUR_TAG "[pid]RPL[call_number]"
 
@@ -35,6 +39,7 @@ struct gen {
 	bool capture[REPLAY_MAX_MSGS];   /* request vars rN_* needed */
 	bool refer_used[REPLAY_MAX_REFERS];
 	bool need_ids;            /* the far end sends in-dialog requests */
+	bool notified;            /* a NOTIFY of the far end was sent */
 	char far_hp[64], far_ip[48], iut_hp[64], iut_ip[48];
 	char err[256];
 };
@@ -212,9 +217,12 @@ static void put_event(struct gen *g, const struct replay_msg *m,
 }
 
 /* Response headers copied from the request: [last_*] when the request is
- * the message SIPp received last, else the variables captured from it. */
-static bool put_copied(struct gen *g, const struct sip_hdr *h,
-		       const struct replay_msg *req, bool last, unsigned *via)
+ * the message SIPp received last, else the variables captured from it.
+ * Every Via goes with the first one; the To of a response that sets up
+ * the dialog gets our tag. Returns false for other headers. */
+static bool put_copied(struct gen *g, const struct replay_msg *m,
+		       const struct sip_hdr *h, const struct replay_msg *req,
+		       bool last, unsigned *via)
 {
 	static const struct {
 		enum sip_hdrid id;
@@ -231,12 +239,16 @@ static bool put_copied(struct gen *g, const struct sip_hdr *h,
 		if (!hdr_is(h, copied[i].id))
 			continue;
 		if (copied[i].id == SIP_HDR_VIA && (*via)++)
-			return true;      /* all Vias in one go */
+			return true;
 		if (last || !req)
 			fprintf(g->f, "      [last_%s:]", copied[i].name);
 		else
 			fprintf(g->f, "      %s:[$r%u_%s]", copied[i].name,
 				req->idx, copied[i].var);
+		if (copied[i].id == SIP_HDR_TO && pl_isset(&m->msg->to.tag) &&
+		    req && !pl_isset(&req->msg->to.tag))
+			fputs(";tag=" OUR_TAG, g->f);
+		fputc('\n', g->f);
 		return true;
 	}
 	return false;
@@ -256,14 +268,8 @@ static void put_header(struct gen *g, const struct replay_msg *m,
 	}
 	if (rq && hdr_is(h, SIP_HDR_ROUTE))
 		return;
-	if (!rq && put_copied(g, h, req, last, via)) {
-		if (hdr_is(h, SIP_HDR_TO) && pl_isset(&m->msg->to.tag) &&
-		    req && !pl_isset(&req->msg->to.tag))
-			fputs(";tag=" OUR_TAG, g->f);
-		if (!hdr_is(h, SIP_HDR_VIA) || *via == 1)
-			fputc('\n', g->f);
+	if (!rq && put_copied(g, m, h, req, last, via))
 		return;
-	}
 	if (hdr_is(h, SIP_HDR_CALL_ID)) {
 		fputs("      Call-ID: [call_id]\n", g->f);
 		return;
@@ -308,14 +314,23 @@ static void put_body(struct gen *g, const struct replay_msg *m)
 	}
 }
 
+/* The recorded gap before a message of the far end. NOTIFYs are kept
+ * NOTIFY_GAP_MS apart: the implementation may send its eventHooks
+ * concurrently (jambonz and referlab-sim do), and NOTIFYs a millisecond
+ * apart would let them reach the hook server in either order. */
 static void put_pause(struct gen *g, const struct replay_msg *m,
 		      const struct replay_msg *prev)
 {
-	uint64_t ms;
+	const bool notify = m->msg->req && !pl_strcmp(&m->msg->met, "NOTIFY");
+	uint64_t ms = 0;
 
-	if (g->o->timing != REPLAY_RECORDED || !prev || m->ts_ns <= prev->ts_ns)
+	if (g->o->timing != REPLAY_RECORDED || !prev)
 		return;
-	ms = (m->ts_ns - prev->ts_ns) / 1000000;
+	if (m->ts_ns > prev->ts_ns)
+		ms = (m->ts_ns - prev->ts_ns) / 1000000;
+	if (notify && g->notified && ms < NOTIFY_GAP_MS)
+		ms = NOTIFY_GAP_MS;
+	g->notified |= notify;
 	if (ms < PAUSE_MIN_MS)
 		return;
 	fprintf(g->f, "  <pause milliseconds=\"%llu\"/>\n",
@@ -466,6 +481,19 @@ static void put_invite_1xx(struct gen *g)
 			codes[i]);
 }
 
+/* SIPp takes an optional <recv> only before a mandatory one: the next
+ * message the scenario will hold. */
+static const struct replay_msg *next_kept(struct le *le)
+{
+	for (; le; le = le->next) {
+		const struct replay_msg *m = le->data;
+
+		if (!m->retrans && !is_invite_1xx(m))
+			return m;
+	}
+	return NULL;
+}
+
 /* Text for an XML comment: no "--" inside. */
 static void put_comment_text(FILE *f, const char *s)
 {
@@ -516,8 +544,9 @@ int replay_sipp_write(FILE *f, const struct replay_dialog *d,
 		if (is_invite_1xx(m))
 			continue;   /* see put_invite_1xx() */
 		if (m->retrans) {
-			next = list_ledata(le->next);
-			if (!m->from_far && next && !next->from_far)
+			next = next_kept(le->next);
+			if (!m->from_far && next && !next->from_far &&
+			    next->msg->scode / 100 != 1)
 				put_recv(g, m, true);
 			continue;
 		}

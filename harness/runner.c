@@ -623,6 +623,7 @@ static int write_results(struct run *r, double secs)
 static void summary(const struct run *r, double secs)
 {
 	size_t skipped = r->cases.n - r->done;
+	char html[PATH_MAX + 16];
 
 	printf("\n%zu case%s: %u PASS, %u FAIL, %u ERROR", r->cases.n,
 	       r->cases.n == 1 ? "" : "s", r->n[VERDICT_PASS],
@@ -631,8 +632,12 @@ static void summary(const struct run *r, double secs)
 		printf(", %zu not run (%s)", skipped, interrupted ?
 		       "interrupted" : "stopped after 3 ERRORs in a row; "
 		       "--keep-going runs them");
-	printf(" in %.1f s\nresults: %s/results.json  junit: %s/junit.xml\n",
-	       secs, r->o.out, r->o.out);
+	snprintf(html, sizeof(html), "%s/report.html", r->o.out);
+	printf(" in %.1f s\n", secs);
+	if (!access(html, F_OK))
+		printf("report: %s  ", html);
+	printf("results: %s/results.json  junit: %s/junit.xml\n", r->o.out,
+	       r->o.out);
 }
 
 static int select_cases(struct run *r)

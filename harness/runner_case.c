@@ -171,13 +171,15 @@ static void judge_iut(struct case_ctx *x)
 			     how);
 }
 
-/* The capture listens to the case's own ports only (SIP both sides,
- * hooks), so parallel cases do not see each other. It starts before any
- * child, so nothing they send is missed. */
+/* The capture listens to the case's own SIP ports only, so parallel
+ * cases do not see each other. Not the hook server's: hook requests carry
+ * basic-auth credentials and the application's hook passwords, which no
+ * file we write may hold (hooks.jsonl records them redacted). It starts
+ * before any child, so nothing they send is missed. */
 static int capture_begin(struct case_ctx *x)
 {
 	struct sa addrs[2];
-	uint16_t ports[3];
+	uint16_t ports[2];
 	size_t naddr = 1;
 	char path[PATH_MAX + 16], err[256];
 	int e;
@@ -193,10 +195,9 @@ static int capture_begin(struct case_ctx *x)
 	ports[0] = x->o->iut == RUNNER_IUT_EXTERNAL ? x->o->iut_port :
 		x->ports->sim_sip;
 	ports[1] = x->ports->peer_sip;
-	ports[2] = x->ports->hooks;
 	snprintf(path, sizeof(path), "%s/capture.pcap", x->dir);
 	if (!e)
-		e = capture_start(&x->cap, path, addrs, naddr, ports, 3, err,
+		e = capture_start(&x->cap, path, addrs, naddr, ports, 2, err,
 				  sizeof(err));
 	else
 		snprintf(err, sizeof(err), "%s: not an IP address", x->host);

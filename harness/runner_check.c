@@ -26,11 +26,34 @@ static unsigned frame_in(const char *line)
 	return p ? (unsigned)strtoul(p + 6, NULL, 10) : 0;
 }
 
+/* "...: expected X at message 3, got Y (frame 16) ..." -> X, Y: the
+ * matchers' lines say both in words; verdict.json keeps them apart too.
+ * X ends at " at " or ", got "; Y at " (" or the end. */
+static void expected_got(const char *line, char *exp, char *got, size_t sz)
+{
+	const char *e = strstr(line, "expected "), *g, *end;
+
+	exp[0] = got[0] = '\0';
+	if (!e || !(g = strstr(e, ", got ")))
+		return;
+	e += 9;
+	end = strstr(e, " at ");
+	if (!end || end > g)
+		end = g;
+	snprintf(exp, sz, "%.*s", (int)(end - e), e);
+	g += 6;
+	end = strstr(g, " (");
+	snprintf(got, sz, "%.*s", end ? (int)(end - g) : (int)strlen(g), g);
+}
+
 static void fail_h(const char *line, void *arg)
 {
 	struct fail_ctx *f = arg;
+	char exp[256], got[256];
 
-	verdict_fail(f->v, f->check, NULL, NULL, frame_in(line), "%s", line);
+	expected_got(line, exp, got, sizeof(exp));
+	verdict_fail(f->v, f->check, exp[0] ? exp : NULL, got[0] ? got : NULL,
+		     frame_in(line), "%s", line);
 }
 
 static const char *rec_str(const cJSON *rec, const char *key)

@@ -11,6 +11,7 @@ packages=(
 	jq  # tests read JSON lines and `referlab analyze --json`
 	chromium libxml2-utils  # tests: reports in a real browser, JUnit schema
 	time # tests: peak memory of `referlab analyze` (/usr/bin/time)
+	clang libclang-rt-14-dev  # tests/fuzz/run.sh: libFuzzer targets (clang 14)
 )
 
 missing=()

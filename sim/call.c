@@ -319,6 +319,15 @@ int call_accept(struct sim *sim, const struct sip_msg *msg)
 	struct call *call;
 	int err;
 
+	/* Without Contact there is no dialog to build (RFC 3261 §8.1.1.8);
+	 * libre's sipsess_accept() would fail with EINVAL, a 500. */
+	if (!sip_msg_hdr(msg, SIP_HDR_CONTACT)) {
+		simlog(LOG_WARN, NULL, "INVITE from %J (Call-ID %r) has no "
+		       "Contact: 400", &msg->src, &msg->callid);
+		(void)sip_treply(NULL, sim->sip, msg, 400,
+				 "Missing Contact Header");
+		return 0;
+	}
 	err = call_alloc(&call, sim, "inbound");
 	if (err)
 		return err;

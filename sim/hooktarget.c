@@ -257,6 +257,13 @@ static int decode_object(struct hook_target *t, const cJSON *json,
 	int e;
 
 	cJSON_ArrayForEach(item, json) {
+		/* A repeated key would overwrite (and leak) the first value. */
+		if (cJSON_GetObjectItemCaseSensitive(json, item->string) !=
+		    item) {
+			re_snprintf(err, errsz, "%s.%s: is given twice", key,
+				    item->string);
+			return EINVAL;
+		}
 		e = decode_member(t, item, key, err, errsz);
 		if (e)
 			return e;

@@ -56,11 +56,19 @@ const char *verb_name(enum verb_kind kind)
 static int fail(struct vctx *c, const char *key, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* The error names keys and values from the input; control characters
- * among them are shown as '?' so that the error stays one line. */
+/* Errors name keys and values from the input; control characters among
+ * them are shown as '?' so that an error stays one line. */
+static int one_line(char *s)
+{
+	for (; *s; s++)
+		if (iscntrl((unsigned char)*s))
+			*s = '?';
+	return EBADMSG;
+}
+
 static int fail(struct vctx *c, const char *key, const char *fmt, ...)
 {
-	char what[256], *p;
+	char what[256];
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -73,10 +81,7 @@ static int fail(struct vctx *c, const char *key, const char *fmt, ...)
 	else
 		snprintf(c->diag->err, sizeof(c->diag->err),
 			 "verb %u (%s): %s", c->v->index, c->name, what);
-	for (p = c->diag->err; *p; p++)
-		if (iscntrl((unsigned char)*p))
-			*p = '?';
-	return EBADMSG;
+	return one_line(c->diag->err);
 }
 
 static const char *type_name(const cJSON *j)
@@ -481,7 +486,7 @@ int verb_app_decode(struct list *verbs, const char *text, size_t len,
 		 off, line, col);
 	if (!explain_plus_number(text, len, off, diag, where))
 		explain_syntax(text, len, off, diag, where);
-	return EBADMSG;
+	return one_line(diag->err);
 }
 
 int verb_apply_hooks(const struct list *verbs, verb_hook_h *fn, void *arg)

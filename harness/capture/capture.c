@@ -240,9 +240,10 @@ int capture_stop(struct capture *c, struct capture_stats *st)
 	pthread_join(c->thread, NULL);
 	c->running = false;
 	(void)pcap_setnonblock(c->pc, 1, NULL);
+	/* the first call may only clear the breakloop flag (-2) */
 	do {
 		n = pcap_dispatch(c->pc, -1, dump_h, (u_char *)c);
-	} while (n > 0 && ++guard < 1000);
+	} while ((n > 0 || n == PCAP_ERROR_BREAK) && ++guard < 1000);
 	if (st) {
 		memset(st, 0, sizeof(*st));
 		st->packets = c->packets;

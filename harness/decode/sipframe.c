@@ -188,6 +188,25 @@ enum sipframe_res sipframe_datagram(struct sipframe *f, const uint8_t *p,
 	return frame(f, p, len, false);
 }
 
+/* A start line is believed after a hole only when a header follows it:
+ * a NOTIFY's sipfrag body ("SIP/2.0 200 OK" then a blank line) must not
+ * pass for the start of a message. */
+static bool header_follows(const uint8_t *p, size_t len)
+{
+	const uint8_t *eol = memchr(p, '\n', len), *q;
+	size_t i = 0, n;
+
+	if (!eol)
+		return true;              /* cannot tell yet */
+	q = eol + 1;
+	n = len - (size_t)(q - p);
+	while (i < n && token_char(q[i]))
+		++i;
+	while (i < n && (q[i] == ' ' || q[i] == '\t'))
+		++i;
+	return i == n || (i > 0 && q[i] == ':');
+}
+
 size_t sipframe_resync(const uint8_t *p, size_t len)
 {
 	size_t off = 0;
@@ -195,7 +214,8 @@ size_t sipframe_resync(const uint8_t *p, size_t len)
 	while (off < len) {
 		const uint8_t *eol;
 
-		if (start_line(p + off, len - off) != START_NO)
+		if (start_line(p + off, len - off) != START_NO &&
+		    header_follows(p + off, len - off))
 			return off;
 		eol = memchr(p + off, '\n', len - off);
 		if (!eol)

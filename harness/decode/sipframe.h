@@ -34,6 +34,7 @@ enum sipframe_res sipframe_datagram(struct sipframe *f, const uint8_t *p,
 size_t sipframe_resync(const uint8_t *p, size_t len);
 
 /* sipframe_resync: the offset of the next line that starts a SIP
- * message (or of a trailing partial line), for use after a hole. */
+ * message and is followed by a header (or of a trailing partial line),
+ * for use after a hole or when a capture joins a connection midway. */
 
 #endif

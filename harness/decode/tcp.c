@@ -221,9 +221,10 @@ static int segment(struct tcpflows *tf, struct tcp_stream *s, uint32_t seq,
 	int32_t d;
 	int err;
 
-	if (!s->synced) {         /* capture began mid-connection */
-		s->synced = true;
+	if (!s->synced) {         /* capture began mid-connection: */
+		s->synced = true;     /* look for a message start first */
 		s->next_seq = seq;
+		s->gap = true;
 	}
 	d = (int32_t)(seq - s->next_seq);
 	if (d <= 0) {

@@ -67,6 +67,41 @@ static void dialog_destructor(void *arg)
 	}
 	for (i = 0; i < d->nrroute; i++)
 		mem_deref(d->rroute[i]);
+	callinfo_reset(&d->call);
+}
+
+void callinfo_reset(struct callinfo *ci)
+{
+	ci->from = mem_deref(ci->from);
+	ci->to = mem_deref(ci->to);
+	ci->caller_name = mem_deref(ci->caller_name);
+	ci->sip_reason = mem_deref(ci->sip_reason);
+}
+
+void callinfo_copy(struct callinfo *dst, const struct callinfo *src)
+{
+	dst->from = mem_ref(src->from);
+	dst->to = mem_ref(src->to);
+	dst->caller_name = mem_ref(src->caller_name);
+	dst->sip_status = src->sip_status;
+	dst->sip_reason = mem_ref(src->sip_reason);
+	dst->dir = src->dir;
+}
+
+/* The calling and called numbers and the caller's name, spec §7. */
+static void call_from_invite(struct callinfo *ci, const struct sip_msg *msg)
+{
+	struct pl dname = msg->from.dname;
+
+	if (ci->from)
+		return;
+	(void)pl_strdup(&ci->from, &msg->from.uri.user);
+	(void)pl_strdup(&ci->to, &msg->to.uri.user);
+	if (dname.l >= 2 && dname.p[0] == '"' && dname.p[dname.l - 1] == '"') {
+		++dname.p;
+		dname.l -= 2;
+	}
+	(void)pl_strdup(&ci->caller_name, &dname);
 }
 
 static void model_destructor(void *arg)
@@ -295,34 +330,48 @@ struct list *model_findings_for(struct dialog *d)
 	return le ? &((struct transfer *)le->data)->findings : NULL;
 }
 
+/* One Record-Route value: libre hands them out one by one, also when a
+ * header line lists several ("<sip:a;lr>, <sip:b;lr>"). */
+static bool rroute_h(const struct sip_hdr *hdr, const struct sip_msg *msg,
+		     void *arg)
+{
+	struct dialog *d = arg;
+	struct sip_addr addr;
+
+	(void)msg;
+	if (d->nrroute >= MAX_ROUTE)
+		return true;
+	if (!sip_addr_decode(&addr, &hdr->val))
+		(void)pl_strdup(&d->rroute[d->nrroute++], &addr.auri);
+	return false;
+}
+
 static void invite_state(struct dialog *d, struct trans *tr,
 			 const struct sip_msg *msg)
 {
 	const struct sip_hdr *ct = sip_msg_hdr(msg, SIP_HDR_CONTACT);
 	struct sip_addr addr;
 	int side = msg->req ? tr->side : 1 - tr->side;
-	struct le *le;
 
 	if (ct && !sip_addr_decode(&addr, &ct->val)) {
 		d->contact[side] = mem_deref(d->contact[side]);
 		(void)pl_strdup(&d->contact[side], &addr.auri);
 	}
 	if (msg->req) {
-		if (!pl_isset(&msg->to.tag) && d->uac < 0)
+		if (!pl_isset(&msg->to.tag) && d->uac < 0) {
 			d->uac = side;
+			call_from_invite(&d->call, msg);
+		}
 		return;
+	}
+	if (msg->scode >= 200 && !d->call.sip_status) {
+		d->call.sip_status = msg->scode;
+		(void)pl_strdup(&d->call.sip_reason, &msg->reason);
 	}
 	if (msg->scode < 200 || msg->scode > 299 || d->confirmed)
 		return;
 	d->confirmed = true;
-	for (le = list_head(&msg->hdrl); le && d->nrroute < MAX_ROUTE;
-	     le = le->next) {
-		const struct sip_hdr *h = le->data;
-
-		if (h->id == SIP_HDR_RECORD_ROUTE &&
-		    !sip_addr_decode(&addr, &h->val))
-			(void)pl_strdup(&d->rroute[d->nrroute++], &addr.auri);
-	}
+	(void)sip_msg_hdr_apply(msg, true, SIP_HDR_RECORD_ROUTE, rroute_h, d);
 }
 
 static void cseq_order(struct model *m, struct dialog *d, int side,

@@ -70,6 +70,20 @@ struct notify_rec {
 	bool after_bye;
 };
 
+enum call_dir { CALL_DIR_UNKNOWN, CALL_DIR_INBOUND, CALL_DIR_OUTBOUND };
+
+/* What the wire tells of the call a transfer happens in: the call info
+ * of spec §7 that the actionHook carries (callSid, accountSid and
+ * applicationSid never appear on the wire). NULL/0 when the capture
+ * began after the INVITE. */
+struct callinfo {
+	char *from, *to;         /* user parts of the INVITE's From and To */
+	char *caller_name;       /* From display name ("" when none) */
+	uint16_t sip_status;     /* final response to the INVITE */
+	char *sip_reason;
+	enum call_dir dir;       /* inbound: the referrer answered the call */
+};
+
 struct transfer {
 	struct le le;
 	unsigned num;            /* 1-based, in order of REFERs in the input */
@@ -95,6 +109,7 @@ struct transfer {
 	unsigned retrans;        /* retransmissions in this dialog */
 	uint64_t first_retrans_frame;
 	struct ladder *ladder;
+	struct callinfo call;
 	struct list findings;    /* struct finding */
 	uint64_t end_ts;         /* capture time when the transfer was closed */
 	uint32_t notify_timeout_ms;

@@ -40,6 +40,7 @@ struct dialog {
 	char *rroute[MAX_ROUTE]; /* Record-Route URIs of the INVITE's 2xx */
 	unsigned nrroute;
 	int uac;                 /* side that sent the initial INVITE, or -1 */
+	struct callinfo call;    /* from the initial INVITE and its answer */
 	bool confirmed;          /* the INVITE got a 2xx */
 	bool bye_done;           /* a BYE got its final response */
 	struct ladder *ladder;
@@ -81,6 +82,9 @@ bool xfer_done(const struct transfer *t);
 void model_global(struct model *m, enum rule_id id, uint64_t frame,
 		  const char *fmt, ...);
 struct list *model_findings_for(struct dialog *d);
+
+void callinfo_copy(struct callinfo *dst, const struct callinfo *src);
+void callinfo_reset(struct callinfo *ci);
 
 /* checks.c: rules on single messages */
 void check_refer_headers(struct model *m, struct transfer *t,

@@ -18,6 +18,7 @@ static void transfer_destructor(void *arg)
 	mem_deref(t->refer_to);
 	mem_deref(t->referred_by);
 	mem_deref(t->reason);
+	callinfo_reset(&t->call);
 }
 
 static void notify_destructor(void *arg)
@@ -71,6 +72,10 @@ static struct transfer *transfer_new(struct model *m, struct dialog *d,
 	if (h)
 		(void)pl_strdup(&t->referred_by, &h->val);
 	t->sub_false_asked = hdr_is_false(msg);
+	callinfo_copy(&t->call, &d->call);
+	if (d->uac >= 0)
+		t->call.dir = d->uac == tr->side ? CALL_DIR_OUTBOUND
+						 : CALL_DIR_INBOUND;
 	list_append(&d->transfers, &t->le, t);
 	++d->nrefers;
 	++m->st.transfers;

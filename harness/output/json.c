@@ -30,7 +30,7 @@ double transfer_time(const struct transfer *t, uint64_t ts)
 	return ts >= t->file_t0 ? (double)(ts - t->file_t0) / 1e9 : 0.0;
 }
 
-static void add_addr(cJSON *o, const char *key, const struct sa *sa)
+void json_add_addr(cJSON *o, const char *key, const struct sa *sa)
 {
 	char buf[64];
 
@@ -38,7 +38,7 @@ static void add_addr(cJSON *o, const char *key, const struct sa *sa)
 	cJSON_AddStringToObject(o, key, buf);
 }
 
-static void add_str(cJSON *o, const char *key, const char *s)
+void json_add_str(cJSON *o, const char *key, const char *s)
 {
 	if (s)
 		cJSON_AddStringToObject(o, key, s);
@@ -46,7 +46,7 @@ static void add_str(cJSON *o, const char *key, const char *s)
 		cJSON_AddNullToObject(o, key);
 }
 
-static void add_num_or_null(cJSON *o, const char *key, uint64_t v)
+void json_add_num_or_null(cJSON *o, const char *key, uint64_t v)
 {
 	if (v)
 		cJSON_AddNumberToObject(o, key, (double)v);
@@ -62,53 +62,9 @@ cJSON *finding_json(const struct finding *f)
 	cJSON_AddStringToObject(o, "severity", severity_name(f->rule->sev));
 	cJSON_AddStringToObject(o, "rfc", f->rule->rfc);
 	cJSON_AddStringToObject(o, "section", f->rule->section);
-	add_num_or_null(o, "frame", f->frame);
-	add_str(o, "message", f->text);
+	json_add_num_or_null(o, "frame", f->frame);
+	json_add_str(o, "message", f->text);
 	return o;
-}
-
-static cJSON *hook(const char *name, uint64_t frame, double time,
-		   cJSON *payload)
-{
-	cJSON *o = cJSON_CreateObject();
-
-	cJSON_AddStringToObject(o, "hook", name);
-	add_num_or_null(o, "frame", frame);
-	cJSON_AddNumberToObject(o, "time", time);
-	cJSON_AddItemToObject(o, "payload", payload);
-	return o;
-}
-
-/* Spec dialect (§5): referStatus and final_referred_call_status are
- * numbers, the eventHook's call_status is a string. */
-cJSON *hooks_json(const struct transfer *t)
-{
-	cJSON *arr = cJSON_CreateArray(), *p;
-	struct derived dv;
-	struct le *le;
-
-	derive_outcome(t, &dv);
-	for (le = list_head(&t->notifies); le; le = le->next) {
-		const struct notify_rec *n = le->data;
-		char code[8];
-
-		if (!derive_fires_event(t, n))
-			continue;
-		(void)re_snprintf(code, sizeof(code), "%u", n->status);
-		p = cJSON_CreateObject();
-		cJSON_AddStringToObject(p, "event", "transfer-status");
-		cJSON_AddStringToObject(p, "call_status", code);
-		cJSON_AddItemToArray(arr, hook("eventHook", n->frame,
-					       transfer_time(t, n->ts_ns), p));
-	}
-	p = cJSON_CreateObject();
-	cJSON_AddNumberToObject(p, "referStatus", dv.refer_status);
-	if (dv.final_status)
-		cJSON_AddNumberToObject(p, "final_referred_call_status",
-					dv.final_status);
-	cJSON_AddItemToArray(arr, hook("actionHook", dv.action_frame,
-				       transfer_time(t, dv.action_ts), p));
-	return arr;
 }
 
 static cJSON *refer_json(const struct transfer *t)
@@ -118,8 +74,8 @@ static cJSON *refer_json(const struct transfer *t)
 	cJSON_AddNumberToObject(o, "frame", (double)t->refer_frame);
 	cJSON_AddNumberToObject(o, "time", transfer_time(t, t->refer_ts));
 	cJSON_AddNumberToObject(o, "cseq", t->cseq);
-	add_str(o, "refer_to", t->refer_to);
-	add_str(o, "referred_by", t->referred_by);
+	json_add_str(o, "refer_to", t->refer_to);
+	json_add_str(o, "referred_by", t->referred_by);
 	cJSON_AddBoolToObject(o, "refer_sub_false", t->sub_false_asked);
 	return o;
 }
@@ -134,7 +90,7 @@ static cJSON *response_json(const struct transfer *t)
 	cJSON_AddNumberToObject(o, "frame", (double)t->resp_frame);
 	cJSON_AddNumberToObject(o, "time", transfer_time(t, t->resp_ts));
 	cJSON_AddNumberToObject(o, "status", t->scode);
-	add_str(o, "reason", t->reason);
+	json_add_str(o, "reason", t->reason);
 	cJSON_AddBoolToObject(o, "refer_sub_false", t->sub_false_granted);
 	return o;
 }
@@ -146,11 +102,11 @@ static cJSON *notify_json(const struct transfer *t, const struct notify_rec *n)
 	cJSON_AddNumberToObject(o, "frame", (double)n->frame);
 	cJSON_AddNumberToObject(o, "time", transfer_time(t, n->ts_ns));
 	cJSON_AddNumberToObject(o, "cseq", n->cseq);
-	add_num_or_null(o, "status", n->status);
-	add_str(o, "subscription_state", substate_name(n->substate));
-	add_str(o, "reason", n->reason[0] ? n->reason : NULL);
-	add_num_or_null(o, "answer", n->answer);
-	add_num_or_null(o, "answer_frame", n->answer_frame);
+	json_add_num_or_null(o, "status", n->status);
+	json_add_str(o, "subscription_state", substate_name(n->substate));
+	json_add_str(o, "reason", n->reason[0] ? n->reason : NULL);
+	json_add_num_or_null(o, "answer", n->answer);
+	json_add_num_or_null(o, "answer_frame", n->answer_frame);
 	cJSON_AddNumberToObject(o, "retransmissions", n->retrans);
 	cJSON_AddBoolToObject(o, "before_accept", n->before_accept);
 	cJSON_AddBoolToObject(o, "after_bye", n->after_bye);
@@ -182,11 +138,11 @@ static cJSON *ladder_json(const struct transfer *t)
 
 		cJSON_AddNumberToObject(o, "frame", (double)ln->frame);
 		cJSON_AddNumberToObject(o, "time", transfer_time(t, ln->ts_ns));
-		add_addr(o, "src", &ln->src);
-		add_addr(o, "dst", &ln->dst);
+		json_add_addr(o, "src", &ln->src);
+		json_add_addr(o, "dst", &ln->dst);
 		cJSON_AddStringToObject(o, "transport", transport_name(ln->tp));
-		add_str(o, "text", ln->text);
-		add_str(o, "note", ln->note);
+		json_add_str(o, "text", ln->text);
+		json_add_str(o, "note", ln->note);
 		cJSON_AddStringToObject(o, "method", ln->method);
 		cJSON_AddNumberToObject(o, "status", ln->scode);
 		cJSON_AddNumberToObject(o, "cseq", ln->cseq);
@@ -196,7 +152,8 @@ static cJSON *ladder_json(const struct transfer *t)
 	return arr;
 }
 
-cJSON *transfer_json(const struct transfer *t)
+cJSON *transfer_json_dialect(const struct transfer *t,
+			    enum hook_dialect dialect)
 {
 	cJSON *o = cJSON_CreateObject(), *arr;
 	struct derived dv;
@@ -204,11 +161,11 @@ cJSON *transfer_json(const struct transfer *t)
 
 	derive_outcome(t, &dv);
 	cJSON_AddNumberToObject(o, "index", t->num);
-	add_str(o, "file", t->file);
-	add_str(o, "call_id", t->callid);
+	json_add_str(o, "file", t->file);
+	json_add_str(o, "call_id", t->callid);
 	cJSON_AddStringToObject(o, "transport", transport_name(t->tp));
-	add_addr(o, "referrer", &t->referrer);
-	add_addr(o, "recipient", &t->recipient);
+	json_add_addr(o, "referrer", &t->referrer);
+	json_add_addr(o, "recipient", &t->recipient);
 	cJSON_AddItemToObject(o, "refer", refer_json(t));
 	cJSON_AddItemToObject(o, "response", response_json(t));
 	arr = cJSON_AddArrayToObject(o, "notifies");
@@ -216,13 +173,18 @@ cJSON *transfer_json(const struct transfer *t)
 		cJSON_AddItemToArray(arr, notify_json(t, le->data));
 	cJSON_AddItemToObject(o, "bye", bye_json(t));
 	cJSON_AddStringToObject(o, "outcome", outcome_name(dv.outcome));
-	cJSON_AddItemToObject(o, "hooks", hooks_json(t));
+	cJSON_AddItemToObject(o, "hooks", hooks_json(t, dialect));
 	cJSON_AddItemToObject(o, "ladder", ladder_json(t));
 	arr = cJSON_AddArrayToObject(o, "findings");
 	for (le = list_head(&t->findings); le; le = le->next)
 		cJSON_AddItemToArray(arr, finding_json(le->data));
 	cJSON_AddNumberToObject(o, "retransmissions", t->retrans);
 	return o;
+}
+
+cJSON *transfer_json(const struct transfer *t)
+{
+	return transfer_json_dialect(t, DIALECT_SPEC);
 }
 
 static cJSON *file_json(const struct analysis_file_info *fi)
@@ -233,8 +195,8 @@ static cJSON *file_json(const struct analysis_file_info *fi)
 	size_t i;
 
 	cJSON_AddStringToObject(o, "path", fi->path);
-	add_str(o, "format", fi->format);
-	add_str(o, "error", fi->error);
+	json_add_str(o, "format", fi->format);
+	json_add_str(o, "error", fi->error);
 	cJSON_AddNumberToObject(o, "frames", (double)d->frames);
 	cJSON_AddNumberToObject(o, "sip_messages", (double)d->sip);
 	cJSON_AddNumberToObject(o, "malformed", (double)d->malformed);
@@ -281,16 +243,23 @@ static void print_item(FILE *f, cJSON *o)
 	cJSON_Delete(o);
 }
 
-void out_json_begin(FILE *f)
+void out_json_begin(FILE *f, enum hook_dialect dialect)
 {
-	fputs("{\"schema\":\"referlab-analysis/1\",\"transfers\":[", f);
+	fprintf(f, "{\"schema\":\"referlab-analysis/1\",\"dialect\":\"%s\","
+		"\"transfers\":[", dialect_name(dialect));
+}
+
+void out_json_transfer_dialect(FILE *f, const struct transfer *t,
+			       bool first, enum hook_dialect dialect)
+{
+	if (!first)
+		fputs(",\n", f);
+	print_item(f, transfer_json_dialect(t, dialect));
 }
 
 void out_json_transfer(FILE *f, const struct transfer *t, bool first)
 {
-	if (!first)
-		fputs(",\n", f);
-	print_item(f, transfer_json(t));
+	out_json_transfer_dialect(f, t, first, DIALECT_SPEC);
 }
 
 void out_json_end(FILE *f, const struct analysis *a)

@@ -3,7 +3,7 @@
  *
  * JSON document (schema "referlab-analysis/1"), one per run:
  *
- * { "schema": "referlab-analysis/1",
+ * { "schema": "referlab-analysis/1", "dialect": "spec"|"jambonz",
  *   "transfers": [ TRANSFER, ... ],      // in the order dialogs ended
  *   "findings": [ FINDING, ... ],        // not tied to a transfer
  *   "files": [ { "path", "format", "error": str|null,
@@ -33,6 +33,10 @@
  *              "call-ended"|"no-subscription",
  *   "hooks": [ { "hook": "eventHook"|"actionHook", "frame": n|null,
  *                "time", "payload": {...spec dialect...} } ],
+ *                (actionHook payload: the call info the wire shows,
+ *                callId, direction, from, to, callerName, sipStatus,
+ *                sipReason, callStatus, fsSipAddress, then referStatus
+ *                and final_referred_call_status)
  *   "ladder": [ { "frame", "time", "src", "dst", "transport", "text",
  *                 "note": "sipfrag 100, active"|null, "method",
  *                 "status", "cseq", "retransmission" } ],
@@ -50,19 +54,32 @@
 #include <cjson/cJSON.h>
 #include "analysis.h"
 
-cJSON *transfer_json(const struct transfer *t);
+/* Hook payloads as the spec documents them, or as jambonz sends them. */
+enum hook_dialect { DIALECT_SPEC, DIALECT_JAMBONZ };
+
+cJSON *transfer_json(const struct transfer *t);   /* spec dialect */
+cJSON *transfer_json_dialect(const struct transfer *t,
+			    enum hook_dialect dialect);
 cJSON *finding_json(const struct finding *f);
-cJSON *hooks_json(const struct transfer *t);
+cJSON *hooks_json(const struct transfer *t, enum hook_dialect dialect);
+const char *dialect_name(enum hook_dialect dialect);
+void json_add_addr(cJSON *o, const char *key, const struct sa *sa);
+void json_add_str(cJSON *o, const char *key, const char *s);
+void json_add_num_or_null(cJSON *o, const char *key, uint64_t v);
 cJSON *files_json(const struct analysis *a);
 const char *substate_name(enum substate s);
 const char *transport_name(enum sip_transp tp);
 double transfer_time(const struct transfer *t, uint64_t ts_ns);
 
-void out_json_begin(FILE *f);
+void out_json_begin(FILE *f, enum hook_dialect dialect);
 void out_json_transfer(FILE *f, const struct transfer *t, bool first);
+void out_json_transfer_dialect(FILE *f, const struct transfer *t,
+			       bool first, enum hook_dialect dialect);
 void out_json_end(FILE *f, const struct analysis *a);
 
 void out_text_transfer(FILE *f, const struct transfer *t);
+void out_text_transfer_dialect(FILE *f, const struct transfer *t,
+			       enum hook_dialect dialect);
 void out_text_end(FILE *f, const struct analysis *a, bool global);
 
 #endif

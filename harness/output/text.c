@@ -5,6 +5,19 @@
 #include <string.h>
 #include "output/output.h"
 
+/* Text from a capture is shown on a terminal: a control character there
+ * (ESC[2J clears the screen, OSC retitles the window) is shown as '?'. */
+static const char *vis(char *buf, size_t sz, const char *s)
+{
+	size_t i;
+
+	for (i = 0; s && s[i] && i + 1 < sz; i++)
+		buf[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?'
+								      : s[i];
+	buf[i] = '\0';
+	return buf;
+}
+
 static void direction(char *buf, size_t sz, const struct transfer *t,
 		      const struct ladder_line *ln)
 {
@@ -25,13 +38,14 @@ static void ladder(FILE *f, const struct transfer *t)
 	fprintf(f, "   %7s %9s  %-7s %s\n", "frame", "time", "dir", "message");
 	for (le = list_head(&t->ladder->lines); le; le = le->next) {
 		const struct ladder_line *ln = le->data;
-		char dir[128];
+		char dir[128], v[1024];
 
 		direction(dir, sizeof(dir), t, ln);
 		fprintf(f, "   %7llu %9.3f  %-7s %s", (unsigned long long)ln->frame,
-			transfer_time(t, ln->ts_ns), dir, ln->text ? ln->text : "");
+			transfer_time(t, ln->ts_ns), dir,
+			vis(v, sizeof(v), ln->text));
 		if (ln->note)
-			fprintf(f, "  [%s]", ln->note);
+			fprintf(f, "  [%s]", vis(v, sizeof(v), ln->note));
 		fprintf(f, "%s\n", ln->retrans ? "  (retransmission)" : "");
 	}
 	if (t->ladder->dropped)
@@ -54,11 +68,12 @@ static void outcome(FILE *f, const struct transfer *t)
 	fprintf(f, ")\n");
 }
 
-static void hooks(FILE *f, const struct transfer *t)
+static void hooks(FILE *f, const struct transfer *t,
+		  enum hook_dialect dialect)
 {
-	cJSON *arr = hooks_json(t), *h;
+	cJSON *arr = hooks_json(t, dialect), *h;
 
-	fprintf(f, "   hooks (spec dialect):\n");
+	fprintf(f, "   hooks (%s dialect):\n", dialect_name(dialect));
 	cJSON_ArrayForEach(h, arr) {
 		cJSON *fr = cJSON_GetObjectItem(h, "frame");
 		char *p = cJSON_PrintUnformatted(cJSON_GetObjectItem(h,
@@ -80,27 +95,33 @@ static void hooks(FILE *f, const struct transfer *t)
 
 static void finding_line(FILE *f, const struct finding *fd)
 {
+	char v[1024];
+
 	fprintf(f, "     %-7s %-28s %s §%s  frame %llu: %s\n",
 		severity_name(fd->rule->sev), fd->rule->name, fd->rule->rfc,
 		fd->rule->section, (unsigned long long)fd->frame,
-		fd->text ? fd->text : "");
+		vis(v, sizeof(v), fd->text));
 }
 
-void out_text_transfer(FILE *f, const struct transfer *t)
+void out_text_transfer_dialect(FILE *f, const struct transfer *t,
+			       enum hook_dialect dialect)
 {
 	struct le *le;
+	char v[1024];
 
 	fprintf(f, "== transfer %u  %s  Call-ID %s  %s\n", t->num,
-		t->file ? t->file : "", t->callid ? t->callid : "",
+		t->file ? t->file : "", vis(v, sizeof(v), t->callid),
 		transport_name(t->tp));
 	(void)re_fprintf(f, "   A = %J (referrer), B = %J (recipient)\n",
 			 &t->referrer, &t->recipient);
-	fprintf(f, "   Refer-To: %s\n", t->refer_to ? t->refer_to : "(none)");
+	fprintf(f, "   Refer-To: %s\n", t->refer_to ?
+		vis(v, sizeof(v), t->refer_to) : "(none)");
 	if (t->referred_by)
-		fprintf(f, "   Referred-By: %s\n", t->referred_by);
+		fprintf(f, "   Referred-By: %s\n",
+			vis(v, sizeof(v), t->referred_by));
 	ladder(f, t);
 	outcome(f, t);
-	hooks(f, t);
+	hooks(f, t, dialect);
 	if (list_isempty(&t->findings)) {
 		fprintf(f, "   findings: none\n\n");
 		return;
@@ -109,6 +130,11 @@ void out_text_transfer(FILE *f, const struct transfer *t)
 	for (le = list_head(&t->findings); le; le = le->next)
 		finding_line(f, le->data);
 	fprintf(f, "\n");
+}
+
+void out_text_transfer(FILE *f, const struct transfer *t)
+{
+	out_text_transfer_dialect(f, t, DIALECT_SPEC);
 }
 
 void out_text_end(FILE *f, const struct analysis *a, bool global)

@@ -76,9 +76,10 @@ static int lane_of(struct rcase *rc, const char *addr)
 		return i - 1;
 	}
 	snprintf(rc->lanes[i].addr, sizeof(rc->lanes[0].addr), "%s", addr);
+	/* in a case folder, whatever is not the implementation is a peer */
 	snprintf(rc->lanes[i].name, sizeof(rc->lanes[0].name), "%s%s",
-		 *rc->iut_addr && !strcmp(addr, rc->iut_addr) ? "IUT " : "",
-		 addr);
+		 !*rc->iut_addr ? "" : !strcmp(addr, rc->iut_addr) ? "IUT " :
+		 "peer ", addr);
 	return rc->nlanes++;
 }
 

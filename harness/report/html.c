@@ -50,7 +50,8 @@ static const char css[] =
 "fill:#8250df}svg .rt line{stroke:#8c959f;stroke-dasharray:2 2}"
 "svg .rt polygon{fill:#8c959f}svg a:hover .l{text-decoration:underline}"
 ".files a{margin-right:10px}details.msgs{margin:8px 0}"
-"td code{display:block;max-height:9em;overflow:auto}";
+"td code{display:block;max-height:9em;overflow:auto}"
+"#bad-only:checked~section.good{display:none}";
 
 void html_begin(FILE *f, const char *title)
 {
@@ -170,7 +171,7 @@ static void one_case(FILE *f, const cJSON *doc, const cJSON *c,
 	case_id(id, sizeof(id), c);
 	rcase_init(&rc);
 	rcase_load_dir(&rc, jstr(c, "dir"), c);
-	fprintf(f, "<section class=\"case\" id=\"");
+	fprintf(f, "<section class=\"case %s\" id=\"", k ? "bad" : "good");
 	esc_id(f, id);
 	fprintf(f, "\"><details%s><summary><span class=\"badge %s\">%s</span>",
 		k ? " open" : "", kind_names[k], kind_names[k]);
@@ -199,7 +200,10 @@ int write_html(const cJSON *doc, FILE *f, const char *page)
 	html_begin(f, title);
 	summary(f, doc);
 	matrix(f, doc);
-	fputs("<h2>Cases</h2>\n", f);
+	/* a filter without script: the checkbox hides the passed cases */
+	fputs("<h2>Cases</h2>\n<input type=\"checkbox\" id=\"bad-only\">"
+	      "<label for=\"bad-only\"> only failed and errored cases</label>\n",
+	      f);
 	cJSON_ArrayForEach(c, jget(doc, "cases"))
 		one_case(f, doc, c, page);
 	html_end(f);

@@ -85,6 +85,16 @@ static void assertions(FILE *f, const cJSON *v)
 {
 	const cJSON *x;
 
+	/* what the verdict could not judge stands beside it */
+	if (*jstr(v, "unchecked"))
+		esc_wrap(f, "<p class=\"note\">Not checked: ", jstr(v, "unchecked"),
+			 "</p>\n");
+	if (*jstr(v, "unchecked_hooks"))
+		esc_wrap(f, "<p class=\"note\">Hooks not checked (",
+			 jstr(v, "unchecked_hooks"), "): the implementation "
+			 "calls none; the hooks below marked \"from the wire\" "
+			 "are what the verb would have called.</p>\n");
+
 	if (cJSON_GetArraySize(jget(v, "errors"))) {
 		fputs("<h4>Why it could not be judged</h4><ul class=\"err\">", f);
 		cJSON_ArrayForEach(x, jget(v, "errors")) {

@@ -181,8 +181,9 @@ static void run_label(const cJSON *root, char *buf, size_t sz)
 			 "unknown implementation", *ver ? " " : "", ver);
 	if (!strncmp(tp, "as ", 3))   /* "as each case says" */
 		tp = "";
-	snprintf(buf, sz, "%s%s%s%s%s%s%s", nv, *dialect ? " · " : "",
-		 dialect, *tp ? " · " : "", tp, *family ? " · " : "", family);
+	snprintf(buf, sz, "%s%s%s%s%s%s%s%s", nv, *dialect ? " · " : "",
+		 dialect, *tp ? " · " : "", tp, *family ? " · " : "", family,
+		 cJSON_IsTrue(jget(root, "no_hooks")) ? " · no hooks" : "");
 }
 
 /* The run a results file belongs to, created on first sight; the file's

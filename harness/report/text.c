@@ -8,6 +8,10 @@
 #include "report/esc.h"
 #include "report/report_int.h"
 
+/* A pull-request comment holds 65536 characters: the first failures,
+ * then how many more. */
+enum { MD_FAILURES_MAX = 40 };
+
 static const char *const md_marks[3] = {"✅ PASS", "❌ FAIL", "⚠️ ERROR"};
 
 static void esc_wrap_md(FILE *f, const char *open, const char *s,
@@ -97,7 +101,8 @@ int write_md(const cJSON *doc, FILE *f)
 {
 	const cJSON *n = jget(doc, "counts"), *r, *c;
 	const cJSON *runs = jget(doc, "runs");
-	bool any = false;
+	unsigned shown = 0;
+	double bad;
 
 	fprintf(f, "## referlab: %.0f case%s — %.0f PASS, %.0f FAIL, %.0f "
 		"ERROR\n\n", jnum(n, "total"), jnum(n, "total") == 1 ? "" : "s",
@@ -130,11 +135,16 @@ int write_md(const cJSON *doc, FILE *f)
 	cJSON_ArrayForEach(c, jget(doc, "cases")) {
 		if (!case_kind(c))
 			continue;
-		if (!any)
+		if (!shown)
 			fputs("\n### Failures and errors\n\n", f);
-		any = true;
+		if (shown++ == MD_FAILURES_MAX)
+			break;
 		md_failure(f, c, cJSON_GetArrayItem(runs, (int)jnum(c, "run")));
 	}
+	bad = jnum(n, "fail") + jnum(n, "error");
+	if (shown > MD_FAILURES_MAX)
+		fprintf(f, "- … and %.0f more (the HTML report has them all)\n",
+			bad - MD_FAILURES_MAX);
 	return 0;
 }
 

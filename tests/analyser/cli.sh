@@ -9,7 +9,8 @@ tl_need jq
 dir=$(tl_workdir analyser/cli)
 bin="$REFERLAB_BIN/referlab"
 cases="$REFERLAB_SRC/tests/analyser/cases"
-for c in clean notify-event-missing refer-accepted-200 sip-retransmission; do
+for c in clean notify-event-missing refer-accepted-200 sip-retransmission \
+	bye-before-final-notify; do
 	"$AL_TOOLS/casepcap" "$cases/$c.case" "$dir/$c.pcap" || tl_fail "casepcap $c"
 done
 
@@ -19,7 +20,7 @@ tl_expect_eq "clean: exit code" 0 $?
 tl_expect_match "clean: header" "== transfer 1 .*clean.pcap  Call-ID c1@case  udp" "$out"
 tl_expect_match "clean: ladder" "4 +1.000  A -> B  REFER sip:carrier@127.0.0.2:5080" "$out"
 tl_expect_match "clean: outcome" "outcome: completed \(REFER answered 202, final NOTIFY status 200\)" "$out"
-tl_expect_match "clean: actionHook" 'frame 8 +actionHook \{"referStatus":202,"final_referred_call_status":200\}' "$out"
+tl_expect_match "clean: actionHook" 'frame 8 +actionHook \{"callId":"c1@case","direction":"inbound","from":"\+15551230000","to":"\+15550001111","callerName":"Carrier","sipStatus":200,"sipReason":"OK","callStatus":"in-progress","fsSipAddress":"127.0.0.1:5070","referStatus":202,"final_referred_call_status":200\}' "$out"
 tl_expect_match "clean: eventHook" 'frame 6 +eventHook +\{"event":"transfer-status","call_status":"100"\}' "$out"
 tl_expect_match "clean: summary" "1 transfer: 0 errors, 0 warnings, 0 info; 11 SIP messages \(1 REFER, 2 NOTIFY, 0 malformed\) in 11 frames" "$out"
 
@@ -39,6 +40,18 @@ tl_expect_eq "retransmitted NOTIFY: eventHooks" 2 \
 	"$(jq '[.transfers[0].hooks[] | select(.hook == "eventHook")] | length' <<<"$AL_JSON")"
 tl_expect_eq "retransmitted NOTIFY: ladder" "7 true" \
 	"$(jq -r '.transfers[0].ladder[] | select(.retransmission) | "\(.frame) \(.retransmission)"' <<<"$AL_JSON")"
+
+# a BYE before the final NOTIFY ends the verb: the call is completed
+al_analyze "$dir/bye-before-final-notify.pcap"
+tl_expect_eq "BYE first: actionHook" '8 {"callStatus":"completed","referStatus":202}' \
+	"$(jq -r -c '.transfers[0].hooks[-1] | "\(.frame) \(.payload | {callStatus, referStatus, final_referred_call_status} | with_entries(select(.value != null)) | tojson)"' <<<"$AL_JSON")"
+
+# the jambonz dialect: snake_case keys, eventHook call_status a number
+out=$("$bin" analyze --json --dialect jambonz "$dir/clean.pcap")
+tl_expect_eq "jambonz dialect" 'jambonz 100 202 200 inbound' \
+	"$(jq -r '"\(.dialect) \(.transfers[0].hooks[0].payload.call_status) \(.transfers[0].hooks[-1].payload | "\(.refer_status) \(.final_referred_call_status) \(.direction)")"' <<<"$out")"
+tl_expect_eq "jambonz dialect: call_status is a number" number \
+	"$(jq -r '.transfers[0].hooks[0].payload.call_status | type' <<<"$out")"
 
 # several files: transfers are numbered across them; --transfer picks one
 al_analyze "$dir/clean.pcap" "$dir/refer-accepted-200.pcap"
@@ -60,6 +73,7 @@ usage "no file" "no capture file given"
 usage "unknown option" "unknown option '--frob'" --frob "$dir/clean.pcap"
 usage "bad --transfer" "--transfer '0' is not a number" --transfer 0 "$dir/clean.pcap"
 usage "unknown rule" "unknown rule 'nope'" --rules nope "$dir/clean.pcap"
+usage "unknown dialect" "--dialect is 'spec' or 'jambonz'" --dialect x "$dir/clean.pcap"
 usage "missing transfer" "no transfer 5: the input holds 1" --transfer 5 "$dir/clean.pcap"
 
 # unreadable input: exit 4, one line with the file and the offset

@@ -71,6 +71,9 @@ al_expect_transfer() {
 	tl_expect_eq "$what: outcome" completed "$(jq -r '.transfers[0].outcome' <<<"$AL_JSON")"
 	tl_expect_eq "$what: hooks" \
 		'eventHook {"event":"transfer-status","call_status":"100"} eventHook {"event":"transfer-status","call_status":"200"} actionHook {"referStatus":202,"final_referred_call_status":200}' \
-		"$(jq -r -c '.transfers[0].hooks[] | "\(.hook) \(.payload | tojson)"' <<<"$AL_JSON" | paste -sd' ')"
+		"$(jq -r -c '.transfers[0].hooks[] | "\(.hook) \(.payload | if .referStatus then {referStatus, final_referred_call_status} else . end | tojson)"' <<<"$AL_JSON" | paste -sd' ')"
+	tl_expect_eq "$what: call info in the actionHook" \
+		'inbound +15551230000 Carrier 200 in-progress' \
+		"$(jq -r '.transfers[0].hooks[-1].payload | "\(.direction) \(.from) \(.callerName) \(.sipStatus) \(.callStatus)"' <<<"$AL_JSON")"
 	tl_expect_eq "$what: findings" 0 "$(jq '[.transfers[].findings[], .findings[]] | length' <<<"$AL_JSON")"
 }

@@ -455,6 +455,27 @@ static void test_by_content(void)
 	CU_ASSERT_STRING_EQUAL(g.line[0], "INVITE");
 }
 
+/* A capture that joins a connection in the middle of a NOTIFY: its
+ * sipfrag body is not taken for a message; the next message is found. */
+static void test_tcp_midstream(void)
+{
+	char buf[512];
+	struct cap c;
+	struct got g;
+	int n;
+
+	n = snprintf(buf, sizeof(buf), "ype: message/sipfrag\r\n"
+		     "Content-Length: 16\r\n\r\nSIP/2.0 200 OK\r\n%s", ok);
+	cap_begin(&c, PG_PCAP, LINKTYPE_ETHERNET);
+	CU_ASSERT(!pcapgen_tcp(c.g, 0, 1, &a4, &b4, 777, PG_ACK, buf,
+			       (size_t)n));
+	cap_end(&c);
+	CU_ASSERT_EQUAL(decode(&c, &g), 0);
+	CU_ASSERT_EQUAL(g.errors, 0);
+	CU_ASSERT_EQUAL_FATAL(g.n, 1);
+	CU_ASSERT_STRING_EQUAL(g.line[0], "200");
+}
+
 static void test_sipframe(void)
 {
 	struct sipframe f;
@@ -480,6 +501,9 @@ static void test_sipframe(void)
 	CU_ASSERT(strstr(f.why, "Content-Length 4") != NULL);
 	CU_ASSERT_EQUAL(sipframe_resync((const uint8_t *)"xx\r\nyy\r\nSIP/2.0 1",
 					17), 8);
+	CU_ASSERT_EQUAL(sipframe_resync((const uint8_t *)
+			"SIP/2.0 200 OK\r\n\r\nSIP/2.0 200 OK\r\nVia: x\r\n",
+			40), 18);
 }
 
 static void test_link_errors(void)
@@ -533,6 +557,7 @@ static const struct unit_test layer_tests[] = {
 	{"TCP: several per segment, one over many, retransmits, early",
 	 test_tcp_streams},
 	{"TCP: a hole is skipped", test_tcp_gap},
+	{"TCP: a capture joining midway", test_tcp_midstream},
 	{"SIP framing", test_sipframe},
 	{"SIP recognised by content, HTTP ignored", test_by_content},
 	{"malformed messages are reported and skipped", test_malformed},

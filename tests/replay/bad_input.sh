@@ -30,6 +30,12 @@ printf 'not a capture at all\n' >text.pcap
 expect 4 "^referlab replay: text.pcap: offset 0: " text.pcap
 head -c 300 "$field/notify-after-bye.pcap" >truncated.pcap
 expect 4 "^referlab replay: truncated.pcap: " truncated.pcap
+# Cut inside its last frame: what was read before is replayed, with a warning.
+size=$(stat -c %s "$field/notify-after-bye.pcap")
+head -c $((size - 40)) "$field/notify-after-bye.pcap" >cut.pcap
+expect 0 "^referlab replay: warning: cut.pcap: offset [0-9]+: .* \(replaying what was read before\)$" \
+	cut.pcap --emit cut
+[ -s cut/cut-t1.xml ] || tl_fail "no case from a capture cut short"
 expect 4 "no-invite.pcap: transfer 1: the dialog's INVITE is not in the capture \(it starts at frame 1\): a replay needs the whole call$" \
 	"$data/no-invite.pcap" --emit cases
 [ ! -e cases/no-invite-t1.json ] || tl_fail "a case was written for an unplayable dialog"

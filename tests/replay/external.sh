@@ -9,7 +9,14 @@ tl_need_capture
 dir=$(tl_workdir replay/external)
 cd "$dir" || exit 1
 sim_port=$(tl_free_port udp)
-hook_port=$(tl_free_port tcp)
+# The hook port is bound late, by the runner: keep it out of the
+# ephemeral range, where any outgoing connection may take it meanwhile.
+read -r eph_lo _ </proc/sys/net/ipv4/ip_local_port_range
+for ((i = 0; i < 50; i++)); do
+	hook_port=$(tl_free_port tcp)
+	[ "$hook_port" -lt "$eph_lo" ] && break
+done
+[ "$hook_port" -lt "$eph_lo" ] || tl_fail "no free port below $eph_lo in 50 tries"
 tl_spawn sim.log "$REFERLAB_BIN/referlab-sim" --sip "udp:127.0.0.1:$sim_port" \
 	--call-hook "http://127.0.0.1:$hook_port/call"
 sim_pid=$TL_LAST_PID

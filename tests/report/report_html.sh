@@ -4,6 +4,7 @@
 # record and failure message doing the same. Headless Chromium builds the
 # DOM: no injected element may exist, every string shows as text, and a
 # screenshot proves the page renders.
+# shellcheck source=tests/lib/testlib.sh
 source "$REFERLAB_TESTLIB"
 tl_need python3
 command -v chromium >/dev/null || tl_skip "no chromium (scripts/deps.sh installs it)"

@@ -4,6 +4,7 @@
 # external implementation), then `referlab report` over both. Everything
 # but times, paths and the captures must be equal, in JSON, Markdown and
 # JUnit.
+# shellcheck source=tests/lib/testlib.sh
 source "$REFERLAB_TESTLIB"
 tl_need sipp
 tl_need python3
@@ -75,6 +76,15 @@ def junit(f):
     return re.sub(r'time="[0-9.]+"|<system-out>.*?</system-out>', "", t, flags=re.S)
 assert junit("whole.xml") == junit("merged.xml"), "junit differs"
 print("merged == whole")
+PY
+# every link of the merged page opens a file of the shards' case folders
+python3 - <<'PY' || tl_fail "merged.html has broken links"
+import os, re, sys, urllib.parse
+hrefs = re.findall(r'href="([^"#][^"]*)"', open("merged.html").read())
+missing = [h for h in hrefs if not os.path.isfile(urllib.parse.unquote(h))]
+assert hrefs and not missing, missing or "no links"
+assert any(h.startswith("s1/basic/call/") for h in hrefs), hrefs[:5]
+assert any(h.endswith("/capture.pcap") for h in hrefs), hrefs[:5]
 PY
 grep -q '^| busy | ❌ FAIL |$' merged.md || tl_fail "markdown matrix: $(cat merged.md)"
 grep -q "shards 1/2 2/2" merged.md || tl_fail "markdown does not name the shards"

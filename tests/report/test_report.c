@@ -133,6 +133,20 @@ static void test_merge_runs(void)
 	rdoc_free(&r);
 }
 
+/* A run whose implementation calls no hooks is a column of its own. */
+static void test_no_hooks_run(void)
+{
+	const char *a[] = {"data/whole.json", "data/nohooks.json", NULL};
+	struct report_doc r;
+
+	CU_ASSERT_EQUAL(read_files(&r, a), 0);
+	CU_ASSERT_EQUAL(cJSON_GetArraySize(jget(r.doc, "runs")), 2);
+	CU_ASSERT_STRING_EQUAL(jstr(cJSON_GetArrayItem(jget(r.doc, "runs"), 1),
+				    "label"),
+			       "referlab-sim 0.1.0 · spec · ipv4 · no hooks");
+	rdoc_free(&r);
+}
+
 /* Each bad entry costs its own line; the good ones stay. */
 static void test_bad_entries(void)
 {
@@ -168,6 +182,7 @@ static const struct unit_test esc_tests[] = {
 static const struct unit_test read_tests[] = {
 	{"shards merge into one run", test_merge_shards},
 	{"runs are columns", test_merge_runs},
+	{"a run without hooks is its own column", test_no_hooks_run},
 	{"bad entries are said and left out", test_bad_entries},
 	{"bad files are said, the rest read", test_bad_files},
 	{NULL, NULL},

@@ -4,6 +4,7 @@
 # with messages that say what to fix (expected vs got, frame number)
 # without opening the pcap; a crashing peer is an ERROR; every child is
 # gone afterwards.
+# shellcheck source=tests/lib/testlib.sh
 source "$REFERLAB_TESTLIB"
 tl_need sipp python3
 
@@ -50,6 +51,9 @@ echo "$msgs" | grep -Eq '^sequence [1-9][0-9]* .*NOTIFY\(180\).*NOTIFY\(200\).*f
 	tl_fail "the sequence failure does not name NOTIFY(180) vs NOTIFY(200) and a frame"
 echo "$msgs" | grep -Eq '^hook .*final_referred_call_status.*180.*200|^hook .*final_referred_call_status.*200.*180' ||
 	tl_fail "the hook failure does not name final_referred_call_status, 180 and 200"
+
+tl_expect_eq "the sequence failure, expected vs got" "NOTIFY(180) NOTIFY(200)" \
+	"$(python3 -c 'import json,sys; f=[f for f in json.load(open(sys.argv[1]))["failures"] if f["check"] == "sequence"][0]; print(f["expected"], f["got"])' "$v")"
 
 # Each case folder tells the story.
 for f in capture.pcap sim.log sipp.log hooks.jsonl verdict.json commands.txt; do

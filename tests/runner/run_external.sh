@@ -3,6 +3,7 @@
 # implementation, configured once with the runner's call hook URL. The
 # runner starts no simulator, says what to configure, runs the cases one
 # at a time against it, checks the capture and the hooks, and passes.
+# shellcheck source=tests/lib/testlib.sh
 source "$REFERLAB_TESTLIB"
 tl_need sipp
 tl_need_capture

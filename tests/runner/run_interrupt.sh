@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Ctrl-C during a run: the runner stops its workers, they stop SIPp, and no
 # child of the run survives; what finished is still reported, exit 130.
+# shellcheck source=tests/lib/testlib.sh
 source "$REFERLAB_TESTLIB"
 tl_need sipp
 tl_need_capture

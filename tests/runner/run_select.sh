@@ -2,6 +2,7 @@
 # Which cases a run picks: discovery, --filter, --shard (and its
 # environment variables), and the errors that stop a run before it starts.
 # The union of N shards is exactly the suite, and no case is in two.
+# shellcheck source=tests/lib/testlib.sh
 source "$REFERLAB_TESTLIB"
 tl_need sipp
 

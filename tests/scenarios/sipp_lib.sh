@@ -2,26 +2,18 @@
 
 SCEN_DIR="$REFERLAB_SRC/scenarios"
 REFERRER_DIR="$REFERLAB_SRC/tests/scenarios"
+SL_SERVER_ARGS=()
+SL_CLIENT_ARGS=()
 
-# sl_wait_bound udp|tcp PORT SECONDS: wait until something listens on PORT
-# (SIPp prints nothing we could wait for when it has bound).
-sl_wait_bound() {
-	local flag=-u i
-	[ "$1" = tcp ] && flag=-t
-	for ((i = 0; i < $3 * 20; i++)); do
-		ss -Hln "$flag" "sport = :$2" | grep -q . && return 0
-		sleep 0.05
-	done
-	tl_fail "nothing listens on $1 port $2 after $3 s"
-}
-
-# sl_pair NAME REFERRER.xml PEER.xml [udp|tcp] [4|6] [PEER-ONLY SIPP ARGS...]
-# Runs the referrer (SIPp UAS playing the implementation) and the carrier
-# scenario against each other; both must exit 0. Logs stay in the workdir.
+# sl_pair NAME SERVER.xml CLIENT.xml [udp|tcp] [4|6]
+# Runs two SIPp scenarios against each other: the server side (the one that
+# is called: the referrer for carriers, the phone for phones) first, then
+# the client calls it. Extra arguments: the arrays SL_SERVER_ARGS and
+# SL_CLIENT_ARGS. Exit statuses land in SL_SERVER_RC and SL_CLIENT_RC;
+# logs stay in $WORK/NAME.
 sl_pair() {
-	local name=$1 referrer=$2 peer=$3 tp=${4:-udp} fam=${5:-4}
-	shift 5
-	local ip=127.0.0.1 target port tflag=() dir
+	local name=$1 server=$2 client=$3 tp=${4:-udp} fam=${5:-4}
+	local ip=127.0.0.1 target port tflag=() dir spid
 	[ "$fam" = 6 ] && ip=::1
 	[ "$tp" = tcp ] && tflag=(-t t1)
 	dir="$WORK/$name"
@@ -29,16 +21,17 @@ sl_pair() {
 	port=$(tl_free_port "$tp")
 	target="$ip:$port"
 	[ "$fam" = 6 ] && target="[$ip]:$port"
-	(cd "$dir" && exec sipp -sf "$referrer" -i "$ip" -p "$port" "${tflag[@]}" \
-		-m 1 -nostdin -timeout 40s -trace_err -trace_msg) >"$dir/referrer.log" 2>&1 &
-	local rpid=$!
-	TL_PIDS+=("$rpid")
-	sl_wait_bound "$tp" "$port" 10
-	(cd "$dir" && exec sipp -sf "$peer" "$target" -i "$ip" -p "$(tl_free_port "$tp")" \
-		"${tflag[@]}" -m 1 -nostdin -timeout 40s -trace_err -trace_msg "$@") \
-		>"$dir/peer.log" 2>&1
-	local prc=$?
-	tl_wait_pid "$rpid" 45
-	SL_PEER_RC=$prc
-	SL_REFERRER_RC=$TL_STATUS
+	# SIPp's own -timeout does not end a call stuck in a recv: bound it here
+	(cd "$dir" && exec timeout -k 5 60 sipp -sf "$server" -i "$ip" -p "$port" \
+		"${tflag[@]}" -m 1 -nostdin -trace_err -trace_msg "${SL_SERVER_ARGS[@]}") \
+		>"$dir/server.log" 2>&1 &
+	spid=$!
+	TL_PIDS+=("$spid")
+	tl_wait_port "$tp" "$port" 10
+	(cd "$dir" && exec timeout -k 5 60 sipp -sf "$client" "$target" -i "$ip" \
+		-p "$(tl_free_port "$tp")" "${tflag[@]}" -m 1 -nostdin -trace_err \
+		-trace_msg "${SL_CLIENT_ARGS[@]}") >"$dir/client.log" 2>&1
+	SL_CLIENT_RC=$?
+	tl_wait_pid "$spid" 70
+	SL_SERVER_RC=$TL_STATUS
 }

@@ -125,6 +125,12 @@ cseqs=$(tshark "${dissect[@]}" -T fields -e sip.CSeq -Y "sip.Method &&
 	awk '$0 != last { if ($1 <= n) bad = 1; n = $1; last = $0 } END { print bad ? "no" : "yes" }')
 tl_expect_eq "the sim's CSeq numbers increase" yes "$cseqs"
 
+# The synthesised headers carry correct checksums (status 1: good).
+sums=$(tshark -r sim.pcap -o ip.check_checksum:TRUE -o udp.check_checksum:TRUE \
+	-o tcp.check_checksum:TRUE -T fields -e ip.checksum.status \
+	-e udp.checksum.status -e tcp.checksum.status 2>/dev/null | tr -s '\t' '\n' | grep . | sort -u | tr '\n' ' ')
+tl_expect_eq "checksum states in --trace" "1 " "$sums"
+
 # Every REFER: exactly one Refer-To and one Referred-By (spec §3).
 refers=$(tshark "${dissect[@]}" -Y 'sip.Method == "REFER"' -T fields -e frame.number 2>/dev/null | wc -l)
 tl_expect_eq "Refer-To headers per REFER" "$refers" \

@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# Security: listeners on loopback by default; hook credentials, webhook
+# secrets and SIP passwords never in any log, report or pcap we write
+# (every output file is grepped, pcaps included, also for the base64 of
+# basic auth); a wrongly signed hook is flagged; a hostile capture
+# (captures/hostile/report-escaping.pcap, from hostile.case) cannot inject markup
+# into HTML or escape sequences into a terminal.
+source "$REFERLAB_TESTLIB"
+tl_need sipp jq ss base64
+W=$(tl_workdir security)
+cd "$W" || exit 1
+referlab=$REFERLAB_BIN/referlab
+lib=$REFERLAB_SRC/scenarios/carriers
+
+# Unique tokens, so that a hit can only be a leak.
+SIP_PASS=SIPPASS-q7Zr9xT2
+HOOK_PASS=HOOKPASS-k3Vw8mR5
+WH_SECRET=WHSECRET-m2Jt6yL9
+SRV_PASS=SRVPASS-c8Hn4wQ1
+tokens=("$SIP_PASS" "$HOOK_PASS" "$WH_SECRET" "$SRV_PASS"
+	"$(printf 'hookuser:%s' "$HOOK_PASS" | base64 -w0)"
+	"$(printf 'bob:%s' "$SRV_PASS" | base64 -w0)")
+
+# leaks DIR...: every file below, binary or not, must hold no token.
+leaks() {
+	local t hits
+	for t in "${tokens[@]}"; do
+		hits=$(grep -rlaF -- "$t" "$@")
+		[ -z "$hits" ] || tl_fail "'$t' written to: $hits"
+	done
+}
+
+# ---- 1. a suite run with every kind of secret ---------------------------
+# A carrier that challenges the REFER (the sim answers with --sip-auth),
+# hooks with basic auth, every hook signed.
+mkdir -p suite
+jq --arg p "referlab:$SIP_PASS" --arg hp "$HOOK_PASS" \
+	'.iut.sip_auth = $p
+	 | .app[0].actionHook = {url: "/action", username: "hookuser", password: $hp}
+	 | .app[0].eventHook = {url: "/event", method: "GET", username: "hookuser", password: $hp}' \
+	"$lib/auth-407-then-202.json" >suite/secrets.json
+cp "$lib/auth-407-then-202.xml" suite/secrets.xml
+"$referlab" run suite --webhook-secret "$WH_SECRET" --out out >run.log 2>&1
+rc=$?
+cat run.log >&2
+tl_expect_eq "the run with secrets: exit" 0 "$rc"
+jq -e '[.[] | select(.path != "/call") | .headers.authorization] | all(. == "Basic (redacted)")' \
+	-s out/secrets/hooks.jsonl >/dev/null || tl_fail "hooks did not carry redacted basic auth"
+jq -e -s 'all(.signature == "valid")' out/secrets/hooks.jsonl >/dev/null ||
+	tl_fail "not every hook was validly signed"
+"$referlab" report out/results.json --html report.html --md report.md \
+	--junit report.xml --json report.json >report.log 2>&1
+"$referlab" analyze out/secrets/*.pcap --html analyze.html >analyze.txt 2>&1
+"$referlab" analyze --json out/secrets/*.pcap >analyze.json 2>&1
+leaks out run.log report.* analyze.*
+
+# ---- 2. the hook server and the sim on their own ---------------------------
+tl_hooks_start hooks.log hooks.jsonl --secret "$WH_SECRET" --user "bob:$SRV_PASS"
+port=${TL_HOOKS_URL##*:}
+auth=$(printf 'bob:%s' "$SRV_PASS" | base64 -w0)
+send() {  # REQUEST-TEXT: one request, the status line of the answer
+	local ans
+	exec 3<>"/dev/tcp/127.0.0.1/$port" || tl_fail "cannot connect"
+	printf '%b' "$1" >&3
+	ans=$(timeout 5 head -1 <&3)
+	exec 3<&-
+	printf '%s' "${ans%$'\r'}"
+}
+body='{"a":1}'
+send "POST /x HTTP/1.1\r\nHost: h\r\nAuthorization: Basic $auth\r\nJambonz-Signature: t=1,v1=00\r\nContent-Type: application/json\r\nContent-Length: ${#body}\r\nConnection: close\r\n\r\n$body" >/dev/null
+send "POST /x HTTP/1.1\r\nHost: h\r\nAuthorization: Basic $(printf 'bob:wrong' | base64 -w0)\r\nContent-Length: 0\r\nConnection: close\r\n\r\n" >/dev/null
+tl_hooks_wait hooks.jsonl '.path == "/x"' 2 10
+tl_expect_eq "bad signature flagged" invalid "$(jq -rs '.[0].signature' hooks.jsonl)"
+tl_expect_eq "bad password refused" '["invalid",401]' "$(jq -cs '[.[1].auth, .[1].status]' hooks.jsonl)"
+kill -TERM "$TL_HOOKS_PID"
+tl_wait_pid "$TL_HOOKS_PID" 10
+leaks hooks.log hooks.jsonl
+
+# ---- 3. listeners: loopback unless told otherwise -------------------------
+tl_spawn def.log "$referlab" hooks --record def.jsonl
+tl_wait_for def.log '^referlab hooks: listening http://' 10
+pid=$TL_LAST_PID
+tl_expect_match "referlab hooks listens on loopback by default" \
+	'^referlab hooks: listening http://127\.0\.0\.1:[0-9]+$' "$(head -1 def.log)"
+addrs=$(ss -Hltnp | grep "pid=$pid," | awk '{print $4}')
+[ -n "$addrs" ] || tl_fail "no listening socket found for referlab hooks"
+grep -vqE '^(127\.0\.0\.1|\[::1\]):' <<<"$addrs" && tl_fail "referlab hooks listens beyond loopback: $addrs"
+# The runner's children: the sim, SIPp and the hook server, all on loopback.
+grep -E '^(.*/)?referlab-sim ' out/secrets/commands.txt | grep -q -- '--sip udp:127\.0\.0\.1:' ||
+	tl_fail "the runner's sim does not listen on loopback: $(cat out/secrets/commands.txt)"
+grep -E '^sipp ' out/secrets/commands.txt | grep -q -- '-i 127\.0\.0\.1 ' ||
+	tl_fail "the runner's SIPp does not listen on loopback"
+grep -q -- '--call-hook http://127\.0\.0\.1:' out/secrets/commands.txt ||
+	tl_fail "the runner's hook server is not on loopback"
+
+# ---- 4. a hostile capture ------------------------------------------------
+hostile=$REFERLAB_SRC/captures/hostile/report-escaping.pcap
+"$referlab" analyze "$hostile" >hostile.txt 2>&1
+tl_expect_eq "hostile capture analysed: exit" 0 $?
+grep -q $'\x1b' hostile.txt && tl_fail "analyze printed a raw ESC from the capture"
+grep -q 'Call-ID hostile-</td>' hostile.txt || tl_fail "the hostile transfer is not reported"
+"$referlab" analyze --json "$hostile" >hostile.json
+tl_expect_eq "JSON keeps the text exactly" $'\x1b[31mred' \
+	"$(jq -r '.transfers[0].refer.referred_by' hostile.json | cut -c2-9)"
+"$referlab" analyze "$hostile" --html hostile.html >/dev/null
+grep -q $'\x1b' hostile.html && tl_fail "HTML holds a raw ESC"
+grep -qiE '<script>alert|<img src=x|<b>Accepted|<i>OK' hostile.html &&
+	tl_fail "markup from the capture reached the HTML unescaped"
+grep -q '&lt;script&gt;alert' hostile.html || tl_fail "the escaped text is missing from the HTML"
+echo "security: ok"
