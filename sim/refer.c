@@ -287,11 +287,13 @@ void refer_call_ended(struct refer *r)
 
 static void event_done(int err, uint16_t status, const char *body, void *arg)
 {
+	struct call *call = arg;
+
 	(void)body;
-	(void)arg;
 	if (err || status < 200 || status > 299)
-		simlog(LOG_WARN, NULL, "eventHook failed (%m, HTTP %u)", err,
-		       status);
+		simlog(LOG_WARN, call->ci.call_sid, "eventHook failed (%m, "
+		       "HTTP %u)", err, status);
+	mem_deref(call);
 }
 
 static void event_hook(struct refer *r, uint16_t scode)
@@ -302,10 +304,16 @@ static void event_hook(struct refer *r, uint16_t scode)
 
 	if (!r->event_hook)
 		return;
+	/* In order with the call's other hooks (the actionHook too): the
+	 * reference keeps the call, the order key, alive until it is sent. */
 	payload = hook_payload_event(sim->conf->dialect, scode);
-	err = payload ? hook_send(sim->hooks, r->event_hook, sim_hook_base(sim),
-				  payload, event_done, NULL) : ENOMEM;
+	err = payload ? hook_send_ordered(sim->hooks, r->event_hook,
+					  sim_hook_base(sim), payload,
+					  event_done, mem_ref(r->call), r->call)
+		: ENOMEM;
 	cJSON_Delete(payload);
+	if (err && payload)
+		mem_deref(r->call);
 	if (err)
 		simlog(LOG_ERROR, sid(r), "eventHook: %m", err);
 }
