@@ -93,6 +93,23 @@ void verdict_error(struct verdict *v, const char *fmt, ...)
 	update_kind(v);
 }
 
+static void set_item(struct verdict *v, const char *key, cJSON *item);
+
+void verdict_skip(struct verdict *v, const char *fmt, ...)
+{
+	char msg[2048];
+	va_list ap;
+
+	if (!v)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	set_item(v, "not_applicable", cJSON_CreateString(msg));
+	cJSON_AddItemToArray(v->errors, cJSON_CreateString(msg));
+	update_kind(v);
+}
+
 static void set_item(struct verdict *v, const char *key, cJSON *item)
 {
 	if (cJSON_HasObjectItem(v->root, key))

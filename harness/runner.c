@@ -192,9 +192,12 @@ static int parse_opts(struct runner_opts *o, int argc, char **argv)
 				o->iut = RUNNER_IUT_BUILTIN;
 			else if (!strcmp(optarg, "external"))
 				o->iut = RUNNER_IUT_EXTERNAL;
+			else if (!strcmp(optarg, "baresip"))
+				o->iut = RUNNER_IUT_BARESIP;
 			else
 				return cli_usage_error(prog, "--iut: '%s' is "
-					"neither builtin nor external", optarg);
+					"not builtin, external or baresip",
+					optarg);
 			break;
 		case 's': o->iut_sip = optarg; break;
 		case 'j':
@@ -278,7 +281,9 @@ static void catch_signals(void)
 
 static void release_ports(struct case_ports *p)
 {
-	ports_release(p->sim_sip, 1);
+	ports_release(p->sim_sip, 2);
+	ports_release(p->iut_ctrl, 1);
+	ports_release(p->iut_media, 4);
 	ports_release(p->peer_sip, 1);
 	ports_release(p->peer_ctrl, 1);
 	ports_release(p->peer_media, 4);
@@ -294,7 +299,10 @@ static int alloc_ports(struct case_ports *p, const struct runner_opts *o)
 	int err;
 
 	memset(p, 0, sizeof(*p));
-	err = ports_alloc(&p->sim_sip, 1, ipv6);
+	/* 2: baresip listens for TLS on the port after its SIP port */
+	err = ports_alloc(&p->sim_sip, 2, ipv6);
+	err = err ? err : ports_alloc(&p->iut_ctrl, 1, ipv6);
+	err = err ? err : ports_alloc(&p->iut_media, 4, ipv6);
 	err = err ? err : ports_alloc(&p->peer_sip, 1, ipv6);
 	err = err ? err : ports_alloc(&p->peer_ctrl, 1, ipv6);
 	err = err ? err : ports_alloc(&p->peer_media, 4, ipv6);
@@ -474,7 +482,8 @@ static void finish(struct run *r, struct slot *s, bool timed_out,
 	cJSON_ReplaceItemInArray(r->verdicts, (int)s->index, vj);
 	/* One ERROR is that case's; several in a row are the machine's, and
 	 * every case after them would end the same way. */
-	if (verdict_kind_of(vj) != VERDICT_ERROR)
+	if (verdict_kind_of(vj) != VERDICT_ERROR ||
+	    cJSON_HasObjectItem(vj, "not_applicable"))
 		r->errors_in_row = 0;
 	else if (++r->errors_in_row >= ERRORS_STOP && !r->o.keep_going)
 		r->stop = true;
@@ -564,7 +573,12 @@ static cJSON *meta_of(const struct run *r, double secs)
 	cJSON_AddNumberToObject(m, "duration_s", (double)(long)(secs * 1000) / 1000);
 	iut = cJSON_AddObjectToObject(m, "iut");
 	cJSON_AddStringToObject(iut, "kind", r->o.iut == RUNNER_IUT_BUILTIN ?
-				"builtin" : "external");
+				"builtin" : r->o.iut == RUNNER_IUT_BARESIP ?
+				"baresip" : "external");
+	if (r->o.iut == RUNNER_IUT_BARESIP) {
+		cJSON_AddStringToObject(iut, "name", "baresip");
+		cJSON_AddStringToObject(iut, "hooks_source", "derived");
+	}
 	if (r->o.iut_sip)
 		cJSON_AddStringToObject(iut, "sip", r->o.iut_sip);
 	if (r->o.iut_version[0])

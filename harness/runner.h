@@ -17,7 +17,7 @@
 #include <stdint.h>
 #include "shard.h"
 
-enum runner_iut { RUNNER_IUT_BUILTIN, RUNNER_IUT_EXTERNAL };
+enum runner_iut { RUNNER_IUT_BUILTIN, RUNNER_IUT_EXTERNAL, RUNNER_IUT_BARESIP };
 
 struct runner_opts {
 	char **paths;            /* scenario folders or files */
@@ -68,6 +68,8 @@ struct case_ports {
 	uint16_t peer_ctrl;      /* SIPp's control socket (default 8888!) */
 	uint16_t peer_media;     /* SIPp's media echo ports, 4 from here */
 	uint16_t hooks;          /* the hook server's HTTP port */
+	uint16_t iut_ctrl;       /* baresip: its ctrl_tcp port */
+	uint16_t iut_media;      /* baresip: its RTP ports, 4 from here */
 };
 
 int  runner_main(int argc, char **argv);

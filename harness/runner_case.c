@@ -16,12 +16,14 @@
 #include <pcap/pcap.h>
 #include <re.h>
 #include "runner_case.h"
+#include "iut_baresip.h"
 
 enum {
 	WAIT_POLL_MS = 10,
 	READY_TIMEOUT_MS = 10000,
 	STOP_GRACE_MS = 2000,
 	HOOK_GRACE_MS = 3000,
+	BARESIP_LINGER_MS = 1000,  /* answers the peer's last messages */
 };
 
 typedef bool (wait_cond_h)(struct case_ctx *x);
@@ -77,8 +79,14 @@ static bool peer_ready(struct case_ctx *x)
 
 static bool iut_ready(struct case_ctx *x)
 {
-	return proc_exited(x->iut) ||
-		proc_log_has(x->iut, "referlab-sim: listening");
+	return proc_exited(x->iut) || (x->o->iut == RUNNER_IUT_BARESIP ?
+		baresip_ready(x) : proc_log_has(x->iut, "referlab-sim: listening"));
+}
+
+static bool iut_established(struct case_ctx *x)
+{
+	return proc_exited(x->iut) || proc_exited(x->peer) ||
+		baresip_established(x);
 }
 
 static bool peer_gone(struct case_ctx *x)
@@ -113,18 +121,22 @@ static int start_iut(struct case_ctx *x)
 {
 	char how[128];
 
+	bool bs = x->o->iut == RUNNER_IUT_BARESIP;
+	const char *name = bs ? "baresip" : "referlab-sim";
+	const char *log = bs ? "baresip.log" : "sim.log";
+
 	if (x->o->iut == RUNNER_IUT_EXTERNAL)
 		return 0;
-	if (iut_start(x))
+	if (bs ? baresip_start(x) : iut_start(x))
 		return EIO;
 	if (!wait_until(x, iut_ready, READY_TIMEOUT_MS)) {
-		verdict_error(x->v, "referlab-sim printed no readiness line "
-			      "within %d s (see sim.log)", READY_TIMEOUT_MS / 1000);
+		verdict_error(x->v, "%s printed no readiness line within %d s "
+			      "(see %s)", name, READY_TIMEOUT_MS / 1000, log);
 		return ETIMEDOUT;
 	}
 	if (proc_exited(x->iut)) {
-		verdict_error(x->v, "referlab-sim %s before it was ready (see "
-			      "sim.log)", proc_describe(x->iut, how, sizeof(how)));
+		verdict_error(x->v, "%s %s before it was ready (see %s)", name,
+			      proc_describe(x->iut, how, sizeof(how)), log);
 		return EIO;
 	}
 	return 0;
@@ -154,8 +166,8 @@ static void judge_iut(struct case_ctx *x)
 	char how[128];
 	int code;
 
-	if (!x->iut)
-		return;
+	if (!x->iut || x->o->iut == RUNNER_IUT_BARESIP)
+		return;   /* baresip is a phone: it stays up, stopped by us */
 	if (!proc_exited(x->iut)) {
 		verdict_fail(x->v, "iut", "referlab-sim exits after its call",
 			     "still running", 0, "referlab-sim did not end "
@@ -187,6 +199,7 @@ static int capture_begin(struct case_ctx *x)
 	if (!x->o->capture)
 		return 0;   /* the runner said so; the sim's trace stands in */
 	e = sa_set_str(&addrs[0], x->host, 0);
+	/* baresip's commands go to 127.0.0.1 whatever the family: not SIP */
 	if (!e && x->o->iut == RUNNER_IUT_EXTERNAL &&
 	    strcmp(x->o->iut_host, x->host))
 		e = sa_set_str(&addrs[naddr++], x->o->iut_host, 0);
@@ -222,7 +235,7 @@ static const char *capture_end(struct case_ctx *x, char *buf, size_t sz)
 		snprintf(buf, sz, "%s/capture.pcap", x->dir);
 		return buf;
 	}
-	if (x->o->iut == RUNNER_IUT_EXTERNAL)
+	if (x->o->iut != RUNNER_IUT_BUILTIN)
 		return NULL;
 	verdict_set_string(x->v, "capture", "sim-trace.pcap");
 	snprintf(buf, sz, "%s/sim-trace.pcap", x->dir);
@@ -236,6 +249,20 @@ static uint64_t remaining(uint64_t deadline)
 	return deadline > now + HOOK_GRACE_MS ? deadline - now : HOOK_GRACE_MS;
 }
 
+/* The runner as baresip's user: for a phone case it dials the peer;
+ * once the call is established it transfers to the case's referTo. A
+ * call that never comes up is judged by SIPp (its own checks) and the
+ * capture; only a refused command is an ERROR. */
+static int baresip_play(struct case_ctx *x, uint64_t limit)
+{
+	if (x->plan.role == PLAN_PHONE && baresip_dial(x))
+		return EIO;
+	wait_until(x, iut_established, limit);
+	if (!baresip_established(x))
+		return 0;
+	return baresip_transfer(x) ? EIO : 0;
+}
+
 static void run_flow(struct case_ctx *x)
 {
 	uint64_t limit = (uint64_t)x->plan.timeout_s * 1000 + STOP_GRACE_MS;
@@ -243,7 +270,8 @@ static void run_flow(struct case_ctx *x)
 	char pcap[PATH_MAX + 32];
 	bool peer_ok;
 
-	if (hooks_start(x) || capture_begin(x) || start_children(x)) {
+	if (hooks_start(x) || capture_begin(x) || start_children(x) ||
+	    (x->o->iut == RUNNER_IUT_BARESIP && baresip_play(x, limit))) {
 		capture_end(x, pcap, sizeof(pcap));
 		return;
 	}
@@ -258,7 +286,9 @@ static void run_flow(struct case_ctx *x)
 	 * left it mid-call: then it only gets a moment. An external one does
 	 * not end: its last hooks follow the call closely, or not at all. */
 	peer_ok = proc_exit_code(x->peer) == 0;
-	if (x->iut)
+	if (x->iut && x->o->iut == RUNNER_IUT_BARESIP)
+		wait_until(x, iut_gone, BARESIP_LINGER_MS);
+	else if (x->iut)
 		wait_until(x, iut_gone, peer_ok ? remaining(deadline) :
 			   HOOK_GRACE_MS);
 	else if (!x->o->no_hooks)
@@ -298,6 +328,11 @@ int case_run(const struct runner_opts *o, const struct runner_case *c,
 
 	if (plan_load(&x.plan, &x.exp, o, c, err, sizeof(err))) {
 		verdict_error(x.v, "%s", err);
+	}
+	else if (o->iut == RUNNER_IUT_BARESIP &&
+		 baresip_not_applicable(x.exp)) {
+		verdict_skip(x.v, "not applicable to baresip: %s",
+			     baresip_not_applicable(x.exp));
 	}
 	else if ((e = libre_init())) {
 		verdict_error(x.v, "libre_init: %s", strerror(e));

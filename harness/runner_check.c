@@ -12,6 +12,7 @@
 #include "runner_case.h"
 #include "analysis.h"
 #include "runner_observe.h"
+#include "iut_baresip.h"
 
 struct fail_ctx {
 	struct verdict *v;
@@ -150,7 +151,7 @@ void case_check(struct case_ctx *x, const char *pcap)
 
 	if (x->o->no_hooks)
 		verdict_set_string(x->v, "unchecked_hooks", "--no-hooks");
-	else
+	else if (x->o->iut != RUNNER_IUT_BARESIP)
 		check_hooks(x);
 	if (!pcap) {
 		verdict_set_string(x->v, "unchecked", "sequence, headers and "
@@ -164,6 +165,8 @@ void case_check(struct case_ctx *x, const char *pcap)
 		observe_free(&ob);
 		return;
 	}
+	if (x->o->iut == RUNNER_IUT_BARESIP && !x->o->no_hooks)
+		baresip_check_hooks(x, ob.analysis);
 	f.check = "sequence";
 	expect_check_sequence(x->exp, ob.view, ob.viewc, fail_h, &f);
 	f.check = "header";

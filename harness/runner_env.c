@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "ports.h"
 #include "runner.h"
+#include "iut_baresip.h"
 
 static const char *prog = "referlab run";
 
@@ -128,12 +129,19 @@ int check_environment(struct runner_opts *o)
 			prog, o->sim_bin);
 		return EXIT_ENVIRONMENT;
 	}
+	if (o->iut == RUNNER_IUT_BARESIP &&
+	    baresip_version(o->iut_version, sizeof(o->iut_version))) {
+		fprintf(stderr, "%s: baresip not found on PATH: install it "
+			"with 'apt-get install baresip-core' (or ./dev.sh deps)\n",
+			prog);
+		return EXIT_ENVIRONMENT;
+	}
 	if (o->iut == RUNNER_IUT_BUILTIN) {
 		sim_version(o);
 		random_secret(o);
 	}
 	o->capture = runner_capture_allowed();
-	if (!o->capture && o->iut == RUNNER_IUT_EXTERNAL) {
+	if (!o->capture && o->iut != RUNNER_IUT_BUILTIN) {
 		fprintf(stderr, "%s: no capture rights, and an external "
 			"implementation leaves no trace to analyse: run as root, "
 			"or 'sudo setcap cap_net_raw,cap_net_admin+eip %s'\n",

@@ -94,6 +94,14 @@ static void assertions(FILE *f, const cJSON *v)
 			 jstr(v, "unchecked_hooks"), "): the implementation "
 			 "calls none; the hooks below marked \"from the wire\" "
 			 "are what the verb would have called.</p>\n");
+	if (!strcmp(jstr(v, "hooks_source"), "derived"))
+		fputs("<p class=\"note\">Hooks derived from the wire: the "
+		      "implementation fires none; its hook expectations were "
+		      "checked against what sip:refer would have called.</p>\n",
+		      f);
+	if (*jstr(v, "not_applicable"))
+		esc_wrap(f, "<p class=\"note\">Not applicable: ",
+			 jstr(v, "not_applicable"), "</p>\n");
 
 	if (cJSON_GetArraySize(jget(v, "errors"))) {
 		fputs("<h4>Why it could not be judged</h4><ul class=\"err\">", f);
