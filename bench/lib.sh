@@ -26,11 +26,14 @@ bench_init() {
 # seconds to $WORK/NAME.s and its peak RSS (KiB) to $WORK/NAME.kb.
 bench_timed() {
 	local name=$1; shift
-	/usr/bin/time -f "%e %M" -o "$WORK/$name.time" "$@" >/dev/null 2>"$WORK/$name.err" ||
+	local t0 t1
+	# wall time in ms precision (time's %e has only 10 ms)
+	t0=$(date +%s.%N)
+	/usr/bin/time -f "%M" -o "$WORK/$name.time" "$@" >/dev/null 2>"$WORK/$name.err" ||
 		bench_fail "$* failed: $(tail -3 "$WORK/$name.err")"
-	read -r s kb <"$WORK/$name.time"
-	echo "$s" >>"$WORK/$name.s"
-	echo "$kb" >>"$WORK/$name.kb"
+	t1=$(date +%s.%N)
+	awk -v a="$t1" -v b="$t0" 'BEGIN { printf "%.3f\n", a - b }' >>"$WORK/$name.s"
+	tail -1 "$WORK/$name.time" >>"$WORK/$name.kb"
 }
 
 # bench_median FILE: the median of the numbers in FILE, one a line

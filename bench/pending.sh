@@ -18,11 +18,14 @@ for ((i = 0; i < RUNS; i++)); do
 	jq -e . >/dev/null <<<"$out" || bench_fail "referlab load: $(cat "$WORK/run$i.err")"
 	jq -e '.latency_ms != null' >/dev/null <<<"$out" ||
 		bench_fail "no latency: $(jq -r .note <<<"$out")"
-	jq -r '.pending_max' <<<"$out" >>"$WORK/pending.s"
+	# the capture's count when it missed nothing, else SIPp's calls in
+	# progress (all held transfers are calls in progress)
+	jq -r 'if .capture_dropped == 0 then .pending_max else .calls_max end' \
+		<<<"$out" >>"$WORK/pending.s"
 	jq -r '.iut_rss_peak_kib' <<<"$out" >>"$WORK/rss.s"
 	jq -r '.latency_ms.p50' <<<"$out" >>"$WORK/p50.s"
 	jq -r '.latency_ms.p99' <<<"$out" >>"$WORK/p99.s"
-	jq -r '"\(.completed) completed, \(.failed) failed, capture dropped \(.capture_dropped)"' \
+	jq -r '"\(.completed) completed, \(.failed) failed, pending \(.pending_max) (capture, dropped \(.capture_dropped)), calls in progress \(.calls_max) (SIPp)"' \
 		<<<"$out" >>"$WORK/runs"
 	rm -rf "$WORK/run$i"
 done

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# bench/rss.sh [SMALL LARGE]: peak RSS of `referlab analyze` on a synth
-# capture of SMALL and of LARGE transfers (default 2000 and 20000: about
-# 12.6 MiB and 126 MiB, a tenfold step like the target's 100 MiB and
-# 1 GiB), with tshark's on the same files. Target: flat, <= 64 MiB at
-# both. The target's sizes by hand: bench/rss.sh 16000 165000.
+# bench/rss.sh [SMALL LARGE]: peak RSS (and wall time) of `referlab
+# analyze` on a synth capture of SMALL and of LARGE transfers (default
+# 10000 and 40000: about 63 MiB and 252 MiB), with tshark's on the same
+# files. Target: flat, <= 64 MiB at both. The target's sizes, 100 MiB
+# and 1 GiB, by hand (1.1 GB in $TMPDIR, tshark needs ~4 GB of memory):
+#   RUNS=1 bench/rss.sh 16000 165000
 source "$(dirname "$0")/lib.sh"
-small=${1:-2000} large=${2:-20000}
+small=${1:-10000} large=${2:-40000}
 bench_init "bench/rss.sh"
 command -v tshark >/dev/null || bench_fail "tshark not found (apt-get install tshark)"
 for n in "$small" "$large"; do
@@ -22,6 +23,9 @@ for who in referlab tshark; do
 		"$who" "$(bench_mib "$a")" "$small" "$(bench_mib $(($(stat -c %s "$WORK/$small.pcap") / 1024)))" \
 		"$(bench_mib "$b")" "$large" "$(bench_mib $(($(stat -c %s "$WORK/$large.pcap") / 1024)))" \
 		"$(bench_ratio "$b" "$a")"
+	printf '  %-9s wall time: %8s s at %s transfers, %8s s at %s\n' "$who" \
+		"$(bench_median "$WORK/$who-$small.s")" "$small" \
+		"$(bench_median "$WORK/$who-$large.s")" "$large"
 	[ $who = referlab ] && ours_small=$a ours_large=$b
 done
 max=$((ours_small > ours_large ? ours_small : ours_large))

@@ -359,9 +359,10 @@ static int parse_match(struct ctx *c, struct expect_header *h,
 	return 0;
 }
 
-static int parse_header(struct ctx *c, struct expect_header *h,
-			const cJSON *v, const char *path)
+static int parse_header(struct ctx *c, void *elem, const cJSON *v,
+			const char *path)
 {
+	struct expect_header *h = elem;
 	static const char *const keys[] = {"message", "nth", "name",
 		"equals", "regex", "present", "absent", NULL};
 	const cJSON *nth;
@@ -392,33 +393,10 @@ static int parse_header(struct ctx *c, struct expect_header *h,
 	return parse_match(c, h, v, path);
 }
 
-static int parse_headers(struct ctx *c, struct expect *e, const cJSON *v)
-{
-	const cJSON *it;
-	char p[64];
-	int err;
-
-	if (!v)
-		return 0;
-	if (!cJSON_IsArray(v))
-		return fail(c, "headers", "must be an array");
-	if (cJSON_GetArraySize(v) > MAX_LIST)
-		return fail(c, "headers", "more than %d checks", MAX_LIST);
-	e->headers = calloc(cJSON_GetArraySize(v) + 1, sizeof(*e->headers));
-	if (!e->headers)
-		return ENOMEM;
-	cJSON_ArrayForEach(it, v) {
-		snprintf(p, sizeof(p), "headers[%zu]", e->headerc);
-		err = parse_header(c, &e->headers[e->headerc++], it, p);
-		if (err)
-			return err;
-	}
-	return 0;
-}
-
-static int parse_hook(struct ctx *c, struct expect_hook *h, const cJSON *v,
+static int parse_hook(struct ctx *c, void *elem, const cJSON *v,
 		      const char *path)
 {
+	struct expect_hook *h = elem;
 	static const char *const keys[] = {"path", "method", "expect", NULL};
 	const cJSON *sub;
 	char p[96];
@@ -446,24 +424,32 @@ static int parse_hook(struct ctx *c, struct expect_hook *h, const cJSON *v,
 	return h->subset ? 0 : ENOMEM;
 }
 
-static int parse_hooks(struct ctx *c, struct expect *e, const cJSON *v)
+typedef int (elem_parse_h)(struct ctx *c, void *elem, const cJSON *v,
+			  const char *path);
+
+/* An array of objects into a calloc'ed array of elemsz-sized elements;
+ * *np counts those handed to parse, so the caller frees them all. */
+static int parse_array(struct ctx *c, const char *key, const cJSON *v,
+		       size_t elemsz, void **arrp, size_t *np,
+		       elem_parse_h *parse)
 {
 	const cJSON *it;
-	char p[64];
+	char p[64], *arr;
 	int err;
 
 	if (!v)
 		return 0;
 	if (!cJSON_IsArray(v))
-		return fail(c, "hooks", "must be an array");
+		return fail(c, key, "must be an array");
 	if (cJSON_GetArraySize(v) > MAX_LIST)
-		return fail(c, "hooks", "more than %d hooks", MAX_LIST);
-	e->hooks = calloc(cJSON_GetArraySize(v) + 1, sizeof(*e->hooks));
-	if (!e->hooks)
+		return fail(c, key, "more than %d entries", MAX_LIST);
+	arr = calloc(cJSON_GetArraySize(v) + 1, elemsz);
+	if (!arr)
 		return ENOMEM;
+	*arrp = arr;
 	cJSON_ArrayForEach(it, v) {
-		snprintf(p, sizeof(p), "hooks[%zu]", e->hookc);
-		err = parse_hook(c, &e->hooks[e->hookc++], it, p);
+		snprintf(p, sizeof(p), "%s[%zu]", key, *np);
+		err = parse(c, arr + (*np)++ * elemsz, it, p);
 		if (err)
 			return err;
 	}
@@ -554,15 +540,18 @@ static int parse_root(struct ctx *c, struct expect *e, const cJSON *root)
 	err = err ? err : parse_answers(c, e,
 		cJSON_GetObjectItemCaseSensitive(root, "answers"));
 	err = err ? err : parse_sequence(c, e, root);
-	err = err ? err : parse_headers(c, e,
-		cJSON_GetObjectItemCaseSensitive(root, "headers"));
+	err = err ? err : parse_array(c, "headers",
+		cJSON_GetObjectItemCaseSensitive(root, "headers"),
+		sizeof(*e->headers), (void **)&e->headers, &e->headerc,
+		parse_header);
 	call_hook = cJSON_GetObjectItemCaseSensitive(root, "call_hook");
 	err = err ? err : get_obj(c, "call_hook", call_hook, false);
 	if (!err && call_hook && !(e->call_hook = cJSON_Duplicate(call_hook,
 								   true)))
 		err = ENOMEM;
-	err = err ? err : parse_hooks(c, e,
-		cJSON_GetObjectItemCaseSensitive(root, "hooks"));
+	err = err ? err : parse_array(c, "hooks",
+		cJSON_GetObjectItemCaseSensitive(root, "hooks"),
+		sizeof(*e->hooks), (void **)&e->hooks, &e->hookc, parse_hook);
 	err = err ? err : get_enum(c, "other_hooks",
 		cJSON_GetObjectItemCaseSensitive(root, "other_hooks"), others,
 		&other);

@@ -189,7 +189,7 @@ static void report_json(const struct load_opts *o, const struct load_result *r)
 	       "\"completed\":%llu,\"failed\":%llu,\"attempted_per_s\":%.1f,"
 	       "\"completed_per_s\":%.1f,\"failed_per_s\":%.1f,"
 	       "\"hooks_action\":%llu,\"hooks_event\":%llu,"
-	       "\"hooks_other\":%llu,", iut_name(o), o->tcp ? "tcp" : "udp",
+	       "\"hooks_other\":%llu,\"calls_max\":%llu,", iut_name(o), o->tcp ? "tcp" : "udp",
 	       o->rate, o->duration,
 	       o->hooks ? "true" : "false", o->hold_ms, r->elapsed_s,
 	       (unsigned long long)r->attempted,
@@ -200,7 +200,8 @@ static void report_json(const struct load_opts *o, const struct load_result *r)
 	       per_s(r->failed, r->elapsed_s),
 	       (unsigned long long)r->hooks_action,
 	       (unsigned long long)r->hooks_event,
-	       (unsigned long long)r->hooks_other);
+	       (unsigned long long)r->hooks_other,
+	       (unsigned long long)r->calls_max);
 	if (r->have_latency)
 		printf("\"latency_ms\":{\"matched\":%llu,\"p50\":%.3f,"
 		       "\"p99\":%.3f,\"max\":%.3f},\"pending_max\":%llu,"
@@ -237,6 +238,8 @@ static void report_text(const struct load_opts *o, const struct load_result *r)
 	       per_s(r->completed, r->elapsed_s),
 	       (unsigned long long)r->failed, per_s(r->failed, r->elapsed_s),
 	       r->elapsed_s);
+	printf("  calls in progress at most (SIPp, sampled each second): "
+	       "%llu\n", (unsigned long long)r->calls_max);
 	printf("  hooks: %llu actionHook, %llu eventHook, %llu other\n",
 	       (unsigned long long)r->hooks_action,
 	       (unsigned long long)r->hooks_event,

@@ -49,6 +49,7 @@ struct load_result {
 	bool have_latency;       /* a capture was analysed */
 	struct load_latency lat;
 	uint64_t pending_max;    /* transfers accepted, final NOTIFY not yet */
+	uint64_t calls_max;      /* most calls in progress (SIPp, each 1 s) */
 	uint64_t capture_dropped;
 	bool have_proc;          /* the IUT's /proc was readable */
 	double iut_cpu_s;        /* user + system */

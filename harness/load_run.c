@@ -330,15 +330,39 @@ static int sipp_start(struct load_ctx *x, const char *target, uint16_t port)
 	return err;
 }
 
-/* SIPp's last statistics line: calls created, successful, failed. */
+/* Column of name in SIPp's ';'-separated header line, or -1. */
+static int csv_index(const char *hdr, const char *name)
+{
+	size_t n = strlen(name);
+	int col = 0;
+
+	for (const char *p = hdr; p; p = strchr(p, ';'), col++) {
+		p += (*p == ';');
+		if (!strncmp(p, name, n) && (p[n] == ';' || p[n] == '\n' ||
+					     p[n] == '\r' || !p[n]))
+			return col;
+	}
+	return -1;
+}
+
+static uint64_t csv_value(const char *line, int col)
+{
+	while (col-- > 0 && line)
+		if ((line = strchr(line, ';')))
+			++line;
+	return line ? strtoull(line, NULL, 10) : 0;
+}
+
+/* SIPp's statistics, one line a second: the last line's calls created,
+ * successful and failed, and the most calls in progress on any line. */
 static int sipp_stats(const struct load_ctx *x)
 {
-	static const char *const cols[3] = {"TotalCallCreated",
-		"SuccessfulCall(C)", "FailedCall(C)"};
+	static const char *const cols[4] = {"TotalCallCreated",
+		"SuccessfulCall(C)", "FailedCall(C)", "CurrentCall"};
 	uint64_t *dst[3] = {&x->r->attempted, &x->r->completed,
 			    &x->r->failed};
-	char path[PATH_MAX + 32], *hdr = NULL, *last = NULL, *line = NULL;
-	int idx[3] = {-1, -1, -1}, col, i, err = 0;
+	char path[PATH_MAX + 32], *line = NULL, *last = NULL;
+	int idx[4] = {-1, -1, -1, -1}, i, err = 0;
 	size_t cap = 0;
 	FILE *f;
 
@@ -347,31 +371,24 @@ static int sipp_stats(const struct load_ctx *x)
 	if (!f)
 		return errno;
 	while (getline(&line, &cap, f) > 0) {
-		char **slot = hdr ? &last : &hdr;
-
-		free(*slot);
-		*slot = strdup(line);
+		if (idx[0] < 0 && !last) {
+			for (i = 0; i < 4; i++)
+				idx[i] = csv_index(line, cols[i]);
+			last = strdup("");
+			continue;
+		}
+		free(last);
+		last = strdup(line);
+		if (last && idx[3] >= 0 &&
+		    csv_value(line, idx[3]) > x->r->calls_max)
+			x->r->calls_max = csv_value(line, idx[3]);
 	}
 	fclose(f);
 	free(line);
-	if (!hdr || !last) {
+	if (!last || !*last || idx[0] < 0 || idx[1] < 0 || idx[2] < 0)
 		err = ENODATA;
-		goto out;
-	}
-	col = 0;
-	for (char *s = hdr, *t; (t = strsep(&s, ";")); col++)
-		for (i = 0; i < 3; i++)
-			if (!strcmp(t, cols[i]))
-				idx[i] = col;
-	col = 0;
-	for (char *s = last, *t; (t = strsep(&s, ";")); col++)
-		for (i = 0; i < 3; i++)
-			if (idx[i] == col)
-				*dst[i] = strtoull(t, NULL, 10);
-	if (idx[0] < 0 || idx[1] < 0 || idx[2] < 0)
-		err = EBADMSG;
- out:
-	free(hdr);
+	for (i = 0; !err && i < 3; i++)
+		*dst[i] = csv_value(last, idx[i]);
 	free(last);
 	return err;
 }

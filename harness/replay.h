@@ -77,6 +77,8 @@ struct replay_dialog *replay_dialog_of(const struct replay_src *rs,
 const char *replay_unplayable(const struct replay_dialog *d, char *buf,
 			      size_t sz);
 bool replay_is_invite_2xx(const struct replay_msg *m);
+/* The verb's notifyTimeout the capture shows for a transfer (s), or 0. */
+unsigned replay_notify_timeout_s(const struct transfer *t);
 const struct replay_msg *replay_request_of(const struct replay_dialog *d,
 					   const struct replay_msg *resp);
 

@@ -209,6 +209,7 @@ static cJSON *refer_verb(const struct replay_dialog *d, size_t k,
 	const struct replay_msg *rm = refer_msg(d, t);
 	cJSON *v = cJSON_CreateObject(), *hdrs = NULL;
 	char path[32], *re;
+	unsigned timeout;
 	struct le *le;
 
 	cJSON_AddStringToObject(v, "verb", "sip:refer");
@@ -239,6 +240,8 @@ static cJSON *refer_verb(const struct replay_dialog *d, size_t k,
 			cJSON_AddStringToObject(hdrs, name, val);
 		add_header_check(checks, k + 1, name, "equals", val);
 	}
+	if (k + 1 == d->tc && (timeout = replay_notify_timeout_s(t)))
+		cJSON_AddNumberToObject(v, "notifyTimeout", timeout);
 	hook_path(path, sizeof(path), "action", k);
 	cJSON_AddStringToObject(v, "actionHook", path);
 	hook_path(path, sizeof(path), "event", k);

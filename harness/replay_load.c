@@ -206,10 +206,50 @@ static void classify(struct replay_dialog *d)
 	}
 }
 
+/* An accepted REFER whose subscription brought no final status, and the
+ * referrer hung up: its verb ended on the notify timeout, which the
+ * capture shows (whole seconds, rounded down: the hang-up follows the
+ * timer). 0 when the capture does not tell. */
+unsigned replay_notify_timeout_s(const struct transfer *t)
+{
+	struct derived dv;
+
+	derive_outcome(t, &dv);
+	if (t->scode / 100 != 2 || t->sub_false_granted || dv.final_status ||
+	    !t->bye_frame || !t->bye_by_referrer || t->bye_ts <= t->resp_ts)
+		return 0;
+	return (t->bye_ts - t->resp_ts) / 1000000000ULL ?
+		(unsigned)((t->bye_ts - t->resp_ts) / 1000000000ULL) : 1;
+}
+
+/* The analysis judges the transfers with the verb's notify timeout; when
+ * a capture shows a shorter one, it is analysed again with it, so that
+ * what the far end's silence broke is found as the replay will find it. */
+static int analyse(struct replay_src *rs, const char *path, char *err,
+		   size_t errsz)
+{
+	struct analysis_opts ao = ANALYSIS_OPTS_DEFAULT;
+	unsigned shortest = ao.notify_timeout_ms / 1000, s;
+	struct le *le;
+	int e;
+
+	e = analysis_file(&rs->a, path, &ao, err, errsz);
+	if (e && (!rs->a || !rs->a->ntransfers))
+		return e;
+	for (le = list_head(&rs->a->transfers); le; le = le->next)
+		if ((s = replay_notify_timeout_s(le->data)) && s < shortest)
+			shortest = s;
+	if (shortest * 1000 == ao.notify_timeout_ms)
+		return 0;
+	ao.notify_timeout_ms = shortest * 1000;
+	rs->a = mem_deref(rs->a);
+	e = analysis_file(&rs->a, path, &ao, err, errsz);
+	return e && (!rs->a || !rs->a->ntransfers) ? e : 0;
+}
+
 int replay_load(struct replay_src **rsp, const char *path, char *err,
 		size_t errsz)
 {
-	struct analysis_opts ao = ANALYSIS_OPTS_DEFAULT;
 	struct replay_src *rs;
 	struct le *le;
 	int e;
@@ -217,10 +257,9 @@ int replay_load(struct replay_src **rsp, const char *path, char *err,
 	rs = mem_zalloc(sizeof(*rs), src_destructor);
 	if (!rs)
 		return ENOMEM;
-	e = analysis_file(&rs->a, path, &ao, err, errsz);
-	if (e && (!rs->a || !rs->a->ntransfers))
+	e = analyse(rs, path, err, errsz);
+	if (e)
 		goto out;
-	e = 0;
 	if (!rs->a->ntransfers) {
 		re_snprintf(err, errsz, "%s: no REFER in the capture: nothing "
 			    "to replay", path);

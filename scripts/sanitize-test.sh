@@ -22,7 +22,7 @@ supp=$PWD/scripts/lsan.supp
 status=0
 start=$SECONDS
 cmake -S . -B "$B" -DREFERLAB_SANITIZE=ON >/dev/null
-cmake --build "$B" -j "$(nproc)" >"$B.log" 2>&1 || { tail -30 "$B.log" >&2; exit 1; }
+cmake --build "$B" -j "$(nproc)" >"$B/build.log" 2>&1 || { tail -30 "$B/build.log" >&2; exit 1; }
 built=$SECONDS
 (cd "$B" && ctest --output-on-failure --no-label-summary -j "$(nproc)") || status=1
 echo "sanitize: build $((built - start)) s, ctest $((SECONDS - built)) s"

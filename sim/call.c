@@ -205,13 +205,20 @@ static int remote_host_set(struct call *call, const struct sip_msg *msg,
 			   fallback->af == AF_INET6 ? "]" : "");
 }
 
+/* pl_strdup() refuses an unset pl (EINVAL): a From without a display
+ * name, or a URI without a user part, is an empty string in call info. */
+static int str_from_pl(char **dst, const struct pl *pl)
+{
+	return pl_isset(pl) ? pl_strdup(dst, pl) : str_dup(dst, "");
+}
+
 static int info_from_invite(struct call *call, const struct sip_msg *msg)
 {
 	int err;
 
-	err  = pl_strdup(&call->ci.from, &msg->from.uri.user);
-	err |= pl_strdup(&call->ci.to, &msg->to.uri.user);
-	err |= pl_strdup(&call->ci.caller_name, &msg->from.dname);
+	err  = str_from_pl(&call->ci.from, &msg->from.uri.user);
+	err |= str_from_pl(&call->ci.to, &msg->to.uri.user);
+	err |= str_from_pl(&call->ci.caller_name, &msg->from.dname);
 	err |= pl_strdup(&call->ci.call_id, &msg->callid);
 	err |= pl_strdup(&call->local_uri, &msg->to.auri);
 	err |= remote_host_set(call, msg, &msg->from.uri);
@@ -260,7 +267,7 @@ static void call_hook_done(int err, uint16_t status, const char *body,
 	struct call *call = arg;
 	bool ringing = call->state == CALL_RINGING;
 
-	if (call->state == CALL_ENDED)
+	if (call->state == CALL_ENDED || err == ECANCELED)
 		goto out;
 	if (err || status < 200 || status > 299 || !body) {
 		simlog(LOG_ERROR, call->ci.call_sid, "call hook failed (%m, "
@@ -289,7 +296,9 @@ static void call_hook_done(int err, uint16_t status, const char *body,
 }
 
 /* Sends payload (taken over) to t; doneh gets a reference to the call,
- * so the call outlives its hooks whatever happens to its session. */
+ * so the call outlives its hooks whatever happens to its session. A
+ * call's hooks are delivered in order (hook_send_ordered()); doneh gets
+ * ECANCELED only when the sim leaves with the hook still pending. */
 static int hook_for_call(struct call *call, const struct hook_target *t,
 			 const char *base, cJSON *payload, hook_done_h *doneh)
 {
@@ -297,8 +306,8 @@ static int hook_for_call(struct call *call, const struct hook_target *t,
 
 	if (!payload)
 		return ENOMEM;
-	err = hook_send(call->sim->hooks, t, base, payload, doneh,
-			mem_ref(call));
+	err = hook_send_ordered(call->sim->hooks, t, base, payload, doneh,
+				mem_ref(call), call);
 	if (err)
 		mem_deref(call);
 	cJSON_Delete(payload);
@@ -565,6 +574,8 @@ static void action_done(int err, uint16_t status, const char *body,
 	struct call *call = arg;
 	struct verb_app *app;
 
+	if (err == ECANCELED)   /* the sim is leaving: nothing runs on */
+		goto out;
 	call->verb = NULL;
 	if (err || status < 200 || status > 299)
 		simlog(LOG_WARN, call->ci.call_sid, "actionHook failed (%m, "

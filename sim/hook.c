@@ -10,6 +10,9 @@
  * At most HOOK_INFLIGHT_MAX requests are on the wire per client (each
  * holds a TCP connection, and libre's loop takes 1024 descriptors); the
  * rest wait their turn in order, their timeout not yet running.
+ * Deliveries given the same order key (a call) go one after the other,
+ * in hook_send() order: an application server sees a call's hooks in the
+ * order of its events, whatever the connections and the server's delays.
  */
 #include <string.h>
 #include <strings.h>
@@ -33,6 +36,8 @@ struct delivery {
 	struct le le;
 	struct le wle;            /* in hc->waiting                      */
 	bool active;              /* holds one of hc's request slots     */
+	bool held;                /* behind an earlier one of its key    */
+	const void *key;          /* order key, or NULL: no order        */
 	struct hookcli *hc;
 	struct http_req *req;     /* the attempt in flight, weak (libre) */
 	struct tmr tmr;           /* request timeout, then back-off      */
@@ -158,6 +163,32 @@ int hookcli_alloc(struct hookcli **hcp, const struct hook_conf *conf)
 	return err;
 }
 
+/* The first delivery of key still pending, or NULL. The pending list is
+ * in hook_send() order, so this is the one that goes first. */
+static struct delivery *key_head(const struct hookcli *hc, const void *key)
+{
+	struct le *le;
+
+	for (le = hc->deliveries.head; le; le = le->next) {
+		struct delivery *d = le->data;
+
+		if (d->key == key)
+			return d;
+	}
+	return NULL;
+}
+
+/* After a delivery of key left the pending list: start the next one. */
+static void key_advance(struct hookcli *hc, const void *key)
+{
+	struct delivery *d = key ? key_head(hc, key) : NULL;
+
+	if (d && d->held) {
+		d->held = false;
+		attempt_start(d);
+	}
+}
+
 unsigned hookcli_cancel(struct hookcli *hc, const void *arg)
 {
 	struct le *le;
@@ -168,14 +199,36 @@ unsigned hookcli_cancel(struct hookcli *hc, const void *arg)
 
 	for (le = hc->deliveries.head; le;) {
 		struct delivery *d = le->data;
+		const void *key = d->key;
 
 		le = le->next;
 		if (d->arg == arg) {
 			mem_deref(d);
+			key_advance(hc, key);
 			++n;
 		}
 	}
 	slots_kick(hc);
+
+	return n;
+}
+
+unsigned hookcli_abort(struct hookcli *hc)
+{
+	unsigned n = 0, max = hookcli_pending(hc);
+
+	/* Held ones too: nothing is started, each is told and freed. A
+	 * handler that sends again is not waited for (bounded by max). */
+	while (n < max && hc->deliveries.head) {
+		struct delivery *d = hc->deliveries.head->data;
+		hook_done_h *doneh = d->doneh;
+		void *arg = d->arg;
+
+		mem_deref(d);
+		if (doneh)
+			doneh(ECANCELED, 0, NULL, arg);
+		++n;
+	}
 
 	return n;
 }
@@ -217,6 +270,7 @@ static void finish(struct delivery *d, int err, uint16_t scode,
 	 * at hookcli_pending() and expect this delivery to be over. */
 	list_unlink(&d->le);
 	tmr_cancel(&d->tmr);
+	key_advance(d->hc, d->key);
 	if (doneh)
 		doneh(err, scode, body, arg);
 	mem_deref(d);
@@ -491,6 +545,13 @@ int hook_send(struct hookcli *hc, const struct hook_target *t,
 	      const char *base_url, const cJSON *payload,
 	      hook_done_h *doneh, void *arg)
 {
+	return hook_send_ordered(hc, t, base_url, payload, doneh, arg, NULL);
+}
+
+int hook_send_ordered(struct hookcli *hc, const struct hook_target *t,
+		      const char *base_url, const cJSON *payload,
+		      hook_done_h *doneh, void *arg, const void *key)
+{
 	struct delivery *d;
 	int err;
 
@@ -520,7 +581,10 @@ int hook_send(struct hookcli *hc, const struct hook_target *t,
 		return err;
 	}
 
+	d->key = key;
+	d->held = key && key_head(hc, key);
 	list_append(&hc->deliveries, &d->le, d);
-	attempt_start(d);
+	if (!d->held)
+		attempt_start(d);
 	return 0;
 }

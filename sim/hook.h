@@ -84,9 +84,21 @@ int  hookcli_alloc(struct hookcli **hcp, const struct hook_conf *conf);
 int  hook_send(struct hookcli *hc, const struct hook_target *t,
 	       const char *base_url, const cJSON *payload,
 	       hook_done_h *doneh, void *arg);
+/* As hook_send(), in order with the other deliveries of the same key
+ * (e.g. the call they belong to): each starts once the one before has
+ * reported, so the server receives them in hook_send() order. A slow or
+ * failing one delays only the later ones of its key, each still bounded
+ * by the timeout and its retry policy; a NULL key means no order. */
+int  hook_send_ordered(struct hookcli *hc, const struct hook_target *t,
+		       const char *base_url, const cJSON *payload,
+		       hook_done_h *doneh, void *arg, const void *key);
 /* Stops every delivery whose handler argument is arg, without calling
  * doneh (e.g. a call object going away first). Returns how many. */
 unsigned hookcli_cancel(struct hookcli *hc, const void *arg);
+/* Ends every delivery still pending, on the wire or waiting, calling
+ * its doneh with ECANCELED (e.g. leaving at an exit deadline, so that
+ * what the handler arguments hold is released). Returns how many. */
+unsigned hookcli_abort(struct hookcli *hc);
 /* Deliveries still in flight, retries included (for --exit-after-calls). */
 unsigned hookcli_pending(const struct hookcli *hc);
 

@@ -27,6 +27,8 @@ static void destructor(void *arg)
 
 	tmr_cancel(&sim->tmr_exit);
 	tmr_cancel(&sim->tmr_deadline);
+	/* Leaving at a deadline: hooks still pending hold their calls */
+	(void)hookcli_abort(sim->hooks);
 	hash_flush(sim->subs);
 	mem_deref(sim->subs);
 	list_flush(&sim->calls);

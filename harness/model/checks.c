@@ -55,9 +55,38 @@ void check_duplicates(struct model *m, struct list *findings,
 	}
 }
 
+/* Values of a header, also when one line lists several ("<a>, <b>"):
+ * libre splits only the headers RFC 3261 defines as lists. */
+static bool count_h(const struct sip_hdr *hdr, const struct sip_msg *msg,
+		    void *arg)
+{
+	unsigned *n = arg, depth = 0;
+	bool quoted = false;
+	size_t i;
+
+	(void)msg;
+	++*n;
+	for (i = 0; i < hdr->val.l; i++) {
+		char c = hdr->val.p[i];
+
+		if (c == '"' && (i == 0 || hdr->val.p[i - 1] != '\\'))
+			quoted = !quoted;
+		else if (!quoted && c == '<')
+			++depth;
+		else if (!quoted && c == '>' && depth)
+			--depth;
+		else if (!quoted && !depth && c == ',')
+			++*n;
+	}
+	return false;
+}
+
 static unsigned hdr_values(const struct sip_msg *msg, enum sip_hdrid id)
 {
-	return sip_msg_hdr_count(msg, id);
+	unsigned n = 0;
+
+	(void)sip_msg_hdr_apply(msg, true, id, count_h, &n);
+	return n;
 }
 
 /* A name-addr or addr-spec whose URI libre can read. */
@@ -123,27 +152,42 @@ void check_refer_headers(struct model *m, struct transfer *t,
 
 /* The Route rows of the REFER against the dialog's route set: the
  * Record-Route of the INVITE's 2xx, reversed for the INVITE's sender. */
+struct route_walk {
+	const struct dialog *d;
+	bool reversed;
+	unsigned i;
+	bool ok;
+};
+
+static bool route_h(const struct sip_hdr *hdr, const struct sip_msg *msg,
+		    void *arg)
+{
+	struct route_walk *w = arg;
+	const struct dialog *d = w->d;
+	struct sip_addr addr;
+	const char *want;
+
+	(void)msg;
+	if (w->i >= d->nrroute || sip_addr_decode(&addr, &hdr->val)) {
+		w->ok = false;
+		return true;
+	}
+	want = d->rroute[w->reversed ? d->nrroute - 1 - w->i : w->i];
+	w->ok = !pl_strcasecmp(&addr.auri, want);
+	++w->i;
+	return !w->ok;
+}
+
+/* The Route values of the REFER against the dialog's route set: the
+ * Record-Route of the INVITE's 2xx, reversed for the INVITE's sender
+ * (RFC 3261 §12.1.2 and §12.1.1). */
 static bool route_matches(const struct dialog *d, int side,
 			  const struct sip_msg *msg)
 {
-	unsigned i = 0, n = d->nrroute;
-	struct le *le;
+	struct route_walk w = {d, side == d->uac, 0, true};
 
-	for (le = list_head(&msg->hdrl); le; le = le->next) {
-		const struct sip_hdr *h = le->data;
-		struct sip_addr addr;
-		const char *want;
-
-		if (h->id != SIP_HDR_ROUTE)
-			continue;
-		if (i >= n || sip_addr_decode(&addr, &h->val))
-			return false;
-		want = d->rroute[side == d->uac ? n - 1 - i : i];
-		if (pl_strcasecmp(&addr.auri, want))
-			return false;
-		++i;
-	}
-	return i == n;
+	(void)sip_msg_hdr_apply(msg, true, SIP_HDR_ROUTE, route_h, &w);
+	return w.ok && w.i == d->nrroute;
 }
 
 void check_refer_dialog(struct model *m, struct dialog *d,

@@ -330,13 +330,28 @@ struct list *model_findings_for(struct dialog *d)
 	return le ? &((struct transfer *)le->data)->findings : NULL;
 }
 
+/* One Record-Route value: libre hands them out one by one, also when a
+ * header line lists several ("<sip:a;lr>, <sip:b;lr>"). */
+static bool rroute_h(const struct sip_hdr *hdr, const struct sip_msg *msg,
+		     void *arg)
+{
+	struct dialog *d = arg;
+	struct sip_addr addr;
+
+	(void)msg;
+	if (d->nrroute >= MAX_ROUTE)
+		return true;
+	if (!sip_addr_decode(&addr, &hdr->val))
+		(void)pl_strdup(&d->rroute[d->nrroute++], &addr.auri);
+	return false;
+}
+
 static void invite_state(struct dialog *d, struct trans *tr,
 			 const struct sip_msg *msg)
 {
 	const struct sip_hdr *ct = sip_msg_hdr(msg, SIP_HDR_CONTACT);
 	struct sip_addr addr;
 	int side = msg->req ? tr->side : 1 - tr->side;
-	struct le *le;
 
 	if (ct && !sip_addr_decode(&addr, &ct->val)) {
 		d->contact[side] = mem_deref(d->contact[side]);
@@ -356,14 +371,7 @@ static void invite_state(struct dialog *d, struct trans *tr,
 	if (msg->scode < 200 || msg->scode > 299 || d->confirmed)
 		return;
 	d->confirmed = true;
-	for (le = list_head(&msg->hdrl); le && d->nrroute < MAX_ROUTE;
-	     le = le->next) {
-		const struct sip_hdr *h = le->data;
-
-		if (h->id == SIP_HDR_RECORD_ROUTE &&
-		    !sip_addr_decode(&addr, &h->val))
-			(void)pl_strdup(&d->rroute[d->nrroute++], &addr.auri);
-	}
+	(void)sip_msg_hdr_apply(msg, true, SIP_HDR_RECORD_ROUTE, rroute_h, d);
 }
 
 static void cseq_order(struct model *m, struct dialog *d, int side,

@@ -42,12 +42,15 @@ tl_spawn() {
 }
 
 # tl_free_port udp|tcp: a port nobody listens on, picked at random so that
-# tests running in parallel do not collide. Bounded: 200 tries.
+# tests running in parallel do not collide. It stays below Linux's
+# ephemeral range (32768-60999), where the kernel hands out ports to
+# outgoing connections and port-0 binds that could take ours between the
+# check and the bind. Bounded: 200 tries.
 tl_free_port() {
 	local proto=${1:-udp} flag port i
 	[ "$proto" = tcp ] && flag=-t || flag=-u
 	for ((i = 0; i < 200; i++)); do
-		port=$((20000 + RANDOM % 40000))
+		port=$((20000 + RANDOM % 12768))
 		if ! ss -Hln "$flag" "sport = :$port" | grep -q .; then
 			echo "$port"
 			return 0

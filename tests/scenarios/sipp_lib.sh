@@ -5,18 +5,6 @@ REFERRER_DIR="$REFERLAB_SRC/tests/scenarios"
 SL_SERVER_ARGS=()
 SL_CLIENT_ARGS=()
 
-# sl_wait_bound udp|tcp PORT SECONDS: wait until something listens on PORT
-# (SIPp prints nothing we could wait for when it has bound).
-sl_wait_bound() {
-	local flag=-u i
-	[ "$1" = tcp ] && flag=-t
-	for ((i = 0; i < $3 * 20; i++)); do
-		ss -Hln "$flag" "sport = :$2" | grep -q . && return 0
-		sleep 0.05
-	done
-	tl_fail "nothing listens on $1 port $2 after $3 s"
-}
-
 # sl_pair NAME SERVER.xml CLIENT.xml [udp|tcp] [4|6]
 # Runs two SIPp scenarios against each other: the server side (the one that
 # is called: the referrer for carriers, the phone for phones) first, then
@@ -39,7 +27,7 @@ sl_pair() {
 		>"$dir/server.log" 2>&1 &
 	spid=$!
 	TL_PIDS+=("$spid")
-	sl_wait_bound "$tp" "$port" 10
+	tl_wait_port "$tp" "$port" 10
 	(cd "$dir" && exec timeout -k 5 60 sipp -sf "$client" "$target" -i "$ip" \
 		-p "$(tl_free_port "$tp")" "${tflag[@]}" -m 1 -nostdin -trace_err \
 		-trace_msg "${SL_CLIENT_ARGS[@]}") >"$dir/client.log" 2>&1

@@ -396,6 +396,23 @@ static void test_hooks(void)
 	expect_free(e);
 }
 
+/* Payloads of the order tests: two eventHooks and an actionHook. */
+static cJSON *p100, *p200, *pact;
+
+static void payloads_alloc(void)
+{
+	p100 = cJSON_Parse("{\"call_status\": \"100\"}");
+	p200 = cJSON_Parse("{\"call_status\": \"200\"}");
+	pact = cJSON_Parse("{\"referStatus\": 202}");
+}
+
+static void payloads_free(void)
+{
+	cJSON_Delete(p100);
+	cJSON_Delete(p200);
+	cJSON_Delete(pact);
+}
+
 static void test_hooks_among_others(void)
 {
 	struct expect *e = load_text(CASE_HEAD "\"sequence\": \".*\","
@@ -403,24 +420,21 @@ static void test_hooks_among_others(void)
 		"{\"path\": \"/event\", \"expect\": {\"call_status\": \"200\"}},"
 		"{\"path\": \"/action\", \"expect\": {\"referStatus\": 202}}"
 		"]}");
-	cJSON *e100 = cJSON_Parse("{\"call_status\": \"100\"}");
-	cJSON *e200 = cJSON_Parse("{\"call_status\": \"200\"}");
-	cJSON *act = cJSON_Parse("{\"referStatus\": 202}");
-	struct expect_hookcall v[] = {
-		{"/event", "POST", e100}, {"/event", "POST", e200},
-		{"/event", "POST", e100}, {"/action", "POST", act},
-	};
+	struct expect_hookcall v[4];
 
+	payloads_alloc();
+	memcpy(v, (struct expect_hookcall[]){
+		{"/event", "POST", p100}, {"/event", "POST", p200},
+		{"/event", "POST", p100}, {"/action", "POST", pact},
+	}, sizeof(v));
 	CU_ASSERT_EQUAL(expect_check_hooks(e, NULL, v, 4, collect, NULL), 0);
-	v[1].payload = e100;
+	v[1].payload = p100;
 	CU_ASSERT_EQUAL(expect_check_hooks(e, NULL, v, 4, collect, NULL), 1);
 	CU_ASSERT_STRING_EQUAL(lines[0], "hooks[0] (/event): no matching "
 		"request after hook request 0; closest, hook request 1: "
 		"call_status: expected \"200\", got \"100\"");
 	reset_lines();
-	cJSON_Delete(e100);
-	cJSON_Delete(e200);
-	cJSON_Delete(act);
+	payloads_free();
 	expect_free(e);
 }
 
@@ -432,20 +446,19 @@ static void test_hooks_any_order(void)
 		"{\"path\": \"/event\", \"expect\": {\"call_status\": \"200\"}},"
 		"{\"path\": \"/action\", \"expect\": {\"referStatus\": 202}}"
 		"]}");
-	cJSON *e100 = cJSON_Parse("{\"call_status\": \"100\"}");
-	cJSON *e200 = cJSON_Parse("{\"call_status\": \"200\"}");
-	cJSON *act = cJSON_Parse("{\"referStatus\": 202}");
-	struct expect_hookcall v[] = {
-		{"/action", "POST", act}, {"/event", "POST", e200},
-		{"/event", "POST", e100}, {"/event", "POST", e100},
-	};
+	struct expect_hookcall v[4];
 
+	payloads_alloc();
+	memcpy(v, (struct expect_hookcall[]){
+		{"/action", "POST", pact}, {"/event", "POST", p200},
+		{"/event", "POST", p100}, {"/event", "POST", p100},
+	}, sizeof(v));
 	CU_ASSERT_EQUAL(expect_check_hooks(e, NULL, v, 3, collect, NULL), 0);
 	CU_ASSERT_EQUAL(expect_check_hooks(e, NULL, v, 4, collect, NULL), 1);
 	CU_ASSERT_STRING_EQUAL(lines[0], "hooks: unexpected hook request 4: "
 			       "POST /event {\"call_status\":\"100\"}");
 	reset_lines();
-	v[1].payload = e100;
+	v[1].payload = p100;
 	CU_ASSERT_EQUAL(expect_check_hooks(e, NULL, v, 3, collect, NULL), 2);
 	CU_ASSERT_STRING_EQUAL(lines[1], "hooks: unexpected hook request 3: "
 			       "POST /event {\"call_status\":\"100\"}");
@@ -453,9 +466,7 @@ static void test_hooks_any_order(void)
 		"request among the 3 received; closest, hook request 3: "
 		"call_status: expected \"200\", got \"100\"");
 	reset_lines();
-	cJSON_Delete(e100);
-	cJSON_Delete(e200);
-	cJSON_Delete(act);
+	payloads_free();
 	expect_free(e);
 }
 

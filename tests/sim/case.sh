@@ -11,6 +11,8 @@
 #                 options, e.g. --answer /action=action.json)
 #                 SIGNATURE=valid, AUTH=valid (what the recorder must say of
 #                 every hook's Jambonz-Signature / basic auth)
+#                 HOOKS_ORDER=strict: expect.hooks is also the order in
+#                 which the recorder got them (default: any order)
 #   expect.trace  the SIP sequence (methods and status codes) that
 #                 referlab-sim's own --trace must hold, read by tshark (an
 #                 extended regex, anchored: retransmissions may vary)
@@ -27,7 +29,7 @@ case_dir="$REFERLAB_SRC/tests/sim/scenarios/$SIM_CASE"
 [ -d "$case_dir" ] || tl_fail "no case folder $case_dir"
 
 TRANSPORT=udp FAMILY=4 MODE=inbound SIM_ARGS="" BASE="" APP=hook HOOK_ARGS=""
-SIGNATURE="" AUTH=""
+SIGNATURE="" AUTH="" HOOKS_ORDER=any
 [ -f "$case_dir/case.conf" ] && source "$case_dir/case.conf"
 
 dir=$(tl_workdir "sim/$SIM_CASE")
@@ -98,11 +100,16 @@ fi
 
 # What the application server saw: every hook, with the keys that matter.
 if [ -f expect.hooks ]; then
-	got=$(jq -r '"\(.method) \(.path) \(.body // .query // {} | {direction, callStatus,
+	got=$(jq -c -s 'sort_by(.seq)[]' hooks.jsonl | jq -r '"\(.method) \(.path) \(.body // .query // {} | {direction, callStatus,
 		referStatus, refer_status, final_referred_call_status, event,
 		call_status}
-		| with_entries(select(.value != null)) | tojson)"' hooks.jsonl | sort)
-	tl_expect_eq "hooks received (sorted)" "$(sort expect.hooks)" "$got"
+		| with_entries(select(.value != null)) | tojson)"')
+	if [ "$HOOKS_ORDER" = strict ]; then
+		tl_expect_eq "hooks received, in order" "$(cat expect.hooks)" "$got"
+	else
+		tl_expect_eq "hooks received (sorted)" "$(sort expect.hooks)" \
+			"$(sort <<<"$got")"
+	fi
 fi
 [ -z "$SIGNATURE" ] || tl_expect_eq "Jambonz-Signature of every hook" \
 	"$SIGNATURE" "$(jq -r .signature hooks.jsonl | sort -u)"
