@@ -22,10 +22,28 @@ build() {
 
 run() {
 	build
-	# Every case under scenarios/, one per core at a time; the report
-	# goes to reports/<timestamp>/ and reports/latest points at it.
-	# Extra arguments go to referlab run (./dev.sh run --filter 'phones/*').
-	"$BUILD/bin/referlab" run --jobs "$(nproc)" "$@"
+	# Every case under scenarios/, one per core at a time, against the
+	# built-in referlab-sim and, when it is installed, baresip (a real
+	# third-party referrer); `referlab report` merges both into one
+	# two-column report in reports/<timestamp>/, and reports/latest points
+	# at it. Extra arguments go to both runs (./dev.sh run --filter 'phones/*').
+	local out status=0
+	out=reports/$(date -u +%Y%m%dT%H%M%SZ)
+	"$BUILD/bin/referlab" run --jobs "$(nproc)" --out "$out/referlab-sim" "$@" ||
+		status=$?
+	if command -v baresip >/dev/null; then
+		"$BUILD/bin/referlab" run --iut baresip --jobs "$(nproc)" \
+			--out "$out/baresip" "$@" || status=$?
+	else
+		echo "dev.sh: baresip is not installed, so the report has one column;" \
+			"for the two-column interop report: apt-get install baresip-core" \
+			"(or ./dev.sh deps)" >&2
+	fi
+	"$BUILD/bin/referlab" report "$out"/*/results.json --html "$out/report.html" \
+		--md "$out/report.md" --junit "$out/junit.xml" >/dev/null || true
+	ln -sfn "${out#reports/}" reports/latest
+	echo "report: $out/report.html (Markdown: $out/report.md)"
+	return "$status"
 }
 
 test_all() {

@@ -56,8 +56,9 @@ static void usage(FILE *f)
 	fprintf(f,
 "usage: referlab run [PATH...] [OPTIONS]\n"
 "Runs conformance cases (NAME.json + NAME.xml, default: scenarios/).\n\n"
-"  --iut builtin|external  implementation under test (default builtin:\n"
-"                         referlab-sim, started per case)\n"
+"  --iut builtin|external|baresip  implementation under test (default\n"
+"                         builtin: referlab-sim, started per case; baresip:\n"
+"                         configured and started per case, hooks derived)\n"
 "  --iut-sip sip:HOST:PORT  where the external implementation listens\n"
 "  --jobs N               cases at a time (default: the number of CPUs)\n"
 "  --shard I/N            only shard I of N (stable by case name); also\n"

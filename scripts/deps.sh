@@ -12,6 +12,7 @@ packages=(
 	chromium libxml2-utils  # tests: reports in a real browser, JUnit schema
 	time # tests: peak memory of `referlab analyze` (/usr/bin/time)
 	clang libclang-rt-14-dev  # tests/fuzz/run.sh: libFuzzer targets (clang 14)
+	baresip-core  # referlab run --iut baresip: a second implementation under test
 )
 
 missing=()
