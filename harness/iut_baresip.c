@@ -16,10 +16,10 @@ enum { CTRL_TIMEOUT_S = 5 };
 
 int baresip_version(char *buf, size_t sz)
 {
-	/* `baresip -v` without a configuration prints its banner first
-	 * ("baresip v1.0.0 Copyright ...") and exits: the banner is all. */
-	FILE *f = popen(BARESIP_BIN " -f /nonexistent -t 1 2>&1 </dev/null",
-			"r");
+	/* `baresip -h` prints its banner ("baresip v1.0.0 Copyright ...")
+	 * and the usage, and exits; anything else would create or read a
+	 * configuration and start a user agent. */
+	FILE *f = popen(BARESIP_BIN " -h 2>&1 </dev/null", "r");
 	char line[256];
 	unsigned a, b, c;
 
