@@ -17,8 +17,8 @@ enum { CTRL_TIMEOUT_S = 5 };
 int baresip_version(char *buf, size_t sz)
 {
 	/* `baresip -h` prints its banner ("baresip v1.0.0 Copyright ...")
-	 * and the usage, and exits; anything else would create or read a
-	 * configuration and start a user agent. */
+	 * and the usage, and exits without reading or creating any
+	 * configuration folder (`-f DIR` would create DIR and a template). */
 	FILE *f = popen(BARESIP_BIN " -h 2>&1 </dev/null", "r");
 	char line[256];
 	unsigned a, b, c;
@@ -34,11 +34,13 @@ int baresip_version(char *buf, size_t sz)
 	return buf[0] ? 0 : ENOENT;
 }
 
+static const char *const unsupported_keys[] = {
+	"headers", "referredBy", "referredByDisplayName",
+};
+
 /* baresip's user can only say "transfer to this URI": no REFER headers
- * of its own, and no application that goes on after the verb (verbs in
- * a hook's answer, a second verb). A referredBy is no reason: baresip
- * sends no Referred-By at all, which the case's checks judge (a FAIL,
- * not "not applicable"), whatever value the verb would have sent. */
+ * of its own, no Referred-By, and no application that goes on after the
+ * verb (verbs in a hook's answer, a second verb). */
 const char *baresip_not_applicable(const struct expect *e)
 {
 	const cJSON *verb;
@@ -51,9 +53,11 @@ const char *baresip_not_applicable(const struct expect *e)
 		if (!cJSON_IsString(name) || strcmp(name->valuestring,
 						    "sip:refer"))
 			return "the application has verbs other than sip:refer";
-		if (cJSON_HasObjectItem(verb, "headers"))
-			return "sip:refer's custom headers cannot be given "
-				"to baresip's /transfer";
+		for (i = 0; i < sizeof(unsupported_keys) /
+			     sizeof(unsupported_keys[0]); i++)
+			if (cJSON_HasObjectItem(verb, unsupported_keys[i]))
+				return "sip:refer's custom headers/referredBy "
+					"cannot be given to baresip's /transfer";
 		nverbs++;
 	}
 	if (nverbs != 1)

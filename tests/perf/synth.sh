@@ -36,7 +36,9 @@ tl_expect_eq "--transfers 0: exit code" 2 $?
 tl_expect_match "--transfers 0: message" "--transfers: '0' is not a number" "$(cat "$dir/err")"
 synth --out "$dir/x.pcap" 2>/dev/null
 tl_expect_eq "no --transfers: exit code" 2 $?
-synth --transfers 5 --out /nonexistent/x.pcap 2>"$dir/err"
+# a folder that is a file: unwritable even for root
+: >"$dir/notadir"
+synth --transfers 5 --out "$dir/notadir/x.pcap" 2>"$dir/err"
 tl_expect_eq "unwritable: exit code" 3 $?
-tl_expect_match "unwritable: message" "/nonexistent/x.pcap: cannot write" "$(cat "$dir/err")"
+tl_expect_match "unwritable: message" "notadir/x.pcap: cannot write" "$(cat "$dir/err")"
 echo "synth: tshark agrees, deterministic"

@@ -102,7 +102,7 @@ static void test_open_errors(void)
 {
 	struct pcapw *pw = NULL;
 
-	CU_ASSERT_NOT_EQUAL(pcapw_open(&pw, "/nonexistent/dir/x.pcap"), 0);
+	CU_ASSERT_NOT_EQUAL(pcapw_open(&pw, "/dev/null/x.pcap"), 0);
 	CU_ASSERT_PTR_NULL(pw);
 	CU_ASSERT_EQUAL(pcapw_open(&pw, ""), EINVAL);
 	CU_ASSERT_EQUAL(pcapw_count(NULL), 0);
