@@ -20,7 +20,7 @@
 
 #define BARESIP_BIN "baresip"
 
-/* "baresip 1.0.0" from `baresip -v`-less probing; 0 or an errno. */
+/* "1.0.0" from `baresip -h`'s banner; 0, or ENOENT: not installed. */
 int  baresip_version(char *buf, size_t sz);
 
 /* Why the case's application cannot be played by baresip, or NULL. */

@@ -44,7 +44,8 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: referlab replay CAPTURE [--transfer N] [--emit DIR]\n"
 		"           [--timing recorded|fast] [--out DIR]\n"
-		"           [--iut builtin | --iut external --iut-sip URI]\n\n"
+		"           [--iut builtin | --iut baresip |\n"
+		"            --iut external --iut-sip URI]\n\n"
 		"Turns the far end of a captured transfer (the side that did "
 		"not send\nthe REFER) into a SIPp peer, the referrer's part "
 		"into an application and\nthe capture into an expectation: a "
@@ -140,10 +141,11 @@ static int parse_args(struct replay_args *a, int argc, char **argv)
 		else if (!strcmp(s, "--iut")) {
 			a->iut = argv[++i];
 			if (strcmp(a->iut, "builtin") &&
-			    strcmp(a->iut, "external"))
+			    strcmp(a->iut, "external") &&
+			    strcmp(a->iut, "baresip"))
 				return cli_usage_error(prog, "--iut: '%s': use "
-						       "builtin or external",
-						       a->iut);
+						       "builtin, external or "
+						       "baresip", a->iut);
 		}
 		else if (!strcmp(s, "--iut-sip")) {
 			a->iut_sip = argv[++i];
