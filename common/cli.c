@@ -10,12 +10,6 @@ void cli_print_version(FILE *out, const char *prog)
 	fprintf(out, "%s %s\n", prog, REFERLAB_VERSION);
 }
 
-int cli_not_implemented(const char *prog, const char *what)
-{
-	fprintf(stderr, "%s: %s: not yet implemented\n", prog, what);
-	return EXIT_USAGE;
-}
-
 /* One line naming what was wrong, then a pointer to --help: the user
  * should never have to guess which argument was refused. */
 int cli_usage_error(const char *prog, const char *fmt, ...)

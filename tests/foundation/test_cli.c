@@ -33,11 +33,6 @@ static int usage_error(void)
 	return cli_usage_error("referlab", "unknown command '%s'", "frob");
 }
 
-static int not_implemented(void)
-{
-	return cli_not_implemented("referlab", "replay");
-}
-
 static void test_usage_error_names_argument(void)
 {
 	char out[256];
@@ -46,15 +41,6 @@ static void test_usage_error_names_argument(void)
 			EXIT_USAGE);
 	CU_ASSERT_STRING_EQUAL(out, "referlab: unknown command 'frob' "
 			       "(try 'referlab --help')\n");
-}
-
-static void test_not_implemented_is_usage(void)
-{
-	char out[256];
-
-	CU_ASSERT_EQUAL(capture_stderr(out, sizeof(out), not_implemented),
-			EXIT_USAGE);
-	CU_ASSERT_STRING_EQUAL(out, "referlab: replay: not yet implemented\n");
 }
 
 static void test_version_line(void)
@@ -74,7 +60,6 @@ static void test_version_line(void)
 
 static const struct unit_test cli_tests[] = {
 	{"usage error names the argument", test_usage_error_names_argument},
-	{"not implemented exits 2", test_not_implemented_is_usage},
 	{"version line", test_version_line},
 	{NULL, NULL},
 };
