@@ -89,14 +89,14 @@ void callinfo_copy(struct callinfo *dst, const struct callinfo *src)
 }
 
 /* The calling and called numbers and the caller's name, spec §7. */
-static void call_from_invite(struct callinfo *ci, const struct sip_msg *msg)
+static void call_from_invite(struct callinfo *ci, const struct sipmsg *msg)
 {
 	struct pl dname = msg->from.dname;
 
 	if (ci->from)
 		return;
-	(void)pl_strdup(&ci->from, &msg->from.uri.user);
-	(void)pl_strdup(&ci->to, &msg->to.uri.user);
+	(void)pl_strdup(&ci->from, &msg->from.user);
+	(void)pl_strdup(&ci->to, &msg->to.user);
 	if (dname.l >= 2 && dname.p[0] == '"' && dname.p[dname.l - 1] == '"') {
 		++dname.p;
 		dname.l -= 2;
@@ -197,7 +197,7 @@ static bool tag_is(const char *tag, const struct pl *pl)
 }
 
 /* Side 0 is whoever sent the first request we saw with this Call-ID. */
-static int request_side(struct dialog *d, const struct sip_msg *msg)
+static int request_side(struct dialog *d, const struct sipmsg *msg)
 {
 	int s;
 
@@ -217,14 +217,14 @@ static int request_side(struct dialog *d, const struct sip_msg *msg)
 	return s;
 }
 
-static bool trans_match(const struct trans *tr, const struct sip_msg *msg,
+static bool trans_match(const struct trans *tr, const struct sipmsg *msg,
 			enum model_method mm)
 {
 	return tr->mm == mm && tr->cseq == msg->cseq.num &&
 		!pl_strcmp(&msg->via.branch, tr->branch ? tr->branch : "");
 }
 
-static struct trans *trans_find(struct dialog *d, const struct sip_msg *msg,
+static struct trans *trans_find(struct dialog *d, const struct sipmsg *msg,
 				enum model_method mm)
 {
 	struct le *le;
@@ -249,7 +249,7 @@ static void trans_prune(struct dialog *d)
 	}
 }
 
-static struct trans *trans_new(struct dialog *d, const struct sip_msg *msg,
+static struct trans *trans_new(struct dialog *d, const struct sipmsg *msg,
 			       enum model_method mm, int side, uint64_t frame)
 {
 	struct trans *tr = mem_zalloc(sizeof(*tr), trans_destructor);
@@ -285,7 +285,7 @@ static bool response_seen(struct trans *tr, uint16_t scode)
 static void ladder_add(struct dialog *d, const struct wire_msg *wm,
 		       bool retrans)
 {
-	const struct sip_msg *msg = wm->msg;
+	const struct sipmsg *msg = wm->sm;
 	struct ladder_line *ln;
 
 	if (list_count(&d->ladder->lines) >= MODEL_MAX_LADDER) {
@@ -330,30 +330,29 @@ struct list *model_findings_for(struct dialog *d)
 	return le ? &((struct transfer *)le->data)->findings : NULL;
 }
 
-/* One Record-Route value: libre hands them out one by one, also when a
+/* One Record-Route value: sipmsg hands them out one by one, also when a
  * header line lists several ("<sip:a;lr>, <sip:b;lr>"). */
-static bool rroute_h(const struct sip_hdr *hdr, const struct sip_msg *msg,
-		     void *arg)
+static bool rroute_h(const struct pl *val, void *arg)
 {
 	struct dialog *d = arg;
-	struct sip_addr addr;
+	struct sipmsg_addr addr;
 
-	(void)msg;
 	if (d->nrroute >= MAX_ROUTE)
 		return true;
-	if (!sip_addr_decode(&addr, &hdr->val))
+	if (!sipmsg_addr_decode(&addr, val))
 		(void)pl_strdup(&d->rroute[d->nrroute++], &addr.auri);
 	return false;
 }
 
 static void invite_state(struct dialog *d, struct trans *tr,
-			 const struct sip_msg *msg)
+			 const struct sipmsg *msg)
 {
-	const struct sip_hdr *ct = sip_msg_hdr(msg, SIP_HDR_CONTACT);
-	struct sip_addr addr;
+	struct sipmsg_addr addr;
+	struct pl ct;
 	int side = msg->req ? tr->side : 1 - tr->side;
 
-	if (ct && !sip_addr_decode(&addr, &ct->val)) {
+	if (sipmsg_first(msg, SIP_HDR_CONTACT, &ct) &&
+	    !sipmsg_addr_decode(&addr, &ct)) {
 		d->contact[side] = mem_deref(d->contact[side]);
 		(void)pl_strdup(&d->contact[side], &addr.auri);
 	}
@@ -371,13 +370,13 @@ static void invite_state(struct dialog *d, struct trans *tr,
 	if (msg->scode < 200 || msg->scode > 299 || d->confirmed)
 		return;
 	d->confirmed = true;
-	(void)sip_msg_hdr_apply(msg, true, SIP_HDR_RECORD_ROUTE, rroute_h, d);
+	(void)sipmsg_apply(msg, SIP_HDR_RECORD_ROUTE, rroute_h, d);
 }
 
 static void cseq_order(struct model *m, struct dialog *d, int side,
 		       const struct wire_msg *wm)
 {
-	const struct sip_msg *msg = wm->msg;
+	const struct sipmsg *msg = wm->sm;
 
 	if (d->has_cseq[side] && msg->cseq.num <= d->cseq[side])
 		(void)finding_add(model_findings_for(d), &m->opts.rules,
@@ -392,7 +391,7 @@ static void cseq_order(struct model *m, struct dialog *d, int side,
 static void request(struct model *m, struct dialog *d,
 		    const struct wire_msg *wm, enum model_method mm)
 {
-	const struct sip_msg *msg = wm->msg;
+	const struct sipmsg *msg = wm->sm;
 	int side = request_side(d, msg);
 	struct trans *tr = trans_find(d, msg, mm);
 
@@ -421,7 +420,7 @@ static void request(struct model *m, struct dialog *d,
 static void response(struct model *m, struct dialog *d,
 		     const struct wire_msg *wm, enum model_method mm)
 {
-	const struct sip_msg *msg = wm->msg;
+	const struct sipmsg *msg = wm->sm;
 	struct trans *tr = trans_find(d, msg, mm);
 
 	if (!tr) {                /* its request is not in the capture */
@@ -503,13 +502,13 @@ void model_tick(struct model *m, uint64_t ts_ns)
 
 void model_message(struct model *m, const struct wire_msg *wm)
 {
-	const struct sip_msg *msg;
+	const struct sipmsg *msg;
 	enum model_method mm;
 	struct dialog *d;
 
-	if (!m || !wm || !wm->msg)
+	if (!m || !wm || !wm->sm)
 		return;
-	msg = wm->msg;
+	msg = wm->sm;
 	model_tick(m, wm->ts_ns);
 	++m->st.messages;
 	mm = model_method(msg->req ? &msg->met : &msg->cseq.met);

@@ -88,11 +88,11 @@ void callinfo_reset(struct callinfo *ci);
 
 /* checks.c: rules on single messages */
 void check_refer_headers(struct model *m, struct transfer *t,
-			 const struct sip_msg *msg, uint64_t frame);
+			 const struct sipmsg *msg, uint64_t frame);
 void check_refer_dialog(struct model *m, struct dialog *d,
-			struct transfer *t, const struct sip_msg *msg,
+			struct transfer *t, const struct sipmsg *msg,
 			uint64_t frame);
 void check_duplicates(struct model *m, struct list *findings,
-		      const struct sip_msg *msg, uint64_t frame);
+		      const struct sipmsg *msg, uint64_t frame);
 
 #endif
