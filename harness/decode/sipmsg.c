@@ -7,38 +7,42 @@
  */
 #include <stddef.h>
 #include <string.h>
+#include <strings.h>
 #include "decode/sipmsg.h"
 
 /* The headers the analyser and its consumers look up; the rest keep
  * SIP_HDR_NONE. list: RFC 3261 allows several values on one line. */
+#define H(name) name, sizeof(name) - 1
 static const struct {
 	const char *name;
+	size_t len;
 	char compact;
 	enum sip_hdrid id;
 	bool list;
 } known[] = {
-	{"Via", 'v', SIP_HDR_VIA, true},
-	{"From", 'f', SIP_HDR_FROM, false},
-	{"To", 't', SIP_HDR_TO, false},
-	{"Call-ID", 'i', SIP_HDR_CALL_ID, false},
-	{"CSeq", 0, SIP_HDR_CSEQ, false},
-	{"Contact", 'm', SIP_HDR_CONTACT, true},
-	{"Content-Type", 'c', SIP_HDR_CONTENT_TYPE, false},
-	{"Content-Length", 'l', SIP_HDR_CONTENT_LENGTH, false},
-	{"Event", 'o', SIP_HDR_EVENT, false},
-	{"Subscription-State", 0, SIP_HDR_SUBSCRIPTION_STATE, false},
-	{"Refer-To", 'r', SIP_HDR_REFER_TO, false},
-	{"Referred-By", 'b', SIP_HDR_REFERRED_BY, false},
-	{"Refer-Sub", 0, SIP_HDR_REFER_SUB, false},
-	{"Record-Route", 0, SIP_HDR_RECORD_ROUTE, true},
-	{"Route", 0, SIP_HDR_ROUTE, true},
-	{"Authorization", 0, SIP_HDR_AUTHORIZATION, false},
-	{"Proxy-Authorization", 0, SIP_HDR_PROXY_AUTHORIZATION, false},
-	{"Allow-Events", 'u', SIP_HDR_ALLOW_EVENTS, true},
-	{"Supported", 'k', SIP_HDR_SUPPORTED, true},
-	{"Require", 0, SIP_HDR_REQUIRE, true},
-	{"Allow", 0, SIP_HDR_ALLOW, true},
+	{H("Via"), 'v', SIP_HDR_VIA, true},
+	{H("From"), 'f', SIP_HDR_FROM, false},
+	{H("To"), 't', SIP_HDR_TO, false},
+	{H("Call-ID"), 'i', SIP_HDR_CALL_ID, false},
+	{H("CSeq"), 0, SIP_HDR_CSEQ, false},
+	{H("Contact"), 'm', SIP_HDR_CONTACT, true},
+	{H("Content-Type"), 'c', SIP_HDR_CONTENT_TYPE, false},
+	{H("Content-Length"), 'l', SIP_HDR_CONTENT_LENGTH, false},
+	{H("Event"), 'o', SIP_HDR_EVENT, false},
+	{H("Subscription-State"), 0, SIP_HDR_SUBSCRIPTION_STATE, false},
+	{H("Refer-To"), 'r', SIP_HDR_REFER_TO, false},
+	{H("Referred-By"), 'b', SIP_HDR_REFERRED_BY, false},
+	{H("Refer-Sub"), 0, SIP_HDR_REFER_SUB, false},
+	{H("Record-Route"), 0, SIP_HDR_RECORD_ROUTE, true},
+	{H("Route"), 0, SIP_HDR_ROUTE, true},
+	{H("Authorization"), 0, SIP_HDR_AUTHORIZATION, false},
+	{H("Proxy-Authorization"), 0, SIP_HDR_PROXY_AUTHORIZATION, false},
+	{H("Allow-Events"), 'u', SIP_HDR_ALLOW_EVENTS, true},
+	{H("Supported"), 'k', SIP_HDR_SUPPORTED, true},
+	{H("Require"), 0, SIP_HDR_REQUIRE, true},
+	{H("Allow"), 0, SIP_HDR_ALLOW, true},
 };
+#undef H
 
 enum { NKNOWN = sizeof(known) / sizeof(known[0]) };
 
@@ -59,8 +63,9 @@ static enum sip_hdrid hdr_id(const struct pl *name)
 	for (i = 0; i < NKNOWN; i++) {
 		if (name->l == 1 && lower(name->p[0]) == known[i].compact)
 			return known[i].id;
-		if (strlen(known[i].name) == name->l &&
-		    !pl_strcasecmp(name, known[i].name))
+		if (known[i].len == name->l &&
+		    lower(name->p[0]) == lower(known[i].name[0]) &&
+		    !strncasecmp(name->p, known[i].name, name->l))
 			return known[i].id;
 	}
 	return SIP_HDR_NONE;
@@ -96,10 +101,19 @@ static void trim(struct pl *pl)
  * to *head (trimmed). Returns false when c does not occur. */
 static bool cut(struct pl *head, struct pl *rest, char c)
 {
+	const char *hit = rest->l ? memchr(rest->p, c, rest->l) : NULL;
 	unsigned depth = 0;
 	bool quoted = false;
-	size_t i;
+	size_t i = hit ? (size_t)(hit - rest->p) : rest->l;
 
+	if (!i) {
+		*head = (struct pl){rest->p, 0};
+		goto rest;
+	}
+
+	/* the common case, nothing quoted or bracketed before c: memchr */
+	if (!memchr(rest->p, '"', i) && !memchr(rest->p, '<', i))
+		goto found;
 	for (i = 0; i < rest->l; i++) {
 		char x = rest->p[i];
 
@@ -116,9 +130,11 @@ static bool cut(struct pl *head, struct pl *rest, char c)
 		else if (!quoted && !depth && x == c)
 			break;
 	}
+ found:
 	head->p = rest->p;
 	head->l = i;
 	trim(head);
+ rest:
 	if (i >= rest->l)
 		return false;
 	rest->p += i + 1;

@@ -41,11 +41,10 @@ void check_duplicates(struct model *m, struct list *findings,
 		const struct pl *name = &msg->hdr[a].name;
 		unsigned earlier = 0;
 
-		if (may_repeat(name))
-			continue;
 		for (b = 0; b < a; b++)
 			earlier += !pl_casecmp(name, &msg->hdr[b].name);
-		if (earlier == 1)
+		/* may_repeat is the slow test: only for actual repeats */
+		if (earlier == 1 && !may_repeat(name))
 			(void)finding_add(findings, &m->opts.rules,
 					  R_HEADER_DUPLICATE, frame, "%r: header "
 					  "'%r' appears more than once",

@@ -288,7 +288,7 @@ static void ladder_add(struct dialog *d, const struct wire_msg *wm,
 	const struct sipmsg *msg = wm->sm;
 	struct ladder_line *ln;
 
-	if (list_count(&d->ladder->lines) >= MODEL_MAX_LADDER) {
+	if (d->ladder->count >= MODEL_MAX_LADDER) {
 		++d->ladder->dropped;
 		return;
 	}
@@ -311,6 +311,7 @@ static void ladder_add(struct dialog *d, const struct wire_msg *wm,
 		(void)re_sdprintf(&ln->text, "%u %r", msg->scode,
 				  &msg->reason);
 	list_append(&d->ladder->lines, &ln->le, ln);
+	++d->ladder->count;
 }
 
 /* Counted apart from protocol errors; shown in the ladder. */
