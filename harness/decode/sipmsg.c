@@ -206,47 +206,70 @@ static const char *quote_end(const char *p, const char *end)
 	return NULL;
 }
 
+/* name-addr with its URI in the <> that opens at lt */
+static int name_addr(struct sipmsg_addr *a, const struct pl *v,
+		     const char *lt)
+{
+	const char *gt = memchr(lt, '>', v->p + v->l - lt);
+
+	if (!gt)
+		return EBADMSG;
+	span(&a->dname, v->p, lt - v->p);
+	trim(&a->dname);
+	span(&a->auri, lt + 1, gt - lt - 1);
+	trim(&a->auri);
+	span(&a->params, gt + 1, v->p + v->l - gt - 1);
+	trim(&a->params);
+	return uri_split(&a->scheme, &a->user, &a->auri);
+}
+
+/* addr-spec: its parameters are the header's (RFC 3261 §20.10) */
+static int addr_spec(struct sipmsg_addr *a, const struct pl *v)
+{
+	const char *semi = memchr(v->p, ';', v->l);
+	size_t n = semi ? (size_t)(semi - v->p) : v->l;
+
+	span(&a->auri, v->p, n);
+	trim(&a->auri);
+	span(&a->params, v->p + n, v->l - n);
+	trim(&a->params);
+	return uri_split(&a->scheme, &a->user, &a->auri);
+}
+
+/* The <> after a quoted display name, which may itself hold '<'. When
+ * the quotes do not pair up ("a "b" c" <sip:x>), any <> holding a URI
+ * will do: peers send such names and libre read them too. */
+static int addr_any(struct sipmsg_addr *a, const struct pl *v)
+{
+	const char *lt = memchr(v->p, '<', v->l), *q;
+
+	if (lt && v->p[0] == '"') {
+		q = quote_end(v->p + 1, v->p + v->l);
+		q = q ? memchr(q, '<', v->p + v->l - q) : NULL;
+		if (q && !name_addr(a, v, q))
+			return 0;
+	}
+	if (!lt)
+		return addr_spec(a, v);
+	for (; lt; lt = memchr(lt + 1, '<', v->p + v->l - lt - 1))
+		if (!name_addr(a, v, lt))
+			return 0;
+	return EBADMSG;
+}
+
 int sipmsg_addr_decode(struct sipmsg_addr *a, const struct pl *val)
 {
 	struct pl v = *val;
-	const char *lt, *gt;
+	int err;
 
 	memset(a, 0, sizeof(*a));
 	trim(&v);
 	if (!v.l)
 		return EBADMSG;
-	lt = memchr(v.p, '<', v.l);
-	if (lt && v.p[0] == '"') {
-		/* the quoted display name may itself hold '<' */
-		const char *q = quote_end(v.p + 1, v.p + v.l);
-
-		if (!q)
-			return EBADMSG;
-		lt = memchr(q, '<', v.p + v.l - q);
-	}
-	if (lt) {
-		gt = memchr(lt, '>', v.p + v.l - lt);
-		if (!gt)
-			return EBADMSG;
-		span(&a->dname, v.p, lt - v.p);
-		trim(&a->dname);
-		span(&a->auri, lt + 1, gt - lt - 1);
-		span(&a->params, gt + 1, v.p + v.l - gt - 1);
-	}
-	else {
-		/* addr-spec: its parameters are the header's (§20.10) */
-		const char *semi = memchr(v.p, ';', v.l);
-
-		span(&a->auri, v.p, semi ? (size_t)(semi - v.p) : v.l);
-		span(&a->params, semi ? semi : v.p + v.l,
-			 semi ? (size_t)(v.p + v.l - semi) : 0);
-	}
-	trim(&a->auri);
-	trim(&a->params);
-	if (uri_split(&a->scheme, &a->user, &a->auri))
-		return EBADMSG;
-	(void)param(&a->params, "tag", &a->tag);
-	return 0;
+	err = addr_any(a, &v);
+	if (!err)
+		(void)param(&a->params, "tag", &a->tag);
+	return err;
 }
 
 /* "SIP/2.0 200 OK" or "INVITE sip:x SIP/2.0": three parts split by SP */

@@ -31,6 +31,8 @@ struct trans {
 struct dialog {
 	struct le he;            /* in model.dialogs, by Call-ID */
 	struct le le;            /* in model.order, oldest first */
+	struct le idle_le;       /* in model.idle, least recently active first */
+	uint64_t seq;            /* order of creation */
 	struct model *m;
 	char *callid;
 	char *tag[2];
@@ -55,6 +57,10 @@ struct dialog {
 struct model {
 	struct hash *dialogs;
 	struct list order;       /* live dialogs, in order of creation */
+	struct list idle;        /* the same, least recently active first */
+	struct dialog **due;     /* sweep's scratch: dialogs to release */
+	size_t due_cap;
+	uint64_t next_seq;
 	struct model_opts opts;
 	model_transfer_h *th;
 	model_finding_h *fh;

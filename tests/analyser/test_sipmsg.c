@@ -240,7 +240,16 @@ static void test_addresses(void)
 
 	pl_set_str(&v, "<sip:nobody@h");         /* unclosed */
 	CU_ASSERT(sipmsg_addr_decode(&a, &v) == EBADMSG);
-	pl_set_str(&v, "\"open <sip:a@h>");      /* unclosed quote */
+	/* quotes that do not pair up: any <> holding a URI will do */
+	pl_set_str(&v, "\"open <sip:a@h>;tag=q");
+	CU_ASSERT_FATAL(sipmsg_addr_decode(&a, &v) == 0);
+	CU_ASSERT(is(&a.auri, "sip:a@h") && is(&a.tag, "q"));
+	pl_set_str(&v, "\"<b>x(\"y\")</b>\" <sip:+1555@h>;tag=odd");
+	CU_ASSERT_FATAL(sipmsg_addr_decode(&a, &v) == 0);
+	CU_ASSERT(is(&a.dname, "\"<b>x(\"y\")</b>\""));
+	CU_ASSERT(is(&a.auri, "sip:+1555@h") && is(&a.user, "+1555"));
+	CU_ASSERT(is(&a.tag, "odd"));
+	pl_set_str(&v, "<nothing> <here>");
 	CU_ASSERT(sipmsg_addr_decode(&a, &v) == EBADMSG);
 	pl_set_str(&v, "just words");
 	CU_ASSERT(sipmsg_addr_decode(&a, &v) == EBADMSG);
