@@ -87,6 +87,13 @@ static void span(struct pl *pl, const char *p, size_t n)
 	pl->l = n;
 }
 
+static const char *skip_ws(const char *p, const char *end)
+{
+	while (p < end && is_ws(*p))
+		++p;
+	return p;
+}
+
 static void trim(struct pl *pl)
 {
 	while (pl->l && is_ws(pl->p[0])) {
@@ -142,51 +149,66 @@ static bool cut(struct pl *head, struct pl *rest, char c)
 	return true;
 }
 
-/* The value of parameter `name` in ";a=b;name=v;c" (v may be empty). */
+/* The value of parameter `name`: ";" LWS name LWS "=" LWS value, the
+ * value running to LWS or ';'; libre's grammar, which the analyser's
+ * findings were written against (an empty value is no parameter). */
 static bool param(const struct pl *params, const char *name, struct pl *v)
 {
-	struct pl rest = *params, p, pname;
-	bool more = true;
+	const char *p = params->p, *end = params->p + params->l;
+	size_t n = strlen(name);
 
-	while (more && rest.l) {
-		const char *eq;
+	while (p && p < end && (p = memchr(p, ';', end - p))) {
+		const char *q = ++p;
 
-		more = cut(&p, &rest, ';');
-		eq = p.l ? memchr(p.p, '=', p.l) : NULL;
-		if (!eq)
+		while (q < end && is_ws(*q))
+			++q;
+		if ((size_t)(end - q) <= n || strncasecmp(q, name, n))
 			continue;
-		span(&pname, p.p, eq - p.p);
-		trim(&pname);
-		if (pl_strcasecmp(&pname, name))
+		for (q += n; q < end && is_ws(*q); q++)
+			;
+		if (q == end || *q != '=')
 			continue;
-		span(v, eq + 1, p.p + p.l - eq - 1);
-		trim(v);
-		return true;
+		for (++q; q < end && is_ws(*q); q++)
+			;
+		v->p = q;
+		while (q < end && !is_ws(*q) && *q != ';')
+			++q;
+		v->l = q - v->p;
+		if (v->l)
+			return true;
 	}
 	return false;
 }
 
-/* scheme ":" something, scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) */
+/* scheme ":" [user [":" password] "@"] hostport ...: the scheme is
+ * a run before a ':' and the user runs to ':' or '@', as
+ * libre's uri_decode reads them (RFC 3261 §19.1.1 is stricter; peers
+ * are not, and the findings were written against libre's reading). */
+/* hostport = 1*( any but ';' '?' SP ) */
+static bool host_at(const char *p, const char *end)
+{
+	return p < end && *p != ';' && *p != '?' && *p != ' ';
+}
+
 static int uri_split(struct pl *scheme, struct pl *user, const struct pl *uri)
 {
-	const char *colon = memchr(uri->p, ':', uri->l);
-	const char *at, *end = uri->p + uri->l;
-	size_t i;
+	const char *from = uri->p, *end = uri->p + uri->l, *colon, *at;
 
-	if (!colon || colon == uri->p || colon + 1 == end)
-		return EBADMSG;
-	for (i = 0; uri->p + i < colon; i++) {
-		char c = lower(uri->p[i]);
-
-		if (!((c >= 'a' && c <= 'z') || (i && ((c >= '0' && c <= '9') ||
-						       c == '+' || c == '-' ||
-						       c == '.'))))
+	/* the first ':' with a scheme before it and a host after it (or
+	 * after the '@' of a user part); the regex is not anchored, so
+	 * "<:sip:x@h>" reads with scheme "sip" */
+	for (;; from = colon + 1) {
+		colon = memchr(from, ':', end - from);
+		if (!colon)
 			return EBADMSG;
+		at = memchr(colon + 1, '@', end - colon - 1);
+		if (colon > from && (host_at(colon + 1, end) ||
+				     (at && host_at(at + 1, end))))
+			break;
 	}
-	span(scheme, uri->p, colon - uri->p);
+	span(scheme, from, colon - from);
 	memset(user, 0, sizeof(*user));
-	at = memchr(colon + 1, '@', end - colon - 1);
-	if (at) {
+	if (at && host_at(at + 1, end)) {
 		const char *pw = memchr(colon + 1, ':', at - colon - 1);
 
 		span(user, colon + 1, (pw ? pw : at) - colon - 1);
@@ -194,67 +216,54 @@ static int uri_split(struct pl *scheme, struct pl *user, const struct pl *uri)
 	return 0;
 }
 
-/* p is just after an opening quote: the closing one, or NULL */
-static const char *quote_end(const char *p, const char *end)
+/* The '<' of a display name and <URI> starting at p: the name is a run
+ * of anything but LWS and '<', quoted parts whole (they may hold both),
+ * then LWS, then '<' ... '>' with something inside. NULL if none. */
+static const char *lt_from(const char *p, const char *end)
 {
+	bool quoted = false;
+
 	for (; p < end; p++) {
-		if (*p == '\\')
+		if (*p == '"')
+			quoted = !quoted;
+		else if (quoted && *p == '\\' && p + 1 < end)
 			++p;
-		else if (*p == '"')
-			return p;
+		else if (!quoted && (is_ws(*p) || *p == '<'))
+			break;
 	}
-	return NULL;
+	p = skip_ws(p, end);
+	if (p == end || *p != '<' || p + 1 == end || p[1] == '>' ||
+	    !memchr(p + 1, '>', end - p - 1))
+		return NULL;
+	return p;
 }
 
-/* name-addr with its URI in the <> that opens at lt */
-static int name_addr(struct sipmsg_addr *a, const struct pl *v,
-		     const char *lt)
-{
-	const char *gt = memchr(lt, '>', v->p + v->l - lt);
-
-	if (!gt)
-		return EBADMSG;
-	span(&a->dname, v->p, lt - v->p);
-	trim(&a->dname);
-	span(&a->auri, lt + 1, gt - lt - 1);
-	trim(&a->auri);
-	span(&a->params, gt + 1, v->p + v->l - gt - 1);
-	trim(&a->params);
-	return uri_split(&a->scheme, &a->user, &a->auri);
-}
-
-/* addr-spec: its parameters are the header's (RFC 3261 §20.10) */
-static int addr_spec(struct sipmsg_addr *a, const struct pl *v)
-{
-	const char *semi = memchr(v->p, ';', v->l);
-	size_t n = semi ? (size_t)(semi - v->p) : v->l;
-
-	span(&a->auri, v->p, n);
-	trim(&a->auri);
-	span(&a->params, v->p + n, v->l - n);
-	trim(&a->params);
-	return uri_split(&a->scheme, &a->user, &a->auri);
-}
-
-/* The <> after a quoted display name, which may itself hold '<'. When
- * the quotes do not pair up ("a "b" c" <sip:x>), any <> holding a URI
- * will do: peers send such names and libre read them too. */
+/* name-addr if some start gives one (libre's regex is not anchored,
+ * so "Bob Smith <sip:b@h>" and a name whose quotes do not pair up
+ * both read), else addr-spec, whose parameters are the header's
+ * (RFC 3261 §20.10). The URI must then read; there is no other try. */
 static int addr_any(struct sipmsg_addr *a, const struct pl *v)
 {
-	const char *lt = memchr(v->p, '<', v->l), *q;
+	const char *end = v->p + v->l, *lt = NULL, *gt, *p, *semi;
 
-	if (lt && v->p[0] == '"') {
-		q = quote_end(v->p + 1, v->p + v->l);
-		q = q ? memchr(q, '<', v->p + v->l - q) : NULL;
-		if (q && !name_addr(a, v, q))
-			return 0;
+	for (p = v->p; p < end && !lt; p++)
+		lt = lt_from(p, end);
+	if (lt) {
+		gt = memchr(lt, '>', end - lt);
+		span(&a->dname, v->p, lt - v->p);
+		trim(&a->dname);
+		span(&a->auri, lt + 1, gt - lt - 1);
+		span(&a->params, gt + 1, end - gt - 1);
 	}
-	if (!lt)
-		return addr_spec(a, v);
-	for (; lt; lt = memchr(lt + 1, '<', v->p + v->l - lt - 1))
-		if (!name_addr(a, v, lt))
-			return 0;
-	return EBADMSG;
+	else {
+		for (p = v->p; p < end && *p == ';'; p++)
+			;
+		semi = memchr(p, ';', end - p);
+		span(&a->auri, p, (semi ? semi : end) - p);
+		span(&a->params, semi ? semi : end, semi ? end - semi : 0);
+	}
+	trim(&a->params);
+	return uri_split(&a->scheme, &a->user, &a->auri);
 }
 
 int sipmsg_addr_decode(struct sipmsg_addr *a, const struct pl *val)
@@ -284,7 +293,9 @@ static int start_line(struct sipmsg *m, const char *p, size_t l,
 		--l;
 	sp1 = memchr(p, ' ', l);
 	sp2 = sp1 ? memchr(sp1 + 1, ' ', p + l - sp1 - 1) : NULL;
-	if (!sp1 || !sp2 || sp1 == p || sp2 == sp1 + 1) {
+	/* single spaces between the parts, no TAB or CR inside them */
+	if (!sp1 || !sp2 || sp1 == p || sp2 == sp1 + 1 ||
+	    memchr(p, '\t', sp2 - p) || memchr(p, '\r', l)) {
 		*why = "start line is not METHOD URI VERSION or VERSION CODE "
 			"REASON";
 		return EBADMSG;
@@ -305,9 +316,9 @@ static int start_line(struct sipmsg *m, const char *p, size_t l,
 		}
 		return 0;
 	}
-	code = pl_u32(&y);
-	if (y.l != 3 || code < 100 || code > 699) {
-		*why = "status code is not three digits 100-699";
+	code = pl_u32(&y);           /* 0 unless all digits */
+	if (!code || y.l > 5) {
+		*why = "status code is not a number";
 		return EBADMSG;
 	}
 	m->ver = x;
@@ -316,49 +327,66 @@ static int start_line(struct sipmsg *m, const char *p, size_t l,
 	return 0;
 }
 
-/* A header line "Name: value" or a folded continuation of the last. */
-static int header_line(struct sipmsg *m, const char *p, size_t l,
-		       const char **why)
+static int header_add(struct sipmsg *m, const char *name, const char *colon,
+		      const char *end, const char **why)
 {
 	struct sipmsg_hdr *h;
-	const char *colon;
 
-	if (p[0] == ' ' || p[0] == '\t') {
-		struct pl more = {p, l};
-
-		if (!m->nhdrs) {
-			*why = "folded line before the first header";
-			return EBADMSG;
-		}
-		h = &m->hdr[m->nhdrs - 1];
-		trim(&more);
-		if (!more.l)
-			return 0;
-		if (!h->val.l)
-			h->val.p = more.p;
-		h->val.l = more.p + more.l - h->val.p;
-		return 0;
-	}
-	colon = memchr(p, ':', l);
-	if (!colon) {
-		*why = "header line without ':'";
-		return EBADMSG;
-	}
 	if (m->nhdrs >= SIPMSG_MAX_HDRS) {
 		*why = "more than 128 header lines";
 		return EBADMSG;
 	}
 	h = &m->hdr[m->nhdrs];
-	span(&h->name, p, colon - p);
+	span(&h->name, name, colon - name);
 	trim(&h->name);
 	if (!h->name.l) {
 		*why = "header line without a name";
 		return EBADMSG;
 	}
-	span(&h->val, colon + 1, p + l - colon - 1);
+	span(&h->val, colon + 1, end - colon - 1);
 	trim(&h->val);
 	h->id = hdr_id(&h->name);
 	++m->nhdrs;
+	return 0;
+}
+
+/* A header line "Name: value", or a line that begins with LWS: the
+ * folded continuation of the value above (RFC 3261 §7.3.1), or of a
+ * name whose ':' has not come yet (*name, as libre reads "Contact" CRLF
+ * SP "<sip:x>"); before any header, LWS is only skipped. */
+static int header_line(struct sipmsg *m, const char *p, size_t l,
+		       const char **name, const char **why)
+{
+	const char *colon = memchr(p, ':', l), *end = p + l;
+	struct pl more = {p, l};
+	bool folded = p[0] == ' ' || p[0] == '\t';
+	struct sipmsg_hdr *h;
+
+	if (!folded || (!m->nhdrs && !*name)) {
+		if (*name) {
+			*why = "header line without ':'";
+			return EBADMSG;
+		}
+		if (!colon) {
+			*name = skip_ws(p, end);
+			return 0;
+		}
+		return header_add(m, skip_ws(p, end), colon, end, why);
+	}
+	if (*name) {
+		if (!colon)
+			return 0;
+		p = *name;
+		*name = NULL;
+		return header_add(m, p, colon, end, why);
+	}
+	h = &m->hdr[m->nhdrs - 1];
+	trim(&more);
+	if (!more.l)
+		return 0;
+	if (!h->val.l)
+		h->val.p = more.p;
+	h->val.l = more.p + more.l - h->val.p;
 	return 0;
 }
 
@@ -366,7 +394,7 @@ static int header_line(struct sipmsg *m, const char *p, size_t l,
 static int lines(struct sipmsg *m, const char *p, size_t len,
 		 const char **why)
 {
-	const char *end = p + len;
+	const char *end = p + len, *name = NULL;
 	bool first = true;
 	int err;
 
@@ -381,12 +409,16 @@ static int lines(struct sipmsg *m, const char *p, size_t len,
 			*why = "no empty line after the headers";
 			return EBADMSG;
 		}
+		if (!t && !first && name) {
+			*why = "header line without ':'";
+			return EBADMSG;
+		}
 		if (!t && !first) {
 			span(&m->body, nl + 1, end - nl - 1);
 			return 0;
 		}
 		err = first ? start_line(m, p, t, why)
-			    : header_line(m, p, t, why);
+			    : header_line(m, p, t, &name, why);
 		if (err)
 			return err;
 		first = false;
@@ -396,58 +428,109 @@ static int lines(struct sipmsg *m, const char *p, size_t len,
 	return EBADMSG;
 }
 
+/* The first run of digits followed by LWS and a method (libre's regex
+ * is not anchored either: "CSeq: x1 ACK" reads as 1 ACK). */
 static int cseq_decode(struct sipmsg *m, const struct pl *val)
 {
-	size_t i = 0;
-	uint64_t n = 0;
+	const char *p = val->p, *end = val->p + val->l;
 
-	while (i < val->l && val->p[i] >= '0' && val->p[i] <= '9' &&
-	       n <= UINT32_MAX)
-		n = n * 10 + (uint64_t)(val->p[i++] - '0');
-	if (!i || n > UINT32_MAX || i >= val->l || !is_ws(val->p[i]))
-		return EBADMSG;
-	span(&m->cseq.met, val->p + i, val->l - i);
-	trim(&m->cseq.met);
-	m->cseq.num = (uint32_t)n;
-	return m->cseq.met.l ? 0 : EBADMSG;
+	for (; p < end; p++) {
+		const char *d = p, *t;
+		uint64_t n = 0;
+
+		/* modulo 2^32, as libre's pl_u32 reads it */
+		while (d < end && *d >= '0' && *d <= '9')
+			n = (uint32_t)(n * 10 + (uint64_t)(*d++ - '0'));
+		if (d == p || d == end || !is_ws(*d)) {
+			p = d > p ? d - 1 : p;
+			continue;
+		}
+		for (t = d; t < end && is_ws(*t); t++)
+			;
+		span(&m->cseq.met, t, 0);
+		while (t < end && !is_ws(*t))
+			++t;
+		m->cseq.met.l = t - m->cseq.met.p;
+		if (!m->cseq.met.l) {
+			p = d;
+			continue;
+		}
+		m->cseq.num = (uint32_t)n;
+		return 0;
+	}
+	return EBADMSG;
 }
 
-/* The top value: "SIP/2.0/UDP" LWS sent-by *( ";" via-params ) */
-static void via_decode(struct sipmsg *m, const struct pl *val)
+/* "SIP" LWS "/" LWS "2.0" LWS "/" LWS transport at p; letters in any
+ * case (libre's regex compares so); the end of the transport or NULL */
+static const char *via_proto(const char *p, const char *end)
 {
-	struct pl rest = *val, v, params = PL_INIT;
-	const char *semi;
-	size_t i = 0;
+	const char *t;
+
+	if (end - p < 3 || strncasecmp(p, "SIP", 3))
+		return NULL;
+	p = skip_ws(p + 3, end);
+	if (p == end || *p++ != '/')
+		return NULL;
+	p = skip_ws(p, end);
+	if (end - p < 3 || memcmp(p, "2.0", 3))
+		return NULL;
+	p = skip_ws(p + 3, end);
+	if (p == end || *p++ != '/')
+		return NULL;
+	p = skip_ws(p, end);
+	for (t = p; t < end && ((*t >= 'A' && *t <= 'Z') ||
+				(*t >= 'a' && *t <= 'z')); t++)
+		;
+	return t > p ? t : NULL;
+}
+
+/* The top value: "SIP/2.0/UDP" LWS sent-by *( ";" via-params ), with a
+ * branch (RFC 3261 §8.1.1.7), found as libre's unanchored regex finds
+ * it, so that the same Vias are refused. */
+static int via_decode(struct sipmsg *m, const struct pl *val)
+{
+	struct pl rest = *val, v, params;
+	const char *p, *end, *t = NULL, *s = NULL;
 
 	(void)cut(&v, &rest, ',');
-	while (i < v.l && !is_ws(v.p[i]))
-		++i;
-	if (i == v.l)
-		return;
-	span(&v, v.p + i, v.l - i);
-	semi = memchr(v.p, ';', v.l);
-	if (semi) {
-		span(&params, semi, v.p + v.l - semi);
-		v.l = semi - v.p;
+	end = v.p + v.l;
+	for (p = v.p; p < end; p++) {
+		t = via_proto(p, end);
+		if (!t)
+			continue;
+		s = skip_ws(t, end);
+		for (p = s; p < end && *p != ';' && !is_ws(*p); p++)
+			;
+		if (p > s)
+			break;
+		p = t;                /* no sent-by here: look further on */
+		t = NULL;
 	}
-	trim(&v);
-	m->via.sentby = v;
-	(void)param(&params, "branch", &m->via.branch);
+	if (!t)
+		return EBADMSG;
+	span(&m->via.sentby, s, p - s);
+	span(&params, p, end - p);
+	return param(&params, "branch", &m->via.branch) ? 0 : EBADMSG;
 }
 
-static void ctype_decode(struct sipmsg *m, const struct pl *val)
+/* type LWS "/" LWS subtype, type right at the start */
+static int ctype_decode(struct sipmsg *m, const struct pl *val)
 {
-	struct pl v = *val;
-	const char *slash, *semi = memchr(v.p, ';', v.l);
+	const char *p = val->p, *end = val->p + val->l, *t;
 
-	if (semi)
-		v.l = semi - v.p;
-	slash = memchr(v.p, '/', v.l);
-	span(&m->ctyp.type, v.p, slash ? (size_t)(slash - v.p) : v.l);
-	span(&m->ctyp.subtype, slash ? slash + 1 : v.p + v.l,
-		 slash ? (size_t)(v.p + v.l - slash - 1) : 0);
-	trim(&m->ctyp.type);
-	trim(&m->ctyp.subtype);
+	p = skip_ws(p, end);
+	for (t = p; t < end && !is_ws(*t) && *t != ';' && *t != '/'; t++)
+		;
+	span(&m->ctyp.type, p, t - p);
+	t = skip_ws(t, end);
+	if (!m->ctyp.type.l || t == end || *t != '/')
+		return EBADMSG;
+	p = skip_ws(t + 1, end);
+	for (t = p; t < end && !is_ws(*t) && *t != ';'; t++)
+		;
+	span(&m->ctyp.subtype, p, t - p);
+	return m->ctyp.subtype.l ? 0 : EBADMSG;
 }
 
 /* The headers every part of the analyser reads, decoded once. */
@@ -461,8 +544,11 @@ static int fields(struct sipmsg *m, const char **why)
 
 		switch (h->id) {
 		case SIP_HDR_VIA:
-			if (!via)
-				via_decode(m, &h->val);
+			if (!via && via_decode(m, &h->val)) {
+				*why = "Via is not SIP/2.0/TRANSPORT sent-by "
+					"with a branch";
+				return EBADMSG;
+			}
 			via = true;
 			break;
 		case SIP_HDR_FROM:
@@ -485,7 +571,10 @@ static int fields(struct sipmsg *m, const char **why)
 			}
 			break;
 		case SIP_HDR_CONTENT_TYPE:
-			ctype_decode(m, &h->val);
+			if (ctype_decode(m, &h->val)) {
+				*why = "Content-Type is not type/subtype";
+				return EBADMSG;
+			}
 			break;
 		default:
 			break;
