@@ -461,22 +461,28 @@ static int cseq_decode(struct sipmsg *m, const struct pl *val)
 	return EBADMSG;
 }
 
+/* LWS, then lit in any case: the end of it, or NULL */
+static const char *expect(const char *p, const char *end, const char *lit)
+{
+	size_t n = strlen(lit);
+
+	if (!p)
+		return NULL;
+	p = skip_ws(p, end);
+	return (size_t)(end - p) >= n && !strncasecmp(p, lit, n) ? p + n : NULL;
+}
+
 /* "SIP" LWS "/" LWS "2.0" LWS "/" LWS transport at p; letters in any
  * case (libre's regex compares so); the end of the transport or NULL */
 static const char *via_proto(const char *p, const char *end)
 {
 	const char *t;
 
-	if (end - p < 3 || strncasecmp(p, "SIP", 3))
+	if (p == end || (*p != 'S' && *p != 's'))
 		return NULL;
-	p = skip_ws(p + 3, end);
-	if (p == end || *p++ != '/')
-		return NULL;
-	p = skip_ws(p, end);
-	if (end - p < 3 || memcmp(p, "2.0", 3))
-		return NULL;
-	p = skip_ws(p + 3, end);
-	if (p == end || *p++ != '/')
+	p = expect(expect(expect(expect(p, end, "SIP"), end, "/"), end,
+			  "2.0"), end, "/");
+	if (!p)
 		return NULL;
 	p = skip_ws(p, end);
 	for (t = p; t < end && ((*t >= 'A' && *t <= 'Z') ||
