@@ -63,6 +63,7 @@ typedef bool (sipmsg_val_h)(const struct pl *val, void *arg);
 bool sipmsg_apply(const struct sipmsg *m, enum sip_hdrid id,
 		  sipmsg_val_h *h, void *arg);
 const char *sipmsg_missing(const struct sipmsg *m);
+bool sipmsg_token(const struct pl *val, struct pl *tok);
 
 /* sipmsg_decode: 0, or EBADMSG with *why naming what is wrong ("header
  * line 3 has no ':'"); *m is filled either way as far as it was read.
@@ -70,6 +71,8 @@ const char *sipmsg_missing(const struct sipmsg *m);
  * list header such as Contact or Route, RFC 3261 §7.3.1), false if the
  * message has none. sipmsg_apply: h for each value in order, until h
  * returns true (then true). sipmsg_missing: the first of Call-ID, CSeq,
- * From, To, Via that a message cannot do without (§8.1.1) and lacks. */
+ * From, To, Via that a message cannot do without (§8.1.1) and lacks.
+ * sipmsg_token: the first run of characters other than ';', SP and HT
+ * ("terminated" of "terminated;reason=noresource"), false if none. */
 
 #endif

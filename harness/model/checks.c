@@ -98,7 +98,7 @@ static bool refer_sub_valid(const struct pl *val)
 {
 	struct pl v;
 
-	if (re_regex(val->p, val->l, "[^; \t]+", &v))
+	if (!sipmsg_token(val, &v))
 		return false;
 	return !pl_strcasecmp(&v, "true") || !pl_strcasecmp(&v, "false");
 }

@@ -8,21 +8,25 @@
 
 enum { HASH_BUCKETS = 1024 };
 
+#define M(name) name, sizeof(name) - 1
 static const struct {
 	const char *name;
+	size_t len;
 	enum model_method mm;
 } methods[] = {
-	{"INVITE", MM_INVITE}, {"ACK", MM_ACK}, {"BYE", MM_BYE},
-	{"CANCEL", MM_CANCEL}, {"REFER", MM_REFER}, {"NOTIFY", MM_NOTIFY},
-	{"OPTIONS", MM_OPTIONS},
+	{M("INVITE"), MM_INVITE}, {M("ACK"), MM_ACK}, {M("BYE"), MM_BYE},
+	{M("CANCEL"), MM_CANCEL}, {M("REFER"), MM_REFER},
+	{M("NOTIFY"), MM_NOTIFY}, {M("OPTIONS"), MM_OPTIONS},
 };
+#undef M
 
 enum model_method model_method(const struct pl *met)
 {
 	size_t i;
 
 	for (i = 0; i < sizeof(methods) / sizeof(methods[0]); i++)
-		if (!pl_strcmp(met, methods[i].name))
+		if (met->l == methods[i].len &&
+		    !memcmp(met->p, methods[i].name, met->l))
 			return methods[i].mm;
 	return MM_OTHER;
 }
@@ -166,8 +170,10 @@ void model_malformed(struct model *m, uint64_t frame, const char *what)
 static bool callid_cmp(struct le *le, void *arg)
 {
 	const struct dialog *d = le->data;
+	const struct pl *callid = arg;
 
-	return !pl_strcmp(arg, d->callid);
+	return callid->l == d->callid_len &&
+		!memcmp(callid->p, d->callid, callid->l);
 }
 
 static struct dialog *dialog_get(struct model *m, const struct pl *callid)
@@ -187,6 +193,7 @@ static struct dialog *dialog_get(struct model *m, const struct pl *callid)
 	d->ladder = mem_zalloc(sizeof(*d->ladder), ladder_destructor);
 	if (!d->ladder || pl_strdup(&d->callid, callid))
 		return mem_deref(d);
+	d->callid_len = callid->l;
 	hash_append(m->dialogs, hash_joaat_pl(callid), &d->he, d);
 	list_append(&m->order, &d->le, d);
 	list_append(&m->idle, &d->idle_le, d);
@@ -288,6 +295,21 @@ static bool response_seen(struct trans *tr, uint16_t scode)
 	return false;
 }
 
+/* "a b" in one allocation: re_sdprintf formats twice (a tenth of the
+ * model's time on big captures) */
+static char *join(const struct pl *a, const struct pl *b)
+{
+	char *s = mem_alloc(a->l + 1 + b->l + 1, NULL);
+
+	if (!s)
+		return NULL;
+	memcpy(s, a->p, a->l);
+	s[a->l] = ' ';
+	memcpy(s + a->l + 1, b->p, b->l);
+	s[a->l + 1 + b->l] = '\0';
+	return s;
+}
+
 static void ladder_add(struct dialog *d, const struct wire_msg *wm,
 		       bool retrans)
 {
@@ -312,10 +334,16 @@ static void ladder_add(struct dialog *d, const struct wire_msg *wm,
 	(void)pl_strcpy(msg->req ? &msg->met : &msg->cseq.met, ln->method,
 			sizeof(ln->method));
 	if (msg->req)
-		(void)re_sdprintf(&ln->text, "%r %r", &msg->met, &msg->ruri);
-	else
-		(void)re_sdprintf(&ln->text, "%u %r", msg->scode,
-				  &msg->reason);
+		ln->text = join(&msg->met, &msg->ruri);
+	else {
+		char code[8];
+		struct pl c;
+
+		c.p = code;
+		c.l = (size_t)re_snprintf(code, sizeof(code), "%u",
+					  msg->scode);
+		ln->text = join(&c, &msg->reason);
+	}
 	list_append(&d->ladder->lines, &ln->le, ln);
 	++d->ladder->count;
 }

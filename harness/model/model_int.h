@@ -35,6 +35,7 @@ struct dialog {
 	uint64_t seq;            /* order of creation */
 	struct model *m;
 	char *callid;
+	size_t callid_len;
 	char *tag[2];
 	uint32_t cseq[2];
 	bool has_cseq[2];

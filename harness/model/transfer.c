@@ -38,7 +38,7 @@ static bool hdr_is_false(const struct sipmsg *msg)
 	struct pl h, v;
 
 	if (!sipmsg_first(msg, SIP_HDR_REFER_SUB, &h) ||
-	    re_regex(h.p, h.l, "[^; \t]+", &v))
+	    !sipmsg_token(&h, &v))
 		return false;
 	return !pl_strcasecmp(&v, "false");
 }
@@ -185,7 +185,7 @@ static enum substate substate_decode(const struct sipmsg *msg,
 	reason[0] = '\0';
 	if (!sipmsg_first(msg, SIP_HDR_SUBSCRIPTION_STATE, &h))
 		return SUBST_NONE;
-	if (re_regex(h.p, h.l, "[^; \t]+", &v))
+	if (!sipmsg_token(&h, &v))
 		return SUBST_OTHER;
 	if (!msg_param_decode(&h, "reason", &r))
 		(void)pl_strcpy(&r, reason, sz);

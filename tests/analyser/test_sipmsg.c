@@ -130,6 +130,9 @@ static void test_compact_and_case(void)
 		  == 0);
 	CU_ASSERT(m.callid.l == 0 && m.to.auri.l == 0);
 	CU_ASSERT(m.hdr[0].id == SIP_HDR_NONE);
+	/* a compact letter RFC 3261 gives no header we read */
+	CU_ASSERT(scan("BYE sip:b@h SIP/2.0\r\ns: subject\r\nz: 1\r\n\r\n") == 0);
+	CU_ASSERT(m.hdr[0].id == SIP_HDR_NONE && m.hdr[1].id == SIP_HDR_NONE);
 }
 
 /* LWS around the colon and values, tabs, LF-only line ends */
