@@ -41,7 +41,8 @@ static void usage(FILE *out)
 "  --answer PATH=FILE   body of the answers at PATH\n"
 "  --status PATH=CODE   HTTP status at PATH (100..599)\n"
 "  --delay PATH=MS      wait before answering at PATH (0..600000)\n"
-"  --secret S           check Jambonz-Signature with this webhook secret\n"
+"  --secret S           webhook secret: a request whose Jambonz-Signature is\n"
+"                       absent, malformed or wrong gets 403 (still recorded)\n"
 "  --user USER:PASSWORD require this basic auth (401 otherwise)\n\n"
 "Repeating --answer/--status/--delay for a path gives its answers in order,\n"
 "the last one repeating; paths with none answer 200 with no body.\n"
@@ -233,19 +234,23 @@ static int num(const cJSON *rec, const char *key)
 	return cJSON_IsNumber(v) ? v->valueint : -1;
 }
 
-/* "#3 POST /action -> 200 (signature valid)" or "#4 error: ... -> 400" */
+/* "#3 POST /action -> 200 (signature valid)", "#4 error: ... -> 400" or
+ * "#5 POST /action -> 403 (signature invalid), refused: ..." */
 static void log_h(const cJSON *rec, void *arg)
 {
 	bool err = cJSON_HasObjectItem(rec, "error");
+	bool refused = cJSON_HasObjectItem(rec, "refused");
 	(void)arg;
 
 	if (err)
 		fprintf(stderr, "%s: #%d error: %s -> %d\n", prog,
 			num(rec, "seq"), str(rec, "error"), num(rec, "status"));
 	else
-		fprintf(stderr, "%s: #%d %s %s -> %d (signature %s)\n", prog,
-			num(rec, "seq"), str(rec, "method"), str(rec, "path"),
-			num(rec, "status"), str(rec, "signature"));
+		fprintf(stderr, "%s: #%d %s %s -> %d (signature %s)%s%s\n",
+			prog, num(rec, "seq"), str(rec, "method"),
+			str(rec, "path"), num(rec, "status"),
+			str(rec, "signature"), refused ? ", refused: " : "",
+			refused ? str(rec, "refused") : "");
 }
 
 static void signal_h(int sig)

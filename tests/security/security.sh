@@ -2,7 +2,7 @@
 # Security: listeners on loopback by default; hook credentials, webhook
 # secrets and SIP passwords never in any log, report or pcap we write
 # (every output file is grepped, pcaps included, also for the base64 of
-# basic auth); a wrongly signed hook is flagged; a hostile capture
+# basic auth); a wrongly signed hook is refused (403); a hostile capture
 # (captures/hostile/report-escaping.pcap, from hostile.case) cannot inject markup
 # into HTML or escape sequences into a terminal.
 source "$REFERLAB_TESTLIB"
@@ -67,10 +67,11 @@ send() {  # REQUEST-TEXT: one request, the status line of the answer
 	printf '%s' "${ans%$'\r'}"
 }
 body='{"a":1}'
-send "POST /x HTTP/1.1\r\nHost: h\r\nAuthorization: Basic $auth\r\nJambonz-Signature: t=1,v1=00\r\nContent-Type: application/json\r\nContent-Length: ${#body}\r\nConnection: close\r\n\r\n$body" >/dev/null
+tl_expect_eq "bad signature refused" "HTTP/1.1 403 Forbidden" \
+	"$(send "POST /x HTTP/1.1\r\nHost: h\r\nAuthorization: Basic $auth\r\nJambonz-Signature: t=1,v1=$(printf '%064d' 0)\r\nContent-Type: application/json\r\nContent-Length: ${#body}\r\nConnection: close\r\n\r\n$body")"
 send "POST /x HTTP/1.1\r\nHost: h\r\nAuthorization: Basic $(printf 'bob:wrong' | base64 -w0)\r\nContent-Length: 0\r\nConnection: close\r\n\r\n" >/dev/null
 tl_hooks_wait hooks.jsonl '.path == "/x"' 2 10
-tl_expect_eq "bad signature flagged" invalid "$(jq -rs '.[0].signature' hooks.jsonl)"
+tl_expect_eq "bad signature recorded" '["invalid",403]' "$(jq -cs '[.[0].signature, .[0].status]' hooks.jsonl)"
 tl_expect_eq "bad password refused" '["invalid",401]' "$(jq -cs '[.[1].auth, .[1].status]' hooks.jsonl)"
 kill -TERM "$TL_HOOKS_PID"
 tl_wait_pid "$TL_HOOKS_PID" 10
