@@ -84,7 +84,8 @@ static void usage(FILE *f)
 "  --list                 print the names of the selected cases, run none\n"
 "  --timeout S            upper bound per case, seconds (default %d)\n\n"
 "Exit: 0 all pass, 1 a case failed or errored, 2 usage, 3 environment,\n"
-"      130 interrupted.\n", TIMEOUT_DEFAULT_S);
+"      4 a case folder or file cannot be read, 130 interrupted.\n",
+		TIMEOUT_DEFAULT_S);
 }
 
 static double now_s(void)
@@ -660,15 +661,20 @@ static int select_cases(struct run *r)
 	char err[512];
 	char *dflt[] = {"scenarios"};
 	size_t found;
+	int e;
 
 	if (!r->o.npaths) {
 		r->o.paths = dflt;
 		r->o.npaths = 1;
 	}
-	if (cases_discover(&r->cases, r->o.paths, r->o.npaths, err,
-			   sizeof(err))) {
+	e = cases_discover(&r->cases, r->o.paths, r->o.npaths, err,
+			   sizeof(err));
+	if (e) {
+		/* a file that is not a case is a usage error; a folder or
+		 * file that cannot be read is unreadable input, as for
+		 * `referlab analyze` */
 		fprintf(stderr, "%s: %s\n", prog, err);
-		return EXIT_USAGE;
+		return e == EINVAL ? EXIT_USAGE : EXIT_INPUT;
 	}
 	r->o.paths = NULL;   /* dflt goes out of scope */
 	found = r->cases.n;
