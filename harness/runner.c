@@ -623,14 +623,12 @@ static int write_results(struct run *r, double secs)
 
 	snprintf(path, sizeof(path), "%s/results.json", r->o.out);
 	err = results_write_json(path, meta, cases);
-	if (!err) {
-		snprintf(path, sizeof(path), "%s/junit.xml", r->o.out);
-		err = results_write_junit(path, meta, cases);
-	}
-	if (!err)
-		report_run_html(r->o.out);
 	if (err)
 		fprintf(stderr, "%s: %s: %s\n", prog, path, strerror(err));
+	else
+		err = report_run_junit(r->o.out);   /* says why itself */
+	if (!err)
+		report_run_html(r->o.out);
 	cJSON_Delete(cases);
 	cJSON_Delete(meta);
 	return err;
