@@ -19,6 +19,7 @@
 #include "report.h"
 #include "results.h"
 #include "runner.h"
+#include "secret.h"
 
 enum {
 	JOBS_MAX = 64,
@@ -78,6 +79,9 @@ static void usage(FILE *f)
 "                         written in the other are translated\n"
 "  --webhook-secret S     hooks must carry a valid Jambonz-Signature\n"
 "                         (built-in: a random secret per run)\n"
+"  --webhook-secret-file FILE  the secret is the first line of FILE;\n"
+"                         without either: $REFERLAB_WEBHOOK_SECRET if set\n"
+"                         (neither shows in ps, as --webhook-secret does)\n"
 "  --no-hooks             the implementation calls no webhooks (a plain SIP\n"
 "                         referrer): check the SIP side only\n"
 "  --keep-going           go on after 3 ERRORs in a row (default: stop)\n"
@@ -169,6 +173,7 @@ static int parse_opts(struct runner_opts *o, int argc, char **argv)
 		{"out", required_argument, NULL, 'o'},
 		{"dialect", required_argument, NULL, 'd'},
 		{"webhook-secret", required_argument, NULL, 'W'},
+		{"webhook-secret-file", required_argument, NULL, 'F'},
 		{"keep-going", no_argument, NULL, 'k'},
 		{"no-hooks", no_argument, NULL, 'N'},
 		{"list", no_argument, NULL, 'l'},
@@ -176,6 +181,8 @@ static int parse_opts(struct runner_opts *o, int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
+	static char secret_buf[SECRET_MAX];
+	const char *secret_file = NULL;
 	char err[256];
 	unsigned port;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
@@ -235,6 +242,7 @@ static int parse_opts(struct runner_opts *o, int argc, char **argv)
 			o->dialect = optarg;
 			break;
 		case 'W': o->secret = optarg; break;
+		case 'F': secret_file = optarg; break;
 		case 'k': o->keep_going = true; break;
 		case 'N': o->no_hooks = true; break;
 		case 'l': o->list = true; break;
@@ -261,7 +269,8 @@ static int parse_opts(struct runner_opts *o, int argc, char **argv)
 				       "for --iut external");
 	o->paths = argv + optind;
 	o->npaths = (size_t)(argc - optind);
-	return 0;
+	return secret_resolve(&o->secret, secret_file, secret_buf,
+			      sizeof(secret_buf), prog, "--webhook-secret");
 }
 
 static void on_signal(int sig)
