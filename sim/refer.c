@@ -9,6 +9,7 @@
 #include "referuri.h"
 #include "sim.h"
 #include "sipfrag.h"
+#include "tmrq.h"
 #include "verb.h"
 
 enum {
@@ -24,9 +25,7 @@ struct refer {
 	struct hook_target *event_hook;
 	struct sip_request *req;
 	struct sip_auth *auth;
-	struct tmr tmr;             /* notifyTimeout                         */
-	struct le lle;              /* in lingerl once settled               */
-	uint64_t linger_end;        /* tmr_jiffies() when the linger is over */
+	struct tmrq_ent tmr;        /* notifyTimeout, then the linger        */
 	char *refer_to, *referred_by, *headers;
 	uint32_t notify_timeout_ms;
 	uint32_t cseq, cseq_first;  /* of the REFER, after/before a challenge */
@@ -38,22 +37,12 @@ struct refer {
 	bool challenged, answered, accepted, done, settled, notified;
 };
 
-/* Settled transfers wait out their linger in one FIFO under one timer.
- * Every linger is LINGER_MS long, so the list is in expiry order. A timer
- * per transfer made libre 1.1.0's timer list (sorted, walked on every
- * tmr_start) as long as the transfers of the last 32 s: at 1000
- * transfers/s over TCP three quarters of the sim's CPU went to that walk
- * (perf, bench/rate.sh). */
-static struct list lingerl;
-static struct tmr linger_tmr;
-
 static void destructor(void *arg)
 {
 	struct refer *r = arg;
 
 	hash_unlink(&r->he);
-	list_unlink(&r->lle);
-	tmr_cancel(&r->tmr);
+	tmrq_cancel(&r->tmr);
 	mem_deref(r->req);
 	mem_deref(r->auth);
 	mem_deref(r->event_hook);
@@ -77,28 +66,23 @@ bool refer_waiting(const struct refer *r)
 
 static void linger_h(void *arg)
 {
-	uint64_t now = tmr_jiffies();
-	struct refer *r;
-
-	(void)arg;
-	while ((r = list_ledata(list_head(&lingerl))) &&
-	       r->linger_end <= now)
-		mem_deref(r);   /* the destructor unlinks it */
-	if (r)
-		tmr_start(&linger_tmr, r->linger_end - now, linger_h, NULL);
+	mem_deref(arg);   /* the destructor unlinks it from sim->subs */
 }
 
-/* The subscription is over; keep answering NOTIFYs for a while. */
+/* The subscription is over; keep answering NOTIFYs for a while. Its
+ * timers are in the sim's tmrq, not libre's list (tmrq.h says why). */
 static void settle(struct refer *r)
 {
+	struct sim *sim = r->call->sim;
+	int err;
+
 	r->settled = true;
-	tmr_cancel(&r->tmr);
-	r->linger_end = tmr_jiffies() + LINGER_MS;
-	list_unlink(&r->lle);   /* settled again: the linger restarts */
-	list_append(&lingerl, &r->lle, r);
-	if (!tmr_isrunning(&linger_tmr))
-		tmr_start(&linger_tmr, LINGER_MS, linger_h, NULL);
-	sim_check_exit(r->call->sim);
+	/* settled again: the linger restarts */
+	err = tmrq_start(&r->tmr, sim->tq, LINGER_MS, linger_h, r);
+	if (err)
+		simlog(LOG_ERROR, sid(r), "linger timer: %m: kept till exit",
+		       err);
+	sim_check_exit(sim);
 }
 
 static void complete(struct refer *r, uint16_t refer_status,
@@ -160,6 +144,7 @@ static int send_refer(struct refer *r)
 static void accepted(struct refer *r, const struct sip_msg *msg)
 {
 	bool norefersub = sip_msg_xhdr_has_value(msg, "Refer-Sub", "false");
+	int err;
 
 	r->accepted = true;
 	if (msg->scode != 202)
@@ -175,7 +160,13 @@ static void accepted(struct refer *r, const struct sip_msg *msg)
 		complete(r, r->refer_status, r->final_status);
 		return;
 	}
-	tmr_start(&r->tmr, r->notify_timeout_ms, notify_timeout, r);
+	err = tmrq_start(&r->tmr, r->call->sim->tq, r->notify_timeout_ms,
+			 notify_timeout, r);
+	if (err) {
+		simlog(LOG_ERROR, sid(r), "notifyTimeout timer: %m", err);
+		notify_timeout(r);
+		return;
+	}
 	/* the call may be gone already: the verb completes with what is
 	 * known, the subscription still runs (spec §4.4) */
 	if (r->call->state == CALL_ENDED)
@@ -468,7 +459,6 @@ static void notify_handle(struct refer *r, const struct sip_msg *msg,
 	if (!r->accepted || r->settled)
 		return;
 	if (r->final_status || terminated) {
-		tmr_cancel(&r->tmr);
 		settle(r);
 		complete(r, r->refer_status, r->final_status);
 	}
