@@ -30,6 +30,7 @@ struct refer {
 	uint32_t notify_timeout_ms;
 	uint32_t cseq, cseq_first;  /* of the REFER, after/before a challenge */
 	uint32_t notify_cseq;       /* highest NOTIFY CSeq seen              */
+	char *notify_branch;        /* its Via branch: retransmissions       */
 	uint16_t refer_status;      /* final response to the REFER           */
 	uint16_t final_status;      /* final sipfrag status, 0 until known   */
 	bool asked_norefersub;      /* we sent Refer-Sub: false              */
@@ -49,6 +50,7 @@ static void destructor(void *arg)
 	mem_deref(r->refer_to);
 	mem_deref(r->referred_by);
 	mem_deref(r->headers);
+	mem_deref(r->notify_branch);
 	if (r->call && r->call->refer == r)
 		r->call->refer = NULL;
 	mem_deref(r->call);
@@ -429,6 +431,34 @@ static bool subscription_terminated(const struct refer *r,
 	return hdr->val.l >= 10 && !strncasecmp(hdr->val.p, "terminated", 10);
 }
 
+/* Our NOTIFY answers are stateless, and retransmissions are absorbed
+ * here. A libre server transaction would keep each answered NOTIFY for
+ * 64*T1 = 32 s over UDP (Timer J) in libre 1.1.0's one sorted timer list,
+ * three per transfer: most of that list, walked by every timer started
+ * (tmrq.h). RFC 3261 §17.2.2 asks only that a retransmission (same
+ * branch and CSeq) get the same response again and not reach the
+ * application twice; the refer lingers as long as Timer J would, so it
+ * remembers the last NOTIFY it answered and repeats the answer, always
+ * 200 for a subscription it knows. */
+static bool notify_retransmitted(struct refer *r, const struct sip_msg *msg)
+{
+	if (!r->notify_branch || msg->cseq.num != r->notify_cseq ||
+	    pl_strcmp(&msg->via.branch, r->notify_branch))
+		return false;
+	(void)sip_reply(r->call->sim->sip, msg, 200, "OK");
+	return true;
+}
+
+static void notify_answer(struct refer *r, const struct sip_msg *msg)
+{
+	r->notify_branch = mem_deref(r->notify_branch);
+	if (pl_strdup(&r->notify_branch, &msg->via.branch))
+		/* no memory: answered, a retransmission is then a duplicate */
+		(void)sip_treply(NULL, r->call->sim->sip, msg, 200, "OK");
+	else
+		(void)sip_reply(r->call->sim->sip, msg, 200, "OK");
+}
+
 static void notify_handle(struct refer *r, const struct sip_msg *msg,
 			  const struct event *ev)
 {
@@ -436,7 +466,11 @@ static void notify_handle(struct refer *r, const struct sip_msg *msg,
 	uint16_t scode;
 	bool terminated;
 
+	if (r->notified && notify_retransmitted(r, msg))
+		return;
 	if (r->notified && msg->cseq.num <= r->notify_cseq) {
+		/* a new transaction (new branch): libre absorbs its own
+		 * retransmissions, rare enough to keep its Timer J */
 		(void)sip_treply(NULL, sim->sip, msg, 200, "OK");
 		simlog(LOG_WARN, sid(r), "duplicate NOTIFY (CSeq %u): answered, "
 		       "not reported again", msg->cseq.num);
@@ -448,7 +482,7 @@ static void notify_handle(struct refer *r, const struct sip_msg *msg,
 		simlog(LOG_WARN, sid(r), "NOTIFY without Event (accepted)");
 	terminated = subscription_terminated(r, msg);
 	scode = notify_status(r, msg);
-	(void)sip_treply(NULL, sim->sip, msg, 200, "OK");
+	notify_answer(r, msg);
 	simlog(LOG_INFO, sid(r), "NOTIFY (CSeq %u) status %u%s%s",
 	       msg->cseq.num, scode, !r->answered ? ", before the answer to "
 	       "the REFER" : "", r->done ? ", after the verb completed" : "");
