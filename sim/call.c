@@ -17,7 +17,7 @@ static void destructor(void *arg)
 {
 	struct call *call = arg;
 
-	tmr_cancel(&call->tmr);
+	tmrq_cancel(&call->tmr);
 	list_unlink(&call->le);
 	mem_deref(call->sess);
 	mem_deref(call->dlg);
@@ -139,7 +139,7 @@ static void call_end(struct call *call, uint16_t scode, const char *why)
 		call->ci.sip_status = scode;   /* the INVITE's final answer */
 	call->state = CALL_ENDED;
 	call->ci.call_status = "completed";
-	tmr_cancel(&call->tmr);
+	tmrq_cancel(&call->tmr);
 	call->sess = mem_deref(call->sess);
 	++call->sim->ended;
 	if (call->refer)
@@ -518,7 +518,11 @@ static void app_next(struct call *call)
 	switch (v->kind) {
 
 	case VERB_PAUSE:
-		tmr_start(&call->tmr, v->pause_ms, pause_done, call);
+		err = tmrq_start(&call->tmr, call->sim->tq, v->pause_ms,
+				 pause_done, call);
+		if (err)
+			call_verb_error(call, "verb %u (pause): %m", v->index,
+					err);
 		break;
 
 	case VERB_HANGUP:

@@ -18,6 +18,8 @@ enum hook_dialect {
 
 typedef void (hook_log_h)(const char *line, void *arg);
 
+struct tmrq;
+
 struct hook_conf {
 	enum hook_dialect dialect;
 	const char *secret;      /* webhook secret (Jambonz-Signature) or NULL */
@@ -26,6 +28,7 @@ struct hook_conf {
 				  * "hook POST http://h:p/path (attempt 1/3,
 				  *  12 ms): 200 OK" or "...: error: ..."    */
 	void *arg;
+	struct tmrq *tq;         /* the timer queue to share, or NULL: its own */
 };
 
 /* A verb's actionHook/eventHook, or the call hook, as configured. */

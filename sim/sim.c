@@ -41,6 +41,7 @@ static void destructor(void *arg)
 	mem_deref(sim->sip);
 	mem_deref(sim->trace);
 	mem_deref(sim->fs_sip_address);
+	mem_deref(sim->tq);
 }
 
 static void trace_handler(bool tx, enum sip_transp tp, const struct sa *src,
@@ -134,6 +135,9 @@ int sim_alloc(struct sim **simp, const struct sim_conf *conf)
 	hconf.secret = conf->secret;
 	hconf.logh = hook_log_handler;
 	err = hash_alloc(&sim->subs, HASH_SIZE);
+	if (!err)
+		err = tmrq_alloc(&sim->tq, NULL, NULL);
+	hconf.tq = sim->tq;
 	if (!err)
 		err = hookcli_alloc(&sim->hooks, &hconf);
 	if (!err && conf->call_hook)
