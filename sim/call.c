@@ -266,12 +266,13 @@ static void call_hook_done(int err, uint16_t status, const char *body,
 {
 	struct call *call = arg;
 	bool ringing = call->state == CALL_RINGING;
+	char why[128];
 
 	if (call->state == CALL_ENDED || err == ECANCELED)
 		goto out;
 	if (err || status < 200 || status > 299 || !body) {
-		simlog(LOG_ERROR, call->ci.call_sid, "call hook failed (%m, "
-		       "HTTP %u)", err, status);
+		simlog(LOG_ERROR, call->ci.call_sid, "call hook failed: %s",
+		       hook_failure(why, sizeof(why), err, status, body));
 		goto fail;
 	}
 	call->app = app_from_body(call, body, "call hook");
@@ -577,13 +578,15 @@ static void action_done(int err, uint16_t status, const char *body,
 {
 	struct call *call = arg;
 	struct verb_app *app;
+	char why[128];
 
 	if (err == ECANCELED)   /* the sim is leaving: nothing runs on */
 		goto out;
 	call->verb = NULL;
 	if (err || status < 200 || status > 299)
-		simlog(LOG_WARN, call->ci.call_sid, "actionHook failed (%m, "
-		       "HTTP %u): the application goes on", err, status);
+		simlog(LOG_WARN, call->ci.call_sid, "actionHook failed: %s: "
+		       "the application goes on",
+		       hook_failure(why, sizeof(why), err, status, body));
 	else if (blank(body))
 		;
 	else if (call->state != CALL_UP)

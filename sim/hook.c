@@ -50,6 +50,8 @@ struct delivery {
 	char *logurl;             /* for logs: no credentials, no query  */
 	char *auth;               /* "Authorization: Basic ...\r\n" or NULL */
 	char *body;               /* POST body (JSON), or ""             */
+	struct mbuf *rx;          /* the answer's body so far, or NULL   */
+	char why[96];             /* what an error code alone does not say */
 	unsigned attempt;         /* 1-based                              */
 	int err;                  /* a failure to start the attempt       */
 	uint64_t t0;              /* jiffies at the attempt's start       */
@@ -96,6 +98,7 @@ static void delivery_destructor(void *arg)
 		memset(d->auth, 0, strlen(d->auth));
 	mem_deref(d->auth);
 	mem_deref(d->body);
+	mem_deref(d->rx);
 }
 
 static void hookcli_destructor(void *arg)
@@ -313,6 +316,31 @@ static void attempt_failed(struct delivery *d, int err, uint16_t scode,
 	finish(d, err, scode, body);
 }
 
+/* The answer's body, kept here rather than by libre: its client would
+ * refuse one over 512 KiB with EOVERFLOW alone, no size, no limit. */
+static int body_h(const uint8_t *buf, size_t size, const struct http_msg *msg,
+		  void *arg)
+{
+	struct delivery *d = arg;
+	size_t have = d->rx ? d->rx->end : 0, clen = msg->clen;
+
+	if (clen > HOOK_ANSWER_MAX || have + size > HOOK_ANSWER_MAX) {
+		if (clen >= have + size)
+			re_snprintf(d->why, sizeof(d->why), "answer body %zu "
+				    "bytes, over the %u-byte limit", clen,
+				    HOOK_ANSWER_MAX);
+		else
+			re_snprintf(d->why, sizeof(d->why), "answer body over "
+				    "the %u-byte limit (chunked)",
+				    HOOK_ANSWER_MAX);
+		return EFBIG;
+	}
+	if (!d->rx)
+		d->rx = mbuf_alloc(clen > size ? clen : size);
+
+	return d->rx ? mbuf_write_mem(d->rx, buf, size) : ENOMEM;
+}
+
 static void resp_h(int err, const struct http_msg *msg, void *arg)
 {
 	struct delivery *d = arg;
@@ -326,15 +354,17 @@ static void resp_h(int err, const struct http_msg *msg, void *arg)
 	if (!err && !msg)
 		err = EPROTO;
 	if (err) {
-		attempt_log(d, "error: %m", err);
-		attempt_failed(d, err, 0, NULL);
+		if (d->why[0])
+			attempt_log(d, "error: %s", d->why);
+		else
+			attempt_log(d, "error: %m", err);
+		attempt_failed(d, err, 0, d->why[0] ? d->why : NULL);
 		return;
 	}
 
 	scode = msg->scode;
-	if (msg->mb && mbuf_get_left(msg->mb))
-		(void)re_sdprintf(&body, "%b", mbuf_buf(msg->mb),
-				  mbuf_get_left(msg->mb));
+	if (d->rx && d->rx->end)
+		(void)re_sdprintf(&body, "%b", d->rx->buf, d->rx->end);
 	attempt_log(d, "%u %r", scode, &msg->reason);
 
 	if (scode >= 200 && scode < 300)
@@ -379,13 +409,15 @@ static void request_start(struct delivery *d)
 	int err = 0;
 
 	d->t0 = tmr_jiffies();
+	d->rx = mem_deref(d->rx);
+	d->why[0] = '\0';
 	if (d->hc->secret)
 		err = hooksig_compute(sig, sizeof(sig), d->hc->secret,
 				     (uint64_t)time(NULL), d->body,
 				     strlen(d->body));
 	if (!err)
 		err = http_request(&d->req, d->hc->http, d->method, d->url,
-			resp_h, NULL, d,
+			resp_h, body_h, d,
 			"User-Agent: referlab-sim\r\n"
 			"%s%s%s%s%s"
 			"Content-Length: %zu\r\n"
@@ -559,6 +591,20 @@ static int delivery_prepare(struct delivery *d, const struct hook_target *t,
  out:
 	mem_deref(url);
 	return err;
+}
+
+const char *hook_failure(char *buf, size_t sz, int err, uint16_t status,
+			 const char *body)
+{
+	if (err && body)
+		re_snprintf(buf, sz, "%s", body);
+	else if (err)
+		re_snprintf(buf, sz, "%m", err);
+	else if (status < 200 || status > 299)
+		re_snprintf(buf, sz, "HTTP %u", status);
+	else
+		re_snprintf(buf, sz, "HTTP %u with an empty body", status);
+	return buf;
 }
 
 int hook_send(struct hookcli *hc, const struct hook_target *t,

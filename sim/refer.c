@@ -281,11 +281,11 @@ void refer_call_ended(struct refer *r)
 static void event_done(int err, uint16_t status, const char *body, void *arg)
 {
 	struct call *call = arg;
+	char why[128];
 
-	(void)body;
 	if (err || status < 200 || status > 299)
-		simlog(LOG_WARN, call->ci.call_sid, "eventHook failed (%m, "
-		       "HTTP %u)", err, status);
+		simlog(LOG_WARN, call->ci.call_sid, "eventHook failed: %s",
+		       hook_failure(why, sizeof(why), err, status, body));
 	mem_deref(call);
 }
 
