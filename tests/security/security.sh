@@ -2,11 +2,11 @@
 # Security: listeners on loopback by default; hook credentials, webhook
 # secrets and SIP passwords never in any log, report or pcap we write
 # (every output file is grepped, pcaps included, also for the base64 of
-# basic auth); a wrongly signed hook is flagged; a hostile capture
+# basic auth); a wrongly signed hook is refused (403); a hostile capture
 # (captures/hostile/report-escaping.pcap, from hostile.case) cannot inject markup
 # into HTML or escape sequences into a terminal.
 source "$REFERLAB_TESTLIB"
-tl_need sipp jq ss base64
+tl_need sipp jq ss base64 curl openssl
 W=$(tl_workdir security)
 cd "$W" || exit 1
 referlab=$REFERLAB_BIN/referlab
@@ -67,10 +67,11 @@ send() {  # REQUEST-TEXT: one request, the status line of the answer
 	printf '%s' "${ans%$'\r'}"
 }
 body='{"a":1}'
-send "POST /x HTTP/1.1\r\nHost: h\r\nAuthorization: Basic $auth\r\nJambonz-Signature: t=1,v1=00\r\nContent-Type: application/json\r\nContent-Length: ${#body}\r\nConnection: close\r\n\r\n$body" >/dev/null
+tl_expect_eq "bad signature refused" "HTTP/1.1 403 Forbidden" \
+	"$(send "POST /x HTTP/1.1\r\nHost: h\r\nAuthorization: Basic $auth\r\nJambonz-Signature: t=1,v1=$(printf '%064d' 0)\r\nContent-Type: application/json\r\nContent-Length: ${#body}\r\nConnection: close\r\n\r\n$body")"
 send "POST /x HTTP/1.1\r\nHost: h\r\nAuthorization: Basic $(printf 'bob:wrong' | base64 -w0)\r\nContent-Length: 0\r\nConnection: close\r\n\r\n" >/dev/null
 tl_hooks_wait hooks.jsonl '.path == "/x"' 2 10
-tl_expect_eq "bad signature flagged" invalid "$(jq -rs '.[0].signature' hooks.jsonl)"
+tl_expect_eq "bad signature recorded" '["invalid",403]' "$(jq -cs '[.[0].signature, .[0].status]' hooks.jsonl)"
 tl_expect_eq "bad password refused" '["invalid",401]' "$(jq -cs '[.[1].auth, .[1].status]' hooks.jsonl)"
 kill -TERM "$TL_HOOKS_PID"
 tl_wait_pid "$TL_HOOKS_PID" 10
@@ -107,4 +108,67 @@ grep -q $'\x1b' hostile.html && tl_fail "HTML holds a raw ESC"
 grep -qiE '<script>alert|<img src=x|<b>Accepted|<i>OK' hostile.html &&
 	tl_fail "markup from the capture reached the HTML unescaped"
 grep -q '&lt;script&gt;alert' hostile.html || tl_fail "the escaped text is missing from the HTML"
+# ---- 5. secrets kept out of `ps`: from a file or the environment ---------
+# (any user reads any command line; a file or the environment only we do)
+printf '%s\n' "$WH_SECRET" >secret.txt
+: >empty.txt
+body='{"event":"transfer-status"}'
+sign() { printf 't=%s,v1=%s' "$1" "$(printf '%s' "$1.$body" | openssl dgst -sha256 -hmac "$2" | sed 's/.*= *//')"; }
+post() {  # SIGNATURE: the HTTP status of one signed POST to the hook server
+	curl -s -m 10 -o /dev/null -w '%{http_code}' -H "Jambonz-Signature: $1" \
+		-H 'Content-Type: application/json' --data-raw "$body" "$TL_HOOKS_URL/s"
+}
+now=$(date +%s)
+for how in file env; do
+	if [ $how = file ]; then
+		tl_hooks_start "hooks-$how.log" "hooks-$how.jsonl" --secret-file secret.txt
+	else
+		export REFERLAB_WEBHOOK_SECRET=$WH_SECRET
+		tl_hooks_start "hooks-$how.log" "hooks-$how.jsonl"
+		unset REFERLAB_WEBHOOK_SECRET
+	fi
+	tr '\0' ' ' <"/proc/$TL_HOOKS_PID/cmdline" | grep -qF -- "$WH_SECRET" &&
+		tl_fail "the secret is on the command line ($how)"
+	tl_expect_eq "secret from $how: signed with it" 200 "$(post "$(sign "$now" "$WH_SECRET")")"
+	tl_expect_eq "secret from $how: signed with another" 403 "$(post "$(sign "$now" other)")"
+	kill -TERM "$TL_HOOKS_PID"
+	tl_wait_pid "$TL_HOOKS_PID" 10
+done
+# one_line CODE MESSAGE-ERE CMD...: fails with CODE and one matching line
+one_line() {
+	local code=$1 want=$2 err; shift 2
+	err=$("$@" 2>&1 >/dev/null)
+	tl_expect_eq "exit of $*" "$code" $?
+	tl_expect_eq "one line from $*" 1 "$(wc -l <<<"$err")"
+	tl_expect_match "message of $*" "$want" "$err"
+}
+one_line 4 "hooks: --secret-file missing.txt: cannot read: No such file" \
+	"$referlab" hooks --secret-file missing.txt
+one_line 4 "hooks: --secret-file empty.txt: empty" "$referlab" hooks --secret-file empty.txt
+one_line 2 "--secret and --secret-file: give one of them" \
+	"$referlab" hooks --secret x --secret-file secret.txt
+one_line 4 "run: --webhook-secret-file missing.txt: cannot read: No such file" \
+	"$referlab" run suite --webhook-secret-file missing.txt
+one_line 2 "--webhook-secret and --webhook-secret-file: give one of them" \
+	"$referlab" run suite --webhook-secret x --webhook-secret-file secret.txt
+# The runner hands the secret from the file or the environment on: a
+# stand-in for referlab-sim notes whether it got that one, then runs it.
+mkdir -p wrap
+cat >wrap/referlab-sim <<SH
+#!/usr/bin/env bash
+prev=
+for a; do [ "\$prev" = --webhook-secret ] && [ "\$a" = "\$WANT_SECRET" ] && : >"$W/wrap/got-\$WANT_HOW"; prev=\$a; done
+exec "$REFERLAB_BIN/referlab-sim" "\$@"
+SH
+chmod +x wrap/referlab-sim
+WANT_SECRET=$WH_SECRET WANT_HOW=file REFERLAB_SIM=$W/wrap/referlab-sim \
+	"$referlab" run suite --webhook-secret-file secret.txt --out out-file >run-file.log 2>&1
+tl_expect_eq "run with --webhook-secret-file: exit" 0 $?
+WANT_SECRET=$WH_SECRET WANT_HOW=env REFERLAB_SIM=$W/wrap/referlab-sim \
+	REFERLAB_WEBHOOK_SECRET=$WH_SECRET "$referlab" run suite --out out-env >run-env.log 2>&1
+tl_expect_eq "run with \$REFERLAB_WEBHOOK_SECRET: exit" 0 $?
+[ -e wrap/got-file ] || tl_fail "the sim did not get the secret of --webhook-secret-file"
+[ -e wrap/got-env ] || tl_fail "the sim did not get \$REFERLAB_WEBHOOK_SECRET"
+leaks hooks-file.* hooks-env.* out-file out-env run-file.log run-env.log
+
 echo "security: ok"
