@@ -38,16 +38,14 @@ static void uuid_make(char out[37])
 	size_t i;
 	char *p = out;
 
-	for (i = 0; i < sizeof(b); i += 4) {
-		uint32_t r = rand_u32();
-		memcpy(b + i, &r, 4);
-	}
+	rand_bytes(b, sizeof(b));   /* one call into the CSPRNG, not 4 */
 	b[6] = (uint8_t)((b[6] & 0x0f) | 0x40);
 	b[8] = (uint8_t)((b[8] & 0x3f) | 0x80);
 	for (i = 0; i < sizeof(b); i++) {
 		if (i == 4 || i == 6 || i == 8 || i == 10)
 			*p++ = '-';
-		p += re_snprintf(p, 3, "%02x", b[i]);
+		*p++ = "0123456789abcdef"[b[i] >> 4];
+		*p++ = "0123456789abcdef"[b[i] & 0x0f];
 	}
 	*p = '\0';
 }

@@ -30,6 +30,8 @@ struct sim {
 	struct tmrq *tq;           /* the timers of calls, REFERs, hooks   */
 	char *fs_sip_address;      /* first listening address, host:port   */
 	uint32_t started, ended;   /* calls                                */
+	void *udp_tuned[OPTS_MAX_LISTEN];  /* UDP sockets given big buffers */
+	unsigned udp_tunedc;
 	bool closing;
 	struct tmr tmr_exit;
 	struct tmr tmr_deadline;
