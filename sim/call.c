@@ -6,6 +6,7 @@
 #include "call.h"
 #include "log.h"
 #include "refer.h"
+#include "sdpoffer.h"
 #include "sim.h"
 #include "verb.h"
 
@@ -322,6 +323,31 @@ static int post_call_hook(struct call *call, const struct sip_msg *invite)
 					       invite), call_hook_done);
 }
 
+/* An SDP offer the sim cannot answer: 488 with a Warning saying why
+ * (RFC 3261 sections 21.4.26, 20.43), before any call or hook exists. */
+static bool offer_refused(struct sim *sim, const struct sip_msg *msg)
+{
+	struct pl sdp;
+	char why[96];
+
+	if (!mbuf_get_left(msg->mb) ||
+	    !msg_ctype_cmp(&msg->ctyp, "application", "sdp"))
+		return false;
+	sdp.p = (const char *)mbuf_buf(msg->mb);
+	sdp.l = mbuf_get_left(msg->mb);
+	if (!sdpoffer_check(&sdp, why, sizeof(why)))
+		return false;
+	simlog(LOG_WARN, NULL, "INVITE from %J (Call-ID %r): its SDP offer "
+	       "is unusable, %s: 488", &msg->src, &msg->callid, why);
+	(void)sip_treplyf(NULL, NULL, sim->sip, msg, false, 488,
+			  "Not Acceptable Here",
+			  "Warning: 399 referlab-sim \"SDP offer unusable: "
+			  "%s\"\r\n"
+			  "Content-Length: 0\r\n"
+			  "\r\n", why);
+	return true;
+}
+
 int call_accept(struct sim *sim, const struct sip_msg *msg)
 {
 	struct call *call;
@@ -336,6 +362,8 @@ int call_accept(struct sim *sim, const struct sip_msg *msg)
 				 "Missing Contact Header");
 		return 0;
 	}
+	if (offer_refused(sim, msg))
+		return 0;
 	err = call_alloc(&call, sim, "inbound");
 	if (err)
 		return err;
