@@ -453,7 +453,8 @@ static void notify_answer(struct refer *r, const struct sip_msg *msg)
 {
 	r->notify_branch = mem_deref(r->notify_branch);
 	if (pl_strdup(&r->notify_branch, &msg->via.branch))
-		/* no memory: answered, a retransmission is then a duplicate */
+		/* no branch (an RFC 2543 peer) or no memory: a libre
+		 * transaction absorbs the retransmissions */
 		(void)sip_treply(NULL, r->call->sim->sip, msg, 200, "OK");
 	else
 		(void)sip_reply(r->call->sim->sip, msg, 200, "OK");
