@@ -25,7 +25,7 @@ for ((i = 0; i < RUNS; i++)); do
 	jq -r '.iut_rss_peak_kib' <<<"$out" >>"$WORK/rss.s"
 	jq -r '.latency_ms.p50' <<<"$out" >>"$WORK/p50.s"
 	jq -r '.latency_ms.p99' <<<"$out" >>"$WORK/p99.s"
-	jq -r '"\(.completed) completed, \(.failed) failed, pending \(.pending_max) (capture, dropped \(.capture_dropped)), calls in progress \(.calls_max) (SIPp)"' \
+	jq -r '"\(.completed) completed, \(.failed) failed, pending \(.pending_max) (capture, dropped \(.capture_dropped)), calls in progress \(.calls_max) (SIPp), latency p50 \(.latency_ms.p50) ms p99 \(.latency_ms.p99) ms"' \
 		<<<"$out" >>"$WORK/runs"
 	rm -rf "$WORK/run$i"
 done
