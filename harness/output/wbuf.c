@@ -1,0 +1,157 @@
+/**
+ * @file wbuf.c  A text writer into one fixed buffer (see wbuf.h)
+ */
+#include <float.h>
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "output/wbuf.h"
+
+void wb_init(struct wbuf *w, FILE *f)
+{
+	w->f = f;
+	w->len = 0;
+}
+
+void wb_flush(struct wbuf *w)
+{
+	if (w->len)
+		(void)fwrite(w->buf, 1, w->len, w->f);
+	w->len = 0;
+}
+
+void wb_mem(struct wbuf *w, const char *s, size_t n)
+{
+	if (w->len + n > sizeof(w->buf)) {
+		wb_flush(w);
+		if (n > sizeof(w->buf)) {
+			(void)fwrite(s, 1, n, w->f);
+			return;
+		}
+	}
+	memcpy(w->buf + w->len, s, n);
+	w->len += n;
+}
+
+void wb_str(struct wbuf *w, const char *s)
+{
+	wb_mem(w, s, strlen(s));
+}
+
+void wb_chr(struct wbuf *w, char c)
+{
+	if (w->len == sizeof(w->buf))
+		wb_flush(w);
+	w->buf[w->len++] = c;
+}
+
+void wb_fill(struct wbuf *w, char c, size_t n)
+{
+	while (n--)
+		wb_chr(w, c);
+}
+
+void wb_pad(struct wbuf *w, const char *s, int width)
+{
+	size_t n = strlen(s), want = (size_t)(width < 0 ? -width : width);
+	size_t fill = n < want ? want - n : 0;
+
+	if (width > 0)
+		wb_fill(w, ' ', fill);
+	wb_mem(w, s, n);
+	if (width < 0)
+		wb_fill(w, ' ', fill);
+}
+
+void wb_u64(struct wbuf *w, uint64_t v, int width)
+{
+	char d[24];
+	size_t i = sizeof(d);
+
+	do {
+		d[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	if (width > 0 && sizeof(d) - i < (size_t)width)
+		wb_fill(w, ' ', (size_t)width - (sizeof(d) - i));
+	wb_mem(w, d + i, sizeof(d) - i);
+}
+
+void wb_vis(struct wbuf *w, const char *s, size_t max)
+{
+	size_t i;
+
+	for (i = 0; s && s[i] && i < max; i++)
+		wb_chr(w, (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?'
+								    : s[i]);
+}
+
+/* cJSON's print_string_ptr: the two-letter escapes, other control
+ * characters as \u00xx in lower case, everything else as it is. */
+void wb_json_str(struct wbuf *w, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	const char *run;
+
+	if (!s) {
+		wb_mem(w, "null", 4);
+		return;
+	}
+	wb_chr(w, '"');
+	for (run = s; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		char esc[6] = {'\\', 0, '0', '0', 0, 0};
+		size_t n = 2;
+
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		wb_mem(w, run, (size_t)(s - run));
+		run = s + 1;
+		switch (c) {
+		case '"':  esc[1] = '"';  break;
+		case '\\': esc[1] = '\\'; break;
+		case '\b': esc[1] = 'b';  break;
+		case '\f': esc[1] = 'f';  break;
+		case '\n': esc[1] = 'n';  break;
+		case '\r': esc[1] = 'r';  break;
+		case '\t': esc[1] = 't';  break;
+		default:
+			esc[1] = 'u';
+			esc[4] = hex[c >> 4];
+			esc[5] = hex[c & 15];
+			n = 6;
+		}
+		wb_mem(w, esc, n);
+	}
+	wb_mem(w, run, (size_t)(s - run));
+	wb_chr(w, '"');
+}
+
+/* cJSON's print_number: a number equal to its int (saturated) as "%d",
+ * anything else as "%1.15g", or "%1.17g" when 15 digits do not read
+ * back within an epsilon. */
+void wb_json_num(struct wbuf *w, double d)
+{
+	int vi = d >= INT_MAX ? INT_MAX : d <= INT_MIN ? INT_MIN : (int)d;
+	char buf[32];
+	double back, max;
+	int n;
+
+	if (isnan(d) || isinf(d)) {
+		wb_mem(w, "null", 4);
+		return;
+	}
+	if (d == (double)vi) {
+		if (vi < 0)
+			wb_chr(w, '-');
+		wb_u64(w, (uint64_t)(vi < 0 ? -(int64_t)vi : vi), 0);
+		return;
+	}
+	n = snprintf(buf, sizeof(buf), "%1.15g", d);
+	back = strtod(buf, NULL);
+	max = fabs(back) > fabs(d) ? fabs(back) : fabs(d);
+	if (!(fabs(back - d) <= max * DBL_EPSILON))
+		n = snprintf(buf, sizeof(buf), "%1.17g", d);
+	wb_mem(w, buf, (size_t)n);
+}
