@@ -4,6 +4,7 @@
  */
 #include <string.h>
 #include "model/model_int.h"
+#include "model/relike.h"
 
 /* Headers RFC 3261 §7.3.1 (or their own RFC) allows on several rows. */
 static const char *const multi[] = {
@@ -85,14 +86,6 @@ static unsigned hdr_values(const struct sipmsg *msg, enum sip_hdrid id)
 	return n;
 }
 
-/* A name-addr or addr-spec whose URI libre can read. */
-static bool addr_valid(const struct pl *val)
-{
-	struct sip_addr addr;
-
-	return !sip_addr_decode(&addr, val) && pl_isset(&addr.uri.scheme);
-}
-
 /* Refer-Sub = "true" / "false", then parameters (RFC 4488 §4) */
 static bool refer_sub_valid(const struct pl *val)
 {
@@ -114,7 +107,7 @@ void check_refer_headers(struct model *m, struct transfer *t,
 	if (n != 1)
 		(void)finding_add(&t->findings, rs, R_REFER_TO_COUNT, frame,
 				  "REFER with %u Refer-To values", n);
-	if (sipmsg_first(msg, SIP_HDR_REFER_TO, &h) && !addr_valid(&h))
+	if (sipmsg_first(msg, SIP_HDR_REFER_TO, &h) && !relike_addr_valid(&h))
 		(void)finding_add(&t->findings, rs, R_REFER_TO_SYNTAX, frame,
 				  "Refer-To '%r' is not a valid name-addr or "
 				  "addr-spec", &h);
@@ -127,7 +120,7 @@ void check_refer_headers(struct model *m, struct transfer *t,
 	else if (n > 1)
 		(void)finding_add(&t->findings, rs, R_REFERRED_BY_SYNTAX,
 				  frame, "REFER with %u Referred-By values", n);
-	else if (!addr_valid(&h))
+	else if (!relike_addr_valid(&h))
 		(void)finding_add(&t->findings, rs, R_REFERRED_BY_SYNTAX,
 				  frame, "Referred-By '%r' is not a valid "
 				  "name-addr or addr-spec", &h);

@@ -5,6 +5,7 @@
 #include <string.h>
 #include "sipfrag.h"
 #include "model/model_int.h"
+#include "model/relike.h"
 
 static void transfer_destructor(void *arg)
 {
@@ -187,7 +188,7 @@ static enum substate substate_decode(const struct sipmsg *msg,
 		return SUBST_NONE;
 	if (!sipmsg_token(&h, &v))
 		return SUBST_OTHER;
-	if (!msg_param_decode(&h, "reason", &r))
+	if (!relike_param(&h, "reason", &r))
 		(void)pl_strcpy(&r, reason, sz);
 	if (!pl_strcasecmp(&v, "active"))
 		return SUBST_ACTIVE;
@@ -305,7 +306,7 @@ void xfer_notify(struct model *m, struct dialog *d, struct trans *tr,
 	struct transfer *t;
 
 	memset(&ev, 0, sizeof(ev));
-	if (has_event && (sipevent_event_decode(&ev, &eh) ||
+	if (has_event && (relike_event_decode(&ev, &eh) ||
 		   pl_strcasecmp(&ev.event, "refer")))
 		return;               /* another event package: not ours */
 
