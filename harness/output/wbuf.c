@@ -39,13 +39,6 @@ void wb_str(struct wbuf *w, const char *s)
 	wb_mem(w, s, strlen(s));
 }
 
-void wb_chr(struct wbuf *w, char c)
-{
-	if (w->len == sizeof(w->buf))
-		wb_flush(w);
-	w->buf[w->len++] = c;
-}
-
 void wb_fill(struct wbuf *w, char c, size_t n)
 {
 	while (n--)
@@ -78,13 +71,24 @@ void wb_u64(struct wbuf *w, uint64_t v, int width)
 	wb_mem(w, d + i, sizeof(d) - i);
 }
 
+static bool shown(char c)
+{
+	return (unsigned char)c >= 0x20 && c != 0x7f;
+}
+
 void wb_vis(struct wbuf *w, const char *s, size_t max)
 {
-	size_t i;
+	size_t i = 0, run;
 
-	for (i = 0; s && s[i] && i < max; i++)
-		wb_chr(w, (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?'
-								    : s[i]);
+	while (s && s[i] && i < max) {
+		for (run = i; s[i] && i < max && shown(s[i]); i++)
+			;
+		wb_mem(w, s + run, i - run);
+		if (s[i] && i < max) {
+			wb_chr(w, '?');
+			i++;
+		}
+	}
 }
 
 /* cJSON's print_string_ptr: the two-letter escapes, other control

@@ -24,7 +24,13 @@ void wb_init(struct wbuf *w, FILE *f);
 void wb_flush(struct wbuf *w);
 void wb_mem(struct wbuf *w, const char *s, size_t n);
 void wb_str(struct wbuf *w, const char *s);
-void wb_chr(struct wbuf *w, char c);
+static inline void wb_chr(struct wbuf *w, char c)
+{
+	if (w->len == sizeof(w->buf))
+		wb_flush(w);
+	w->buf[w->len++] = c;
+}
+
 void wb_fill(struct wbuf *w, char c, size_t n);
 /* s padded to |width| columns: width > 0 right-aligns ("%9s"), width < 0
  * left-aligns ("%-7s"); never truncated. */
