@@ -34,7 +34,8 @@ struct ladder_line {
 	uint64_t ts_ns;
 	struct sa src, dst;
 	enum sip_transp tp;
-	char *text;              /* "REFER sip:bob@x" / "202 Accepted" */
+	char *text;              /* "REFER sip:bob@x" / "202 Accepted", kept
+				    in the line's own allocation */
 	char *note;              /* NOTIFY: "sipfrag 180; active" or NULL */
 	char method[16];         /* request method, or CSeq method of a response */
 	uint16_t scode;          /* 0 for requests */
