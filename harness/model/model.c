@@ -330,8 +330,13 @@ static void ladder_add(struct dialog *d, const struct wire_msg *wm,
 		ln = line_alloc(&msg->met, &msg->ruri);
 	}
 	else {
-		c.l = (size_t)snprintf(code, sizeof(code), "%u",
-					  msg->scode);
+		unsigned v = msg->scode;
+
+		do {    /* "%u", backwards */
+			code[sizeof(code) - 1 - c.l++] = (char)('0' + v % 10);
+			v /= 10;
+		} while (v);
+		c.p = code + sizeof(code) - c.l;
 		ln = line_alloc(&c, &msg->reason);
 	}
 	if (!ln)

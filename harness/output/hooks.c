@@ -99,7 +99,7 @@ void hook_action_write(struct wbuf *w, const struct transfer *t,
 	wkey(w, "callStatus", false, dialect);
 	wb_str(w, t->bye_frame && t->bye_ts <= dv->action_ts ?
 	       "\"completed\"" : "\"in-progress\"");
-	(void)re_snprintf(addr, sizeof(addr), "%J", &t->referrer);
+	addr_text(addr, sizeof(addr), &t->referrer);
 	wkey(w, "fsSipAddress", false, dialect);
 	wb_json_str(w, addr);
 	wkey(w, "referStatus", false, dialect);

@@ -71,6 +71,7 @@ void hook_event_write(struct wbuf *w, const struct notify_rec *n,
 void hook_action_write(struct wbuf *w, const struct transfer *t,
 		       const struct derived *dv, enum hook_dialect dialect);
 void json_add_addr(cJSON *o, const char *key, const struct sa *sa);
+void addr_text(char *buf, size_t sz, const struct sa *sa);   /* "%J" */
 void json_add_str(cJSON *o, const char *key, const char *s);
 void json_add_num_or_null(cJSON *o, const char *key, uint64_t v);
 cJSON *files_json(const struct analysis *a);

@@ -43,18 +43,22 @@ static void seconds(struct wbuf *w, const struct transfer *t, uint64_t ts)
 static void direction(struct wbuf *w, const struct transfer *t,
 		      const struct ladder_line *ln)
 {
-	char buf[128];
+	char src[64], dst[64], both[160];
 
 	if (sa_cmp(&ln->src, &t->referrer, SA_ALL) &&
-	    sa_cmp(&ln->dst, &t->recipient, SA_ALL))
-		str_ncpy(buf, "A -> B", sizeof(buf));
+	    sa_cmp(&ln->dst, &t->recipient, SA_ALL)) {
+		wb_str(w, "A -> B ");  /* "%-7s" */
+	}
 	else if (sa_cmp(&ln->src, &t->recipient, SA_ALL) &&
-		 sa_cmp(&ln->dst, &t->referrer, SA_ALL))
-		str_ncpy(buf, "A <- B", sizeof(buf));
-	else
-		(void)re_snprintf(buf, sizeof(buf), "%J -> %J", &ln->src,
-				  &ln->dst);
-	wb_pad(w, buf, -7);
+		 sa_cmp(&ln->dst, &t->referrer, SA_ALL)) {
+		wb_str(w, "A <- B ");
+	}
+	else {
+		addr_text(src, sizeof(src), &ln->src);
+		addr_text(dst, sizeof(dst), &ln->dst);
+		snprintf(both, sizeof(both), "%s -> %s", src, dst);
+		wb_pad(w, both, -7);
+	}
 }
 
 static void ladder(struct wbuf *w, const struct transfer *t)
@@ -111,13 +115,19 @@ static void outcome(struct wbuf *w, const struct transfer *t,
 /* One line per hook of hooks_json(): where it fires, which, the payload */
 static void hook_head(struct wbuf *w, uint64_t frame, const char *name)
 {
-	char where[32] = "timer";
-
-	if (frame)
-		snprintf(where, sizeof(where), "frame %llu",
-			 (unsigned long long)frame);
 	wb_mem(w, "     ", 5);
-	wb_pad(w, where, -12);
+	if (frame) {
+		wb_str(w, "frame ");
+		wb_u64(w, frame, 0);
+		/* "%-12s": frame numbers below a million fill it */
+		if (frame < 1000000)
+			wb_fill(w, ' ', frame < 10 ? 5 : frame < 100 ? 4 :
+				frame < 1000 ? 3 : frame < 10000 ? 2 :
+				frame < 100000 ? 1 : 0);
+	}
+	else {
+		wb_str(w, "timer       ");
+	}
 	wb_chr(w, ' ');
 	wb_pad(w, name, -10);
 	wb_chr(w, ' ');
@@ -164,7 +174,7 @@ static void finding_line(struct wbuf *w, const struct finding *fd)
 
 static void transfer_head(struct wbuf *w, const struct transfer *t)
 {
-	char addr[160];
+	char a[64], b[64];
 
 	wb_str(w, "== transfer ");
 	wb_u64(w, t->num, 0);
@@ -174,10 +184,13 @@ static void transfer_head(struct wbuf *w, const struct transfer *t)
 	wb_vis(w, t->callid, VIS_MAX);
 	wb_mem(w, "  ", 2);
 	wb_str(w, transport_name(t->tp));
-	(void)re_snprintf(addr, sizeof(addr),
-			  "\n   A = %J (referrer), B = %J (recipient)\n",
-			  &t->referrer, &t->recipient);
-	wb_str(w, addr);
+	addr_text(a, sizeof(a), &t->referrer);
+	addr_text(b, sizeof(b), &t->recipient);
+	wb_str(w, "\n   A = ");
+	wb_str(w, a);
+	wb_str(w, " (referrer), B = ");
+	wb_str(w, b);
+	wb_str(w, " (recipient)\n");
 	wb_str(w, "   Refer-To: ");
 	wb_vis(w, t->refer_to ? t->refer_to : "(none)", VIS_MAX);
 	wb_chr(w, '\n');

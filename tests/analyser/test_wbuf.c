@@ -7,6 +7,7 @@
 #include <string.h>
 #include <cjson/cJSON.h>
 #include "unit.h"
+#include "output/output.h"
 #include "output/wbuf.h"
 
 static char *text;
@@ -117,6 +118,32 @@ static void test_json_like_cjson(void)
 	CU_ASSERT_STRING_EQUAL(close_w(), "null");
 }
 
+static void test_addr_like_libre(void)
+{
+	static const struct {
+		const char *ip;
+		uint16_t port;
+	} addrs[] = {
+		{"0.0.0.0", 0}, {"10.0.0.1", 5060}, {"192.168.100.2", 5080},
+		{"255.255.255.255", 65535}, {"1.22.133.4", 7}, {"::1", 5060},
+		{"2001:db8::10", 5070},
+	};
+	char got[64], want[64];
+	struct sa sa;
+	size_t i;
+
+	for (i = 0; i < sizeof(addrs) / sizeof(addrs[0]); i++) {
+		CU_ASSERT_EQUAL(sa_set_str(&sa, addrs[i].ip, addrs[i].port), 0);
+		addr_text(got, sizeof(got), &sa);
+		(void)re_snprintf(want, sizeof(want), "%J", &sa);
+		CU_ASSERT_STRING_EQUAL(got, want);
+	}
+	sa_init(&sa, AF_UNSPEC);
+	addr_text(got, sizeof(got), &sa);
+	(void)re_snprintf(want, sizeof(want), "%J", &sa);
+	CU_ASSERT_STRING_EQUAL(got, want);
+}
+
 static void test_done(void)
 {
 	free(text);
@@ -128,6 +155,7 @@ static const struct unit_test tests[] = {
 	{"control characters shown as '?', 1023 at most", test_vis},
 	{"output longer than the buffer", test_flush},
 	{"JSON strings and numbers as cJSON", test_json_like_cjson},
+	{"addresses as libre's %J", test_addr_like_libre},
 	{"cleanup", test_done},
 	{NULL, NULL}
 };
