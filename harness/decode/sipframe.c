@@ -63,12 +63,15 @@ static long long content_length(const uint8_t *p, size_t hlen, bool *dup)
 	*dup = false;
 	while (line && ++line < end) {
 		const uint8_t *eol = memchr(line, '\n', (size_t)(end - line));
-		const uint8_t *c = memchr(line, ':', eol ? (size_t)(eol - line)
-						  : (size_t)(end - line));
+		const uint8_t *c = NULL;
 		size_t n;
 
 		if (!eol)
 			eol = end;
+		/* the name starts the line: only a 'C' or 'L' one can be
+		 * Content-Length, so the other lines need no ':' search */
+		if ((line[0] | 0x20) == 'c' || (line[0] | 0x20) == 'l')
+			c = memchr(line, ':', (size_t)(eol - line));
 		if (c) {
 			n = (size_t)(c - line);
 			while (n && (line[n - 1] == ' ' || line[n - 1] == '\t'))
