@@ -40,17 +40,26 @@ static void seconds(struct wbuf *w, const struct transfer *t, uint64_t ts)
 	wb_pad(w, p, 9);
 }
 
+/* sa_cmp(SA_ALL), the IPv4 case inline: two per ladder line */
+static bool same_addr(const struct sa *a, const struct sa *b)
+{
+	if (a->u.sa.sa_family == AF_INET && b->u.sa.sa_family == AF_INET)
+		return a->u.in.sin_addr.s_addr == b->u.in.sin_addr.s_addr &&
+			a->u.in.sin_port == b->u.in.sin_port;
+	return sa_cmp(a, b, SA_ALL);
+}
+
 static void direction(struct wbuf *w, const struct transfer *t,
 		      const struct ladder_line *ln)
 {
 	char src[64], dst[64], both[160];
 
-	if (sa_cmp(&ln->src, &t->referrer, SA_ALL) &&
-	    sa_cmp(&ln->dst, &t->recipient, SA_ALL)) {
+	if (same_addr(&ln->src, &t->referrer) &&
+	    same_addr(&ln->dst, &t->recipient)) {
 		wb_str(w, "A -> B ");  /* "%-7s" */
 	}
-	else if (sa_cmp(&ln->src, &t->recipient, SA_ALL) &&
-		 sa_cmp(&ln->dst, &t->referrer, SA_ALL)) {
+	else if (same_addr(&ln->src, &t->recipient) &&
+		 same_addr(&ln->dst, &t->referrer)) {
 		wb_str(w, "A <- B ");
 	}
 	else {

@@ -66,6 +66,33 @@ static void test_vis(void)
 	CU_ASSERT_EQUAL(strlen(close_w()), 1023);
 }
 
+/* Random strings against the byte-by-byte rule, control characters at
+ * every offset of the 8-byte steps, cut at random lengths */
+static void test_vis_random(void)
+{
+	static const char alpha[] = {1, 0x1f, 0x20, 'a', '~', 0x7f,
+				     (char)0x80, (char)0xff, '\t', 'Z'};
+	char in[48], want[48];
+	unsigned round;
+
+	srand(3);
+	for (round = 0; round < 5000; round++) {
+		size_t len = (size_t)(rand() % 40), max = (size_t)(rand() % 45);
+		size_t i, n = 0;
+
+		for (i = 0; i < len; i++)
+			in[i] = rand() % 4 ? 'x' : alpha[rand() % 10];
+		in[len] = '\0';
+		for (i = 0; i < len && i < max; i++)
+			want[n++] = (unsigned char)in[i] < 0x20 ||
+				in[i] == 0x7f ? '?' : in[i];
+		want[n] = '\0';
+		open_w();
+		wb_vis(&w, in, max);
+		CU_ASSERT_STRING_EQUAL(close_w(), want);
+	}
+}
+
 /* Longer than the buffer, so the writer flushes on the way */
 static void test_flush(void)
 {
@@ -153,6 +180,7 @@ static void test_done(void)
 static const struct unit_test tests[] = {
 	{"padded strings and integers as printf", test_printf_fields},
 	{"control characters shown as '?', 1023 at most", test_vis},
+	{"the same on random strings", test_vis_random},
 	{"output longer than the buffer", test_flush},
 	{"JSON strings and numbers as cJSON", test_json_like_cjson},
 	{"addresses as libre's %J", test_addr_like_libre},
