@@ -2,6 +2,7 @@
  * @file model.c  Messages -> transactions -> dialogs (the transfer half
  *                is in transfer.c)
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include "model/model_int.h"
@@ -33,19 +34,60 @@ enum model_method model_method(const struct pl *met)
 	return MM_OTHER;
 }
 
+/* Ladder lines are carved from blocks of the ladder, one allocation for
+ * many lines (an allocation per line and its text was a tenth of a
+ * run in malloc and free). */
+enum { BLOCK_MIN = 1024, BLOCK_MAX = 16384 };  /* doubling: ~3000 dialogs
+						      are live at once */
+
+struct ladder_block {
+	struct ladder_block *next;
+	size_t used, size;
+	max_align_t data[];
+};
+
 static void ladder_destructor(void *arg)
 {
 	struct ladder *l = arg;
+	struct le *le;
 
-	list_flush(&l->lines);
+	for (le = list_head(&l->lines); le; le = le->next) {
+		struct ladder_line *ln = le->data;
+
+		mem_deref(ln->note);
+	}
+	while (l->blocks) {
+		struct ladder_block *b = l->blocks;
+
+		l->blocks = b->next;
+		free(b);
+	}
 }
 
-static void line_destructor(void *arg)
+static void *ladder_carve(struct ladder *l, size_t n)
 {
-	struct ladder_line *ln = arg;
+	struct ladder_block *b = l->blocks;
+	void *p;
 
-	list_unlink(&ln->le);
-	mem_deref(ln->note);
+	n = (n + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
+	if (!b || b->size - b->used < n) {
+		size_t size = b ? MIN(b->size * 2, (size_t)BLOCK_MAX)
+				: (size_t)BLOCK_MIN;
+
+		size = MAX(size, n);
+
+		b = malloc(sizeof(*b) + size);
+		if (!b)
+			return NULL;
+		b->next = l->blocks;
+		b->used = 0;
+		b->size = size;
+		l->blocks = b;
+	}
+	p = (char *)b->data + b->used;
+	b->used += n;
+	memset(p, 0, n);
+	return p;
 }
 
 static void trans_destructor(void *arg)
@@ -319,11 +361,12 @@ static bool response_seen(struct trans *tr, uint16_t scode)
 }
 
 /* A ladder line and its text ("a b": method and Request-URI, or code
- * and reason) in one allocation */
-static struct ladder_line *line_alloc(const struct pl *a, const struct pl *b)
+ * and reason) in one piece of the ladder's block */
+static struct ladder_line *line_alloc(struct ladder *l, const struct pl *a,
+				      const struct pl *b)
 {
-	struct ladder_line *ln = mem_zalloc(sizeof(*ln) + a->l + 1 + b->l + 1,
-					    line_destructor);
+	struct ladder_line *ln = ladder_carve(l, sizeof(*ln) + a->l + 1 +
+					      b->l + 1);
 
 	if (!ln)
 		return NULL;
@@ -348,7 +391,7 @@ static void ladder_add(struct dialog *d, const struct wire_msg *wm,
 		return;
 	}
 	if (msg->req) {
-		ln = line_alloc(&msg->met, &msg->ruri);
+		ln = line_alloc(d->ladder, &msg->met, &msg->ruri);
 	}
 	else {
 		unsigned v = msg->scode;
@@ -358,7 +401,7 @@ static void ladder_add(struct dialog *d, const struct wire_msg *wm,
 			v /= 10;
 		} while (v);
 		c.p = code + sizeof(code) - c.l;
-		ln = line_alloc(&c, &msg->reason);
+		ln = line_alloc(d->ladder, &c, &msg->reason);
 	}
 	if (!ln)
 		return;
