@@ -23,6 +23,8 @@ void wb_flush(struct wbuf *w)
 
 void wb_mem(struct wbuf *w, const char *s, size_t n)
 {
+	if (!n)
+		return;
 	if (w->len + n > sizeof(w->buf)) {
 		wb_flush(w);
 		if (n > sizeof(w->buf)) {
