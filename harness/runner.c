@@ -43,6 +43,8 @@ struct slot {
 struct run {
 	struct runner_opts o;
 	struct case_list cases;
+	struct case_list left;   /* selected, but not for this run */
+	size_t *order;           /* start order: indexes into cases */
 	cJSON *verdicts;         /* index-aligned with cases, NULL until done */
 	struct slot slots[JOBS_MAX];
 	size_t next, done;
@@ -81,6 +83,8 @@ static void usage(FILE *f)
 "  --no-hooks             the implementation calls no webhooks (a plain SIP\n"
 "                         referrer): check the SIP side only\n"
 "  --keep-going           go on after 3 ERRORs in a row (default: stop)\n"
+"  --quick                leave out the cases tagged " RUNNER_TAG_SLOW " (they\n"
+"                         wait out RFC 3261 Timer F, 32 s); listed apart\n"
 "  --list                 print the names of the selected cases, run none\n"
 "  --timeout S            upper bound per case, seconds (default %d)\n\n"
 "Exit: 0 all pass, 1 a case failed or errored, 2 usage, 3 environment,\n"
@@ -171,6 +175,7 @@ static int parse_opts(struct runner_opts *o, int argc, char **argv)
 		{"keep-going", no_argument, NULL, 'k'},
 		{"no-hooks", no_argument, NULL, 'N'},
 		{"list", no_argument, NULL, 'l'},
+		{"quick", no_argument, NULL, 'Q'},
 		{"timeout", required_argument, NULL, 'T'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
@@ -237,6 +242,7 @@ static int parse_opts(struct runner_opts *o, int argc, char **argv)
 		case 'k': o->keep_going = true; break;
 		case 'N': o->no_hooks = true; break;
 		case 'l': o->list = true; break;
+		case 'Q': o->quick = true; break;
 		case 'T':
 			if (parse_uint(optarg, 1, 3600, &o->timeout_s))
 				return cli_usage_error(prog, "--timeout: '%s' is "
@@ -364,7 +370,7 @@ static int start_case(struct run *r, struct slot *s)
 	int err;
 
 	memset(&w, 0, sizeof(w));
-	s->index = r->next;
+	s->index = r->order[r->next];
 	case_dir(r, s->index, w.dir, sizeof(w.dir));
 	err = mkdir_p(w.dir);
 	if (err) {
@@ -598,6 +604,8 @@ static cJSON *meta_of(const struct run *r, double secs)
 		cJSON_AddStringToObject(m, "filter", r->o.filter);
 	if (r->o.no_hooks)
 		cJSON_AddBoolToObject(m, "no_hooks", true);
+	if (r->left.n)
+		cJSON_AddItemToObject(m, "left_out", cases_left_json(&r->left));
 	cJSON_AddBoolToObject(m, "interrupted", interrupted != 0);
 	return m;
 }
@@ -649,6 +657,7 @@ static void summary(const struct run *r, double secs)
 		       "--keep-going runs them");
 	snprintf(html, sizeof(html), "%s/report.html", r->o.out);
 	printf(" in %.1f s\n", secs);
+	cases_left_print(&r->left, stdout);
 	if (!access(html, F_OK))
 		printf("report: %s  ", html);
 	printf("results: %s/results.json  junit: %s/junit.xml\n", r->o.out,
@@ -689,6 +698,10 @@ static int select_cases(struct run *r)
 			"shard %u/%u (%s): %zu of %zu cases\n",
 			r->o.shard.index, r->o.shard.total, r->o.shard.source,
 			r->cases.n, found);
+	if (cases_schedule(&r->cases, &r->left, &r->order, &r->o)) {
+		fprintf(stderr, "%s: out of memory\n", prog);
+		return EXIT_ENVIRONMENT;
+	}
 	return 0;
 }
 
@@ -712,6 +725,7 @@ int runner_main(int argc, char **argv)
 	if (r->o.list) {
 		for (i = 0; i < r->cases.n; i++)
 			printf("%s\n", r->cases.v[i].name);
+		cases_left_print(&r->left, stderr);
 		goto out;
 	}
 	err = check_environment(&r->o);
@@ -753,6 +767,8 @@ int runner_main(int argc, char **argv)
  out:
 	cJSON_Delete(r->verdicts);
 	cases_free(&r->cases);
+	cases_free(&r->left);
+	free(r->order);
 	free(r);
 	return err < 0 ? EXIT_OK : err;
 }
