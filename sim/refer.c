@@ -164,7 +164,7 @@ static void accepted(struct refer *r, const struct sip_msg *msg)
 	r->accepted = true;
 	if (msg->scode != 202)
 		simlog(LOG_WARN, sid(r), "REFER accepted with %u %r rather "
-		       "than 202 (any 2xx accepts: RFC 7647 §7)", msg->scode,
+		       "than 202 (any 2xx accepts: RFC 7647 §5)", msg->scode,
 		       &msg->reason);
 	if (norefersub && !r->asked_norefersub)
 		simlog(LOG_WARN, sid(r), "Refer-Sub: false in the %u although "

@@ -1,10 +1,11 @@
 /**
  * @file rules.c  The rule catalogue: what the analyser checks, and why
  *
- * Sections were checked against the RFC texts. Where the contract
- * (../shared/spec/sip-refer.md) is stricter than the RFC, the severity
- * says so: the RFC's MUSTs are errors, its SHOULDs warnings, behaviour
- * that is legal but worth knowing is info.
+ * Sections were checked against the RFC texts. The severity follows the
+ * RFC: its MUSTs are errors, its SHOULDs warnings, behaviour that is
+ * legal but worth knowing is info. Where the contract
+ * (../shared/spec/sip-refer.md) is stricter than the RFC, the summary
+ * says so.
  */
 #include <string.h>
 #include "model/rules.h"
@@ -18,13 +19,13 @@ static const struct rule catalogue[R__COUNT] = {
 	 "RFC 3892", "3", "Referred-By is one name-addr/addr-spec with a "
 	 "valid URI"},
 	{R_REFERRED_BY_MISSING, "refer.referred-by.missing", SEV_INFO,
-	 "RFC 3892", "3", "the REFER names its referrer in Referred-By (the "
-	 "verb always sends one)"},
+	 "RFC 3892", "2.1", "the REFER names its referrer in Referred-By "
+	 "(optional in the RFC; the verb always sends one)"},
 	{R_REFER_CONTACT, "refer.contact", SEV_ERROR, "RFC 3515", "2",
 	 "a REFER carries exactly one Contact value"},
-	{R_REFER_OUTSIDE_DIALOG, "refer.outside-dialog", SEV_WARNING,
-	 "RFC 3515", "2", "the REFER is sent inside the established INVITE "
-	 "dialog of the call"},
+	{R_REFER_OUTSIDE_DIALOG, "refer.outside-dialog", SEV_INFO,
+	 "RFC 3515", "2", "the REFER is sent inside the call's INVITE dialog "
+	 "(as the verb does; the RFC also allows it outside)"},
 	{R_REFER_DIALOG_TAGS, "refer.dialog.tags", SEV_ERROR, "RFC 3261",
 	 "12.2.1.1", "an in-dialog REFER carries the dialog's local tag in "
 	 "From and remote tag in To"},
@@ -37,8 +38,8 @@ static const struct rule catalogue[R__COUNT] = {
 	 "12.2.1.1", "the REFER's Request-URI is the remote target (the "
 	 "peer's Contact)"},
 	{R_REFER_200, "refer.accepted-not-202", SEV_INFO, "RFC 7647", "5",
-	 "the REFER was accepted with a 2xx other than 202 (legal; jambonz "
-	 "only treats 202 as accepted)"},
+	 "the REFER was accepted with a 2xx other than 202 (legal: RFC 7647 "
+	 "asks for 200; jambonz only treats 202 as accepted)"},
 	{R_REFER_NO_RESPONSE, "refer.no-response", SEV_ERROR, "RFC 3261",
 	 "17.1.2.2", "the REFER gets a final response before Timer F "
 	 "(the verb reports 408)"},
@@ -53,10 +54,10 @@ static const struct rule catalogue[R__COUNT] = {
 	{R_REFER_SUB_NOTIFY, "refer-sub.notify-sent", SEV_ERROR, "RFC 4488",
 	 "4", "no NOTIFY is sent once Refer-Sub: false was accepted"},
 	{R_NOTIFY_EVENT_MISSING, "notify.event.missing", SEV_ERROR,
-	 "RFC 6665", "8.2.1", "a NOTIFY carries an Event header (\"refer\")"},
+	 "RFC 3515", "2.4.4", "a NOTIFY carries an Event header (\"refer\")"},
 	{R_NOTIFY_EVENT_ID, "notify.event.id", SEV_ERROR, "RFC 3515", "2.4.6",
-	 "with several REFERs in a dialog, the NOTIFY's Event carries "
-	 "id=<CSeq of its REFER>"},
+	 "from the second REFER in a dialog on, its NOTIFYs' Event carries "
+	 "id=<CSeq of that REFER>"},
 	{R_NOTIFY_SUBSTATE_MISSING, "notify.substate.missing", SEV_ERROR,
 	 "RFC 6665", "4.2.2", "a NOTIFY carries Subscription-State"},
 	{R_NOTIFY_CONTENT_TYPE, "notify.content-type", SEV_ERROR, "RFC 3515",
@@ -73,32 +74,33 @@ static const struct rule catalogue[R__COUNT] = {
 	{R_NOTIFY_TERMINATED_REASON, "notify.terminated.reason", SEV_WARNING,
 	 "RFC 6665", "4.2.2", "Subscription-State: terminated gives a reason"},
 	{R_NOTIFY_AFTER_TERMINATED, "notify.after-terminated", SEV_ERROR,
-	 "RFC 6665", "4.2.2", "no NOTIFY follows the one that terminated the "
-	 "subscription"},
-	{R_NOTIFY_STATUS_REGRESS, "notify.status.regress", SEV_ERROR,
+	 "RFC 6665", "4.4.1", "no NOTIFY follows the one that terminated (and "
+	 "so destroyed) the subscription"},
+	{R_NOTIFY_STATUS_REGRESS, "notify.status.regress", SEV_WARNING,
 	 "RFC 3515", "2.4.5", "after a final status no NOTIFY reports a "
-	 "provisional one"},
-	{R_NOTIFY_RESPONSE, "notify.response.not-2xx", SEV_ERROR, "RFC 6665",
-	 "4.1.3", "the referrer answers every NOTIFY of its subscription 2xx "
-	 "(also after BYE)"},
-	{R_NOTIFY_UNANSWERED, "notify.unanswered", SEV_ERROR, "RFC 3261",
-	 "17.2.2", "every NOTIFY gets a final response"},
+	 "provisional one (each body is the complete status)"},
+	{R_NOTIFY_RESPONSE, "notify.response.not-2xx", SEV_WARNING,
+	 "RFC 6665", "4.1.3", "the referrer answers every NOTIFY of its "
+	 "subscription 2xx (the RFC's SHOULD; the contract requires it, also "
+	 "after BYE)"},
+	{R_NOTIFY_UNANSWERED, "notify.unanswered", SEV_ERROR, "RFC 6665",
+	 "4.1.3", "every NOTIFY gets a final response"},
 	{R_NOTIFY_UNKNOWN_481, "notify.unknown-subscription", SEV_ERROR,
 	 "RFC 6665", "4.1.3", "a NOTIFY matching no subscription is answered "
-	 "481"},
+	 "481 (the RFC also allows a more fitting 4xx/5xx)"},
 	{R_NOTIFY_FIRST_TIMEOUT, "notify.first.timeout", SEV_ERROR, "RFC 6665",
 	 "4.2.1.2", "the first NOTIFY follows the accepted REFER promptly "
 	 "(within the notify timeout)"},
-	{R_NOTIFY_FINAL_MISSING, "notify.final.missing", SEV_WARNING,
-	 "RFC 3515", "2.4.7", "an accepted REFER's subscription ends with a "
-	 "NOTIFY carrying a final status"},
+	{R_NOTIFY_FINAL_MISSING, "notify.final.missing", SEV_INFO,
+	 "RFC 3515", "2.4.4", "an accepted REFER's NOTIFYs report a final "
+	 "status (the RFC lets the notifier end the subscription before)"},
 	{R_BYE_BEFORE_FINAL, "bye.before-final-notify", SEV_INFO, "RFC 5589",
-	 "6.1", "the call was hung up before the final NOTIFY (the "
-	 "subscription keeps the dialog alive)"},
+	 "6", "the call was hung up before the final NOTIFY (legal; the "
+	 "subscription outlives the BYE, RFC 5057 §5.5)"},
 	{R_HEADER_DUPLICATE, "header.duplicate", SEV_WARNING, "RFC 3261",
 	 "7.3.1", "a single-valued (custom) header appears once"},
 	{R_RETRANSMISSION, "sip.retransmission", SEV_INFO, "RFC 3261",
-	 "17.1.2.2", "retransmitted requests/responses, counted apart from "
+	 "17", "retransmitted requests/responses, counted apart from "
 	 "protocol errors"},
 	{R_MALFORMED, "sip.malformed", SEV_ERROR, "RFC 3261", "7",
 	 "a message that starts like SIP can be decoded (it is skipped)"},

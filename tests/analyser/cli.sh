@@ -26,7 +26,7 @@ tl_expect_match "clean: summary" "1 transfer: 0 errors, 0 warnings, 0 info; 11 S
 
 out=$("$bin" analyze "$dir/notify-event-missing.pcap")
 tl_expect_eq "error finding: exit code" 1 $?
-tl_expect_match "error finding: line" "error +notify.event.missing +RFC 6665 §8.2.1  frame 6: NOTIFY without Event" "$out"
+tl_expect_match "error finding: line" "error +notify.event.missing +RFC 3515 §2.4.4  frame 6: NOTIFY without Event" "$out"
 "$bin" analyze --rules refer.refer-to.count,refer.contact "$dir/notify-event-missing.pcap" >/dev/null
 tl_expect_eq "--rules leaves the finding out: exit code" 0 $?
 "$bin" analyze "$dir/refer-accepted-200.pcap" >/dev/null

@@ -46,14 +46,14 @@ grep -q '^REFER ' out/phones/reject-603/sipp-messages.log ||
 	tl_fail "baresip sent no REFER in the phone case"
 
 # Known failure 1: a NOTIFY without Event is answered 489 Bad Event
-# (RFC 6665 8.2.1; the contract accepts it, spec section 3), and the
-# transfer's outcome is lost.
+# (RFC 3515 2.4.4 requires Event; the contract accepts it, spec section
+# 3), and the transfer's outcome is lost.
 c=carriers/notify-no-event-no-substate
 tl_expect_eq "$c" FAIL "$(verdict "$c")"
 msgs "$c" | grep -q 'got 489' || tl_fail "$c: the 489 is not the reason"
 
 # Known failure 2: the carrier hangs up right after the 202; baresip
-# does not answer the NOTIFY that follows (RFC 6665 4.1.3, RFC 5057: the
+# does not answer the NOTIFY that follows (RFC 6665 4.1.3, RFC 5057 5.5: the
 # subscription outlives the INVITE usage).
 c=carriers/bye-after-202-notify-after-bye
 tl_expect_eq "$c" FAIL "$(verdict "$c")"
