@@ -27,6 +27,7 @@ enum {
 	POLL_MS = 10,
 	REASONS_SHOWN = 4,     /* failed assertions printed per case */
 	ERRORS_STOP = 3,       /* ERRORs in a row that stop the run */
+	ORPHANS_WAIT_S = 3,
 };
 
 static const char *prog = "referlab run";
@@ -401,6 +402,16 @@ static int start_case(struct run *r, struct slot *s)
 	return 0;
 }
 
+/* The case's own timeout (its expectation's, capped by --timeout): the
+ * worker ends its children by then; WORKER_SLACK_S more and the run
+ * stops the worker itself. */
+static unsigned case_timeout(const struct run *r, const struct slot *s)
+{
+	unsigned t = r->cases.v[s->index].timeout_s;
+
+	return t && t < r->o.timeout_s ? t : r->o.timeout_s;
+}
+
 /* The worker's verdict.json, or an ERROR saying why there is none. */
 static cJSON *collect(struct run *r, struct slot *s, bool timed_out)
 {
@@ -418,9 +429,9 @@ static cJSON *collect(struct run *r, struct slot *s, bool timed_out)
 
 	v = verdict_new(c->name);
 	if (timed_out)
-		verdict_error(v, "the case did not end within %u s (--timeout) "
+		verdict_error(v, "the case did not end within its %u s timeout "
 			      "plus %d s for cleanup; it was stopped. See %s/",
-			      r->o.timeout_s, WORKER_SLACK_S, dir);
+			      case_timeout(r, s), WORKER_SLACK_S, dir);
 	else
 		verdict_error(v, "the case's worker %s without a verdict; see "
 			      "%s/runner.log",
@@ -516,7 +527,6 @@ static size_t name_width(const struct case_list *cl)
  * ones past their time; until all are done or the user interrupts. */
 static int schedule(struct run *r)
 {
-	double limit = r->o.timeout_s + WORKER_SLACK_S;
 	size_t width = name_width(&r->cases);
 	unsigned i, running;
 	int err;
@@ -536,7 +546,8 @@ static int schedule(struct run *r)
 			}
 			if (proc_exited(s->worker))
 				finish(r, s, false, width);
-			else if (now_s() - s->started > limit)
+			else if (now_s() - s->started >
+				 case_timeout(r, s) + WORKER_SLACK_S)
 				finish(r, s, true, width);
 			else
 				running++;
@@ -551,6 +562,20 @@ static int schedule(struct run *r)
 		if (!running && (r->stop || r->next >= r->cases.n))
 			return 0;
 		usleep(POLL_MS * 1000);
+	}
+}
+
+/* The children of a worker that was killed come to us, the subreaper,
+ * and die of PR_SET_PDEATHSIG, a moment later: wait for them, bounded,
+ * so that none is left when the run returns. */
+static void reap_orphans(void)
+{
+	double end = now_s() + ORPHANS_WAIT_S;
+	pid_t p;
+
+	while ((p = waitpid(-1, NULL, WNOHANG)) >= 0 && now_s() < end) {
+		if (p == 0)
+			usleep(POLL_MS * 1000);
 	}
 }
 
@@ -752,8 +777,7 @@ int runner_main(int argc, char **argv)
 
 	err = schedule(r);
 	stop_all(r);
-	while (waitpid(-1, NULL, WNOHANG) > 0)
-		;   /* reap any orphan the subreaper inherited */
+	reap_orphans();
 	if (write_results(r, now_s() - t0) && !err)
 		err = EXIT_ENVIRONMENT;
 	if (r->o.out_is_default)
