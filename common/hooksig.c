@@ -59,16 +59,25 @@ int hooksig_compute(char *buf, size_t sz, const char *secret, uint64_t t,
 	return 0;
 }
 
+static bool all_of(const struct pl *pl, int (*cls)(int))
+{
+	size_t i;
+
+	for (i = 0; i < pl->l; i++) {
+		if (!cls((unsigned char)pl->p[i]))
+			return false;
+	}
+
+	return pl->l > 0;
+}
+
 static bool hex_equal(const struct pl *hex, const uint8_t *md)
 {
 	size_t i;
 
-	if (hex->l != 2 * SHA256_LEN)
+	if (hex->l != 2 * SHA256_LEN || !all_of(hex, isxdigit))
 		return false;
 	for (i = 0; i < SHA256_LEN; i++) {
-		if (!isxdigit((unsigned char)hex->p[2 * i]) ||
-		    !isxdigit((unsigned char)hex->p[2 * i + 1]))
-			return false;
 		if ((uint8_t)(ch_hex(hex->p[2 * i]) << 4 |
 			      ch_hex(hex->p[2 * i + 1])) != md[i])
 			return false;
@@ -117,24 +126,41 @@ static bool find_t(const struct pl *k, const struct pl *v, void *arg)
 	return true;
 }
 
+/* A v1 that could be a signature at all: 64 hex digits. */
+static bool wellformed_v1(const struct pl *k, const struct pl *v, void *arg)
+{
+	(void)arg;
+	return !pl_strcmp(k, "v1") && v->l == 2 * SHA256_LEN &&
+		all_of(v, isxdigit);
+}
+
 static bool match_v1(const struct pl *k, const struct pl *v, void *arg)
 {
 	return !pl_strcmp(k, "v1") && hex_equal(v, arg);
 }
 
-bool hooksig_check(const struct pl *hval, const char *secret,
-		   const char *body, size_t len)
+enum hooksig_verdict hooksig_verify(const struct pl *hval, const char *secret,
+				    const char *body, size_t len)
 {
 	uint8_t md[SHA256_LEN];
 	struct pl t = PL_INIT;
 
 	if (!hval || !secret || (!body && len))
-		return false;
+		return HOOKSIG_INVALID;
 
-	if (!each_part(hval, find_t, &t) || !t.l)
-		return false;
+	/* 20 digits hold any 64-bit Unix time */
+	if (!each_part(hval, find_t, &t) || !all_of(&t, isdigit) ||
+	    t.l > 20 || !each_part(hval, wellformed_v1, NULL))
+		return HOOKSIG_MALFORMED;
 	if (digest(md, secret, &t, body, len))
-		return false;
+		return HOOKSIG_INVALID;
 
-	return each_part(hval, match_v1, md);
+	return each_part(hval, match_v1, md) ? HOOKSIG_VALID
+		: HOOKSIG_INVALID;
+}
+
+const char *hooksig_verdict_str(enum hooksig_verdict v)
+{
+	return v == HOOKSIG_VALID ? "valid" : v == HOOKSIG_MALFORMED
+		? "malformed" : "invalid";
 }

@@ -132,6 +132,7 @@ static int one_file(struct run *r, const char *path, char *err,
 	if (!e)
 		e = decoder_alloc(&dec, msg_h, err_h, r);
 	if (!e) {
+		decoder_views_only(dec);    /* the model reads struct sipmsg */
 		e = read_frames(r, pf, dec);
 		if (e)
 			str_ncpy(why, pcapfile_error(pf), sizeof(why));

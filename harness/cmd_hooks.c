@@ -13,6 +13,7 @@
 #include "addr.h"
 #include "cli.h"
 #include "hooksrv.h"
+#include "secret.h"
 #include "cmd_hooks.h"
 
 static const char *prog = "referlab hooks";
@@ -20,7 +21,8 @@ static const char *prog = "referlab hooks";
 enum { FILE_MAX = 1048576 };
 
 struct opts {
-	const char *listen, *record, *secret, *user;
+	const char *listen, *record, *secret, *secret_file, *user;
+	char secret_buf[SECRET_MAX];
 	struct hooksrv *srv;
 	FILE *rec;
 	bool have_app_route;
@@ -32,7 +34,8 @@ static void usage(FILE *out)
 "usage: referlab hooks [--listen ADDR:PORT] [--record FILE]\n"
 "                      [--app [PATH=]FILE] [--answer PATH=FILE]...\n"
 "                      [--status PATH=CODE]... [--delay PATH=MS]...\n"
-"                      [--secret S] [--user USER:PASSWORD]\n\n"
+"                      [--secret S | --secret-file FILE]\n"
+"                      [--user USER:PASSWORD]\n\n"
 "A webhook server playing the jambonz application: serves the app on its\n"
 "call hook, records every request as one JSON line, answers by path.\n\n"
 "  --listen ADDR:PORT   where to listen, port 0 = any free (default 127.0.0.1:0)\n"
@@ -41,7 +44,11 @@ static void usage(FILE *out)
 "  --answer PATH=FILE   body of the answers at PATH\n"
 "  --status PATH=CODE   HTTP status at PATH (100..599)\n"
 "  --delay PATH=MS      wait before answering at PATH (0..600000)\n"
-"  --secret S           check Jambonz-Signature with this webhook secret\n"
+"  --secret S           webhook secret: a request whose Jambonz-Signature is\n"
+"                       absent, malformed or wrong gets 403 (still recorded)\n"
+"  --secret-file FILE   the webhook secret is the first line of FILE; without\n"
+"                       either: $REFERLAB_WEBHOOK_SECRET if set (neither shows\n"
+"                       in ps, as --secret does)\n"
 "  --user USER:PASSWORD require this basic auth (401 otherwise)\n\n"
 "Repeating --answer/--status/--delay for a path gives its answers in order,\n"
 "the last one repeating; paths with none answer 200 with no body.\n"
@@ -198,6 +205,7 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 		const char **slot = !strcmp(opt, "--listen") ? &o->listen
 			: !strcmp(opt, "--record") ? &o->record
 			: !strcmp(opt, "--secret") ? &o->secret
+			: !strcmp(opt, "--secret-file") ? &o->secret_file
 			: !strcmp(opt, "--user") ? &o->user : NULL;
 
 		for (k = 0; !slot && k < sizeof(routed) / sizeof(*routed); k++)
@@ -216,7 +224,8 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 	if (o->secret && !*o->secret)
 		return cli_usage_error(prog, "--secret: empty");
 
-	return EXIT_OK;
+	return secret_resolve(&o->secret, o->secret_file, o->secret_buf,
+			      sizeof(o->secret_buf), prog, "--secret");
 }
 
 static const char *str(const cJSON *rec, const char *key)
@@ -233,19 +242,23 @@ static int num(const cJSON *rec, const char *key)
 	return cJSON_IsNumber(v) ? v->valueint : -1;
 }
 
-/* "#3 POST /action -> 200 (signature valid)" or "#4 error: ... -> 400" */
+/* "#3 POST /action -> 200 (signature valid)", "#4 error: ... -> 400" or
+ * "#5 POST /action -> 403 (signature invalid), refused: ..." */
 static void log_h(const cJSON *rec, void *arg)
 {
 	bool err = cJSON_HasObjectItem(rec, "error");
+	bool refused = cJSON_HasObjectItem(rec, "refused");
 	(void)arg;
 
 	if (err)
 		fprintf(stderr, "%s: #%d error: %s -> %d\n", prog,
 			num(rec, "seq"), str(rec, "error"), num(rec, "status"));
 	else
-		fprintf(stderr, "%s: #%d %s %s -> %d (signature %s)\n", prog,
-			num(rec, "seq"), str(rec, "method"), str(rec, "path"),
-			num(rec, "status"), str(rec, "signature"));
+		fprintf(stderr, "%s: #%d %s %s -> %d (signature %s)%s%s\n",
+			prog, num(rec, "seq"), str(rec, "method"),
+			str(rec, "path"), num(rec, "status"),
+			str(rec, "signature"), refused ? ", refused: " : "",
+			refused ? str(rec, "refused") : "");
 }
 
 static void signal_h(int sig)

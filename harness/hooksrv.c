@@ -369,8 +369,38 @@ static const char *check_signature(const struct hooksrv *srv,
 	if (!srv->secret)
 		return "unchecked";
 
-	return hooksig_check(&h->val, srv->secret, body->p, body->l)
-		? "valid" : "invalid";
+	return hooksig_verdict_str(hooksig_verify(&h->val, srv->secret,
+						  body->p, body->l));
+}
+
+/* Why a request is refused before the application sees it, or NULL.
+ * status and extra (header lines) get the answer. */
+static const char *refusal(const struct hooksrv *srv,
+			   const struct http_msg *msg, const char *auth,
+			   const char *sig, uint16_t *status,
+			   const char **extra)
+{
+	if (pl_strcmp(&msg->met, "POST") && pl_strcmp(&msg->met, "GET")) {
+		*status = 405, *extra = "Allow: GET, POST\r\n";
+		return "only GET and POST are webhooks";
+	}
+	if (srv->user && strcmp(auth, "valid")) {
+		*status = 401;
+		*extra = "WWW-Authenticate: Basic realm=\"referlab\"\r\n";
+		return !strcmp(auth, "absent") ? "basic auth is absent"
+			: "basic auth does not match";
+	}
+	if (!srv->secret || !strcmp(sig, "valid"))
+		return NULL;
+
+	*status = 403;
+	return !strcmp(sig, "absent")
+		? "Jambonz-Signature is absent, with a webhook secret set"
+		: !strcmp(sig, "malformed")
+		? "Jambonz-Signature is malformed: want "
+		  "t=<unix seconds>,v1=<64 hex digits>"
+		: "Jambonz-Signature does not match the body under the "
+		  "webhook secret";
 }
 
 static void delayed_h(void *arg)
@@ -386,19 +416,30 @@ static void delayed_h(void *arg)
 		process(c);
 }
 
+/* A refused request gets its reason as text (but a 405: a HEAD answer
+ * has no body), at once, and leaves the path's answer sequence as it
+ * was: the application never saw it. */
 static void answer(struct conn *c, const struct http_msg *msg,
 		   const struct pl *body)
 {
 	struct hooksrv *srv = c->srv;
 	struct hookrec_src src = {++srv->seq, c->id, &c->peer};
 	struct route *r = route_find(srv, &msg->path);
-	const char *auth = check_auth(srv, msg), *extra = "", *rbody = "";
+	const char *auth = check_auth(srv, msg);
+	const char *sig = check_signature(srv, msg, body);
+	const char *extra = "", *rbody = "", *why;
+	char text[128];
 	uint16_t status = 200;
 	uint32_t delay = 0;
 	struct mbuf *mb;
 	cJSON *rec;
 
-	if (r) {
+	why = refusal(srv, msg, auth, sig, &status, &extra);
+	if (why && status != 405) {
+		re_snprintf(text, sizeof(text), "%s\n", why);
+		rbody = text;
+	}
+	else if (!why && r) {
 		if (r->nstatus)
 			status = r->statuses[nth(r->hits, r->nstatus)];
 		if (r->nbody)
@@ -407,19 +448,13 @@ static void answer(struct conn *c, const struct http_msg *msg,
 			delay = r->delays[nth(r->hits, r->ndelay)];
 		++r->hits;
 	}
-	if (pl_strcmp(&msg->met, "POST") && pl_strcmp(&msg->met, "GET")) {
-		status = 405, rbody = "", extra = "Allow: GET, POST\r\n";
-	}
-	else if (srv->user && strcmp(auth, "valid")) {
-		status = 401, rbody = "";
-		extra = "WWW-Authenticate: Basic realm=\"referlab\"\r\n";
-	}
 
-	rec = hookrec_request(&src, msg, body, check_signature(srv, msg, body),
-			      auth);
+	rec = hookrec_request(&src, msg, body, sig, auth);
 	if (rec) {
 		cJSON_AddNumberToObject(rec, "status", status);
 		cJSON_AddNumberToObject(rec, "delay_ms", delay);
+		if (why)
+			cJSON_AddStringToObject(rec, "refused", why);
 	}
 	emit(c, rec);
 

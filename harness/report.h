@@ -3,8 +3,8 @@
  *
  * The pipeline: read and merge results.json files (report/read.c), gather
  * each case's folder (report/case.c: capture -> ladder, findings, hooks),
- * then write any of the outputs. The runner calls report_write_html()
- * after results.json; `referlab analyze --html` calls
+ * then write any of the outputs. The runner calls report_run_junit()
+ * and report_run_html() after results.json; `referlab analyze --html` calls
  * report_capture_html() for a bare capture.
  */
 #ifndef REFERLAB_REPORT_H
@@ -24,7 +24,12 @@ int report_main(int argc, char **argv);
 int report_write_html(const char *results_path, const char *out_path,
 		      char *err, size_t errsz);
 
-/* OUT_DIR/report.html from OUT_DIR/results.json: the runner's one call
+/* OUT_DIR/junit.xml from OUT_DIR/results.json, by the writer of
+ * `referlab report --junit` (one JUnit writer, checked against
+ * tests/report/junit.xsd). 0, or an errno with one line on stderr. */
+int report_run_junit(const char *out_dir);
+
+/* OUT_DIR/report.html from OUT_DIR/results.json: the runner's call
  * after writing results.json. A problem is one line on stderr; it never
  * fails the run (the results are written already). */
 void report_run_html(const char *out_dir);

@@ -1,5 +1,5 @@
 /**
- * @file results.c  Verdicts of cases, and the suite's results.json and junit.xml
+ * @file results.c  Verdicts of cases, and the suite's results.json
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -246,37 +246,19 @@ enum verdict_kind verdict_kind_of(const cJSON *vj)
 	return VERDICT_ERROR;
 }
 
-static double number_of(const cJSON *o, const char *key)
-{
-	const cJSON *n = cJSON_GetObjectItemCaseSensitive(o, key);
-
-	return cJSON_IsNumber(n) ? n->valuedouble : 0;
-}
-
-static const char *string_of(const cJSON *o, const char *key)
-{
-	const cJSON *s = cJSON_GetObjectItemCaseSensitive(o, key);
-
-	return cJSON_IsString(s) ? s->valuestring : "";
-}
-
-static void count(const cJSON *cases, unsigned n[3], double *secs)
+static void count(const cJSON *cases, unsigned n[3])
 {
 	const cJSON *c;
 
 	n[0] = n[1] = n[2] = 0;
-	*secs = 0;
-	cJSON_ArrayForEach(c, cases) {
+	cJSON_ArrayForEach(c, cases)
 		n[verdict_kind_of(c)]++;
-		*secs += number_of(c, "duration_s");
-	}
 }
 
 int results_write_json(const char *path, const cJSON *meta, const cJSON *cases)
 {
 	cJSON *root = cJSON_CreateObject(), *counts, *m;
 	unsigned n[3];
-	double secs;
 	int err;
 
 	if (!root)
@@ -284,7 +266,7 @@ int results_write_json(const char *path, const cJSON *meta, const cJSON *cases)
 	cJSON_AddStringToObject(root, "referlab", REFERLAB_VERSION);
 	cJSON_ArrayForEach(m, meta)
 		cJSON_AddItemToObject(root, m->string, cJSON_Duplicate(m, true));
-	count(cases, n, &secs);
+	count(cases, n);
 	counts = cJSON_AddObjectToObject(root, "counts");
 	cJSON_AddNumberToObject(counts, "total", n[0] + n[1] + n[2]);
 	cJSON_AddNumberToObject(counts, "pass", n[VERDICT_PASS]);
@@ -293,161 +275,5 @@ int results_write_json(const char *path, const cJSON *meta, const cJSON *cases)
 	cJSON_AddItemToObject(root, "cases", cJSON_Duplicate(cases, true));
 	err = write_json(path, root);
 	cJSON_Delete(root);
-	return err;
-}
-
-/* XML text and attribute values: the five entities, and control
- * characters (illegal in XML 1.0) as '?' so the file always parses. */
-static void xml_put(FILE *f, const char *s)
-{
-	for (; s && *s; s++) {
-		switch (*s) {
-		case '<':  fputs("&lt;", f); break;
-		case '>':  fputs("&gt;", f); break;
-		case '&':  fputs("&amp;", f); break;
-		case '"':  fputs("&quot;", f); break;
-		case '\'': fputs("&apos;", f); break;
-		default:
-			if ((unsigned char)*s < 0x20 && *s != '\n' && *s != '\t')
-				fputc('?', f);
-			else
-				fputc(*s, f);
-		}
-	}
-}
-
-/* "carriers/notify-after-bye" -> group "carriers"; a case at the top of
- * the suite is in group "suite". */
-static void split_name(const char *name, char *group, size_t gsz,
-		       const char **leaf)
-{
-	const char *slash = strrchr(name, '/');
-	size_t n;
-
-	if (!slash) {
-		snprintf(group, gsz, "suite");
-		*leaf = name;
-		return;
-	}
-	n = (size_t)(slash - name) < gsz - 1 ? (size_t)(slash - name) : gsz - 1;
-	memcpy(group, name, n);
-	group[n] = '\0';
-	*leaf = slash + 1;
-}
-
-static void junit_case(FILE *f, const cJSON *c, const char *group,
-		       const char *leaf)
-{
-	enum verdict_kind k = verdict_kind_of(c);
-	const cJSON *item;
-
-	fputs("    <testcase classname=\"", f);
-	xml_put(f, group);
-	fputs("\" name=\"", f);
-	xml_put(f, leaf);
-	fprintf(f, "\" time=\"%.3f\">\n", number_of(c, "duration_s"));
-	if (k != VERDICT_PASS) {
-		const char *tag = k == VERDICT_ERROR ? "error" : "failure";
-
-		fprintf(f, "      <%s message=\"", tag);
-		xml_put(f, first_reason(c));
-		fprintf(f, "\" type=\"%s\">", verdict_kind_str(k));
-		cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(c, "errors")) {
-			xml_put(f, item->valuestring);
-			fputc('\n', f);
-		}
-		cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(c, "failures")) {
-			xml_put(f, string_of(item, "message"));
-			fputc('\n', f);
-		}
-		fprintf(f, "</%s>\n", tag);
-	}
-	fputs("      <system-out>case folder: ", f);
-	xml_put(f, string_of(c, "case"));
-	fputs("/</system-out>\n    </testcase>\n", f);
-}
-
-/* Cases arrive in suite order (sorted by name), so the cases of a group
- * are adjacent: one <testsuite> per run of the same group. */
-static void junit_suites(FILE *f, const cJSON *cases)
-{
-	const cJSON *c, *d;
-	char group[256], other[256];
-	const char *leaf;
-
-	for (c = cases ? cases->child : NULL; c; c = d) {
-		unsigned n[3] = {0, 0, 0};
-		double secs = 0;
-
-		split_name(string_of(c, "case"), group, sizeof(group), &leaf);
-		for (d = c; d; d = d->next) {
-			split_name(string_of(d, "case"), other, sizeof(other), &leaf);
-			if (strcmp(group, other))
-				break;
-			n[verdict_kind_of(d)]++;
-			secs += number_of(d, "duration_s");
-		}
-		fputs("  <testsuite name=\"", f);
-		xml_put(f, group);
-		fprintf(f, "\" tests=\"%u\" failures=\"%u\" errors=\"%u\" "
-			"skipped=\"0\" time=\"%.3f\">\n",
-			n[0] + n[1] + n[2], n[VERDICT_FAIL], n[VERDICT_ERROR], secs);
-		for (; c != d; c = c->next) {
-			split_name(string_of(c, "case"), other, sizeof(other), &leaf);
-			junit_case(f, c, group, leaf);
-		}
-		fputs("  </testsuite>\n", f);
-	}
-}
-
-/* The cases the run left out (meta "left_out": --quick, a transport the
- * case is not for), as JUnit's skipped tests in a suite of their own. */
-static void junit_left_out(FILE *f, const cJSON *left)
-{
-	const cJSON *c;
-	char group[256];
-	const char *leaf;
-
-	fprintf(f, "  <testsuite name=\"left out\" tests=\"%d\" failures=\"0\" "
-		"errors=\"0\" skipped=\"%d\" time=\"0.000\">\n",
-		cJSON_GetArraySize(left), cJSON_GetArraySize(left));
-	cJSON_ArrayForEach(c, left) {
-		split_name(string_of(c, "case"), group, sizeof(group), &leaf);
-		fputs("    <testcase classname=\"", f);
-		xml_put(f, group);
-		fputs("\" name=\"", f);
-		xml_put(f, leaf);
-		fputs("\" time=\"0.000\">\n      <skipped message=\"", f);
-		xml_put(f, string_of(c, "reason"));
-		fputs("\"/>\n    </testcase>\n", f);
-	}
-	fputs("  </testsuite>\n", f);
-}
-
-int results_write_junit(const char *path, const cJSON *meta, const cJSON *cases)
-{
-	const cJSON *left = cJSON_GetObjectItemCaseSensitive(meta, "left_out");
-	unsigned n[3], nleft = (unsigned)cJSON_GetArraySize(left);
-	double secs;
-	FILE *f;
-	int err = 0;
-
-	f = fopen(path, "w");
-	if (!f)
-		return errno;
-	count(cases, n, &secs);
-	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-		"<testsuites name=\"referlab\" tests=\"%u\" failures=\"%u\" "
-		"errors=\"%u\" time=\"%.3f\">\n",
-		n[0] + n[1] + n[2] + nleft, n[VERDICT_FAIL], n[VERDICT_ERROR],
-		secs);
-	junit_suites(f, cases);
-	if (nleft)
-		junit_left_out(f, left);
-	fputs("</testsuites>\n", f);
-	if (ferror(f))
-		err = EIO;
-	if (fclose(f) && !err)
-		err = errno;
 	return err;
 }

@@ -1,5 +1,5 @@
 /**
- * @file results.h  Verdicts of cases, and the suite's results.json and junit.xml
+ * @file results.h  Verdicts of cases, and the suite's results.json
  *
  * A case's verdict is data the user acts on: PASS, FAIL (the
  * implementation did something the expectation forbids) or ERROR (the
@@ -55,10 +55,9 @@ const char *verdict_kind_str(enum verdict_kind k);
 enum verdict_kind verdict_kind_of(const cJSON *verdict_json);
 
 /* The suite: cases is an array of verdict objects, in suite order; meta
- * an object (iut, transport, shard, started, duration_s) merged in. */
+ * an object (iut, transport, shard, started, duration_s) merged in.
+ * junit.xml is written from it by the report (report_run_junit()). */
 int results_write_json(const char *path, const cJSON *meta,
 		       const cJSON *cases);
-int results_write_junit(const char *path, const cJSON *meta,
-			const cJSON *cases);
 
 #endif

@@ -19,6 +19,7 @@
 #include "report.h"
 #include "results.h"
 #include "runner.h"
+#include "secret.h"
 
 enum {
 	JOBS_MAX = 64,
@@ -81,6 +82,9 @@ static void usage(FILE *f)
 "                         written in the other are translated\n"
 "  --webhook-secret S     hooks must carry a valid Jambonz-Signature\n"
 "                         (built-in: a random secret per run)\n"
+"  --webhook-secret-file FILE  the secret is the first line of FILE;\n"
+"                         without either: $REFERLAB_WEBHOOK_SECRET if set\n"
+"                         (neither shows in ps, as --webhook-secret does)\n"
 "  --no-hooks             the implementation calls no webhooks (a plain SIP\n"
 "                         referrer): check the SIP side only\n"
 "  --keep-going           go on after 3 ERRORs in a row (default: stop)\n"
@@ -89,7 +93,8 @@ static void usage(FILE *f)
 "  --list                 print the names of the selected cases, run none\n"
 "  --timeout S            upper bound per case, seconds (default %d)\n\n"
 "Exit: 0 all pass, 1 a case failed or errored, 2 usage, 3 environment,\n"
-"      130 interrupted.\n", TIMEOUT_DEFAULT_S);
+"      4 a case folder or file cannot be read, 130 interrupted.\n",
+		TIMEOUT_DEFAULT_S);
 }
 
 static double now_s(void)
@@ -173,6 +178,7 @@ static int parse_opts(struct runner_opts *o, int argc, char **argv)
 		{"out", required_argument, NULL, 'o'},
 		{"dialect", required_argument, NULL, 'd'},
 		{"webhook-secret", required_argument, NULL, 'W'},
+		{"webhook-secret-file", required_argument, NULL, 'F'},
 		{"keep-going", no_argument, NULL, 'k'},
 		{"no-hooks", no_argument, NULL, 'N'},
 		{"list", no_argument, NULL, 'l'},
@@ -181,6 +187,8 @@ static int parse_opts(struct runner_opts *o, int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
+	static char secret_buf[SECRET_MAX];
+	const char *secret_file = NULL;
 	char err[256];
 	unsigned port;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
@@ -240,6 +248,7 @@ static int parse_opts(struct runner_opts *o, int argc, char **argv)
 			o->dialect = optarg;
 			break;
 		case 'W': o->secret = optarg; break;
+		case 'F': secret_file = optarg; break;
 		case 'k': o->keep_going = true; break;
 		case 'N': o->no_hooks = true; break;
 		case 'l': o->list = true; break;
@@ -267,7 +276,8 @@ static int parse_opts(struct runner_opts *o, int argc, char **argv)
 				       "for --iut external");
 	o->paths = argv + optind;
 	o->npaths = (size_t)(argc - optind);
-	return 0;
+	return secret_resolve(&o->secret, secret_file, secret_buf,
+			      sizeof(secret_buf), prog, "--webhook-secret");
 }
 
 static void on_signal(int sig)
@@ -655,14 +665,12 @@ static int write_results(struct run *r, double secs)
 
 	snprintf(path, sizeof(path), "%s/results.json", r->o.out);
 	err = results_write_json(path, meta, cases);
-	if (!err) {
-		snprintf(path, sizeof(path), "%s/junit.xml", r->o.out);
-		err = results_write_junit(path, meta, cases);
-	}
-	if (!err)
-		report_run_html(r->o.out);
 	if (err)
 		fprintf(stderr, "%s: %s: %s\n", prog, path, strerror(err));
+	else
+		err = report_run_junit(r->o.out);   /* says why itself */
+	if (!err)
+		report_run_html(r->o.out);
 	cJSON_Delete(cases);
 	cJSON_Delete(meta);
 	return err;
@@ -694,15 +702,20 @@ static int select_cases(struct run *r)
 	char err[512];
 	char *dflt[] = {"scenarios"};
 	size_t found;
+	int e;
 
 	if (!r->o.npaths) {
 		r->o.paths = dflt;
 		r->o.npaths = 1;
 	}
-	if (cases_discover(&r->cases, r->o.paths, r->o.npaths, err,
-			   sizeof(err))) {
+	e = cases_discover(&r->cases, r->o.paths, r->o.npaths, err,
+			   sizeof(err));
+	if (e) {
+		/* a file that is not a case is a usage error; a folder or
+		 * file that cannot be read is unreadable input, as for
+		 * `referlab analyze` */
 		fprintf(stderr, "%s: %s\n", prog, err);
-		return EXIT_USAGE;
+		return e == EINVAL ? EXIT_USAGE : EXIT_INPUT;
 	}
 	r->o.paths = NULL;   /* dflt goes out of scope */
 	found = r->cases.n;

@@ -13,6 +13,7 @@ packages=(
 	time # tests: peak memory of `referlab analyze` (/usr/bin/time)
 	clang libclang-rt-14-dev  # tests/fuzz/run.sh: libFuzzer targets (clang 14)
 	baresip-core  # referlab run --iut baresip: a second implementation under test
+	curl openssl  # tests: raw hook requests, Jambonz-Signature computed apart
 )
 
 missing=()

@@ -7,6 +7,7 @@
 #include "decode/decoder.h"
 #include "decode/link.h"
 #include "decode/sipframe.h"
+#include "decode/sipmsg.h"
 
 enum { EXPIRE_EVERY = 1024 };   /* frames between sweeps of idle streams */
 
@@ -20,6 +21,8 @@ struct decoder {
 	uint64_t frame, ts;          /* the frame being decoded */
 	uint32_t bad_linktype;       /* last unsupported link type reported */
 	bool flushing;               /* the capture has ended */
+	bool views_only;             /* no libre sip_msg per message */
+	struct sipmsg sm;            /* the message being handed out */
 };
 
 static void destructor(void *arg)
@@ -67,50 +70,52 @@ static void report(struct decoder *d, uint64_t frame, const char *fmt, ...)
 		d->errh(frame, what, d->arg);
 }
 
-/* Fields no SIP message can do without (RFC 3261 §8.1.1); libre decodes
- * a message that lacks them, the transaction layer cannot use it. */
-static const char *missing_field(const struct sip_msg *m)
+/* libre's sip_msg for the consumers that want one (replay, reports);
+ * it also holds the message's bytes, so wm->body points into it. */
+static int libre_decode(struct decoder *d, struct wire_msg *wm,
+			struct mbuf **mbp, const uint8_t *p, size_t len)
 {
-	if (!pl_isset(&m->callid))
-		return "Call-ID";
-	if (!pl_isset(&m->cseq.met))
-		return "CSeq";
-	if (!pl_isset(&m->from.auri))
-		return "From";
-	if (!pl_isset(&m->to.auri))
-		return "To";
-	if (!pl_isset(&m->via.sentby))
-		return "Via";
-	return NULL;
+	struct sip_msg *msg = NULL;
+	struct mbuf *mb = mbuf_alloc(len + 1);
+	int err;
+
+	if (!mb)
+		return ENOMEM;
+	(void)mbuf_write_mem(mb, p, len);
+	mb->pos = 0;
+	err = sip_msg_decode(&msg, mb);
+	if (err) {
+		report(d, d->frame, "SIP message cannot be decoded (%m)", err);
+		mem_deref(mb);
+		return err;
+	}
+	wm->msg = msg;
+	wm->body.p = (const char *)mbuf_buf(mb);
+	wm->body.l = mbuf_get_left(mb);
+	*mbp = mb;
+	return 0;
 }
 
 static void sip_message(struct decoder *d, const struct sa *src,
 			const struct sa *dst, enum sip_transp tp,
 			const uint8_t *p, size_t len, bool no_clen)
 {
+	struct sipmsg *sm = &d->sm;
+	struct mbuf *mb = NULL;
 	struct wire_msg wm;
-	struct sip_msg *msg = NULL;
-	struct mbuf *mb;
-	const char *miss;
-	int err;
+	const char *why = NULL, *miss;
 
-	mb = mbuf_alloc(len + 1);
-	if (!mb)
-		return;
-	(void)mbuf_write_mem(mb, p, len);
-	mb->pos = 0;
-	err = sip_msg_decode(&msg, mb);
-	if (err) {
+	if (sipmsg_decode(sm, (const char *)p, len, &why)) {
 		++d->st.malformed;
-		report(d, d->frame, "SIP message cannot be decoded (%m)", err);
-		goto out;
+		report(d, d->frame, "SIP message cannot be decoded: %s", why);
+		return;
 	}
-	miss = missing_field(msg);
+	miss = sipmsg_missing(sm);
 	if (miss) {
 		++d->st.malformed;
 		report(d, d->frame, "SIP %s without a valid %s header",
-		       msg->req ? "request" : "response", miss);
-		goto out;
+		       sm->req ? "request" : "response", miss);
+		return;
 	}
 	memset(&wm, 0, sizeof(wm));
 	wm.frame = d->frame;
@@ -118,15 +123,17 @@ static void sip_message(struct decoder *d, const struct sa *src,
 	wm.src = *src;
 	wm.dst = *dst;
 	wm.tp = tp;
-	wm.msg = msg;
-	wm.body.p = (const char *)mbuf_buf(mb);
-	wm.body.l = mbuf_get_left(mb);
+	wm.sm = sm;
+	wm.body = sm->body;
 	wm.no_clen = no_clen;
+	if (!d->views_only && libre_decode(d, &wm, &mb, p, len)) {
+		++d->st.malformed;
+		return;
+	}
 	++d->st.sip;
-	++*(msg->req ? &d->st.requests : &d->st.responses);
+	++*(sm->req ? &d->st.requests : &d->st.responses);
 	d->msgh(&wm, d->arg);
- out:
-	mem_deref(msg);
+	mem_deref((void *)wm.msg);
 	mem_deref(mb);
 }
 
@@ -273,6 +280,12 @@ void decoder_flush(struct decoder *d)
 		return;
 	d->flushing = true;
 	tcp_flush(d->tcp, stream_h, d);
+}
+
+void decoder_views_only(struct decoder *d)
+{
+	if (d)
+		d->views_only = true;
 }
 
 const struct decoder_stats *decoder_stats(struct decoder *d)

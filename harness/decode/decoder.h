@@ -2,7 +2,12 @@
  * @file decoder.h  The decoding pipeline: frames in, SIP messages out
  *
  *   pcap frame -> link -> IP (fragments) -> UDP | TCP (streams)
- *              -> SIP framing -> libre sip_msg_decode -> msg handler
+ *              -> SIP framing -> sipmsg scanner -> msg handler
+ *
+ * Each message comes as a struct sipmsg, slices of the frame's bytes
+ * (sipmsg.h). By default it also comes decoded by libre (wm->msg) for
+ * consumers written against libre's API; decoder_views_only() drops
+ * that, and with it every allocation per message (the analyser's path).
  *
  * The decoder never knows where frames come from (file, live capture,
  * a test's byte arrays). Each message is handed to the handler once,
@@ -16,6 +21,7 @@
 #include <re.h>
 #include "decode/ip.h"
 #include "decode/pcapfile.h"
+#include "decode/sipmsg.h"
 #include "decode/tcp.h"
 
 struct wire_msg {
@@ -23,7 +29,8 @@ struct wire_msg {
 	uint64_t ts_ns;
 	struct sa src, dst;
 	enum sip_transp tp;          /* SIP_TRANSP_UDP or SIP_TRANSP_TCP */
-	const struct sip_msg *msg;   /* valid during the handler only */
+	const struct sipmsg *sm;     /* valid during the handler only */
+	const struct sip_msg *msg;   /* the same by libre; NULL if views only */
 	struct pl body;              /* Content-Length bytes after the headers */
 	bool no_clen;                /* no Content-Length header */
 };
@@ -51,6 +58,7 @@ int  decoder_alloc(struct decoder **dp, decoder_msg_h *msgh,
 		   decoder_err_h *errh, void *arg);
 void decoder_frame(struct decoder *d, const struct pcap_frame *fr);
 void decoder_flush(struct decoder *d);
+void decoder_views_only(struct decoder *d);
 const struct decoder_stats *decoder_stats(struct decoder *d);
 
 #endif

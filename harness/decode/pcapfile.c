@@ -24,6 +24,7 @@ enum {
 	OPT_TSRESOL   = 9,
 	MAX_RECORD    = 16 << 20,  /* larger than any real frame: corrupt */
 	MAX_IFACES    = 256,
+	READ_BUF      = 1 << 20,   /* stdio buffer of a file we open */
 };
 
 struct iface {
@@ -426,6 +427,9 @@ int pcapfile_open(struct pcapfile **pfp, const char *path, char *errbuf,
 			re_snprintf(errbuf, errsz, "cannot open: %m", err);
 		return err;
 	}
+	/* 1 MiB reads: the default 4 KiB buffer made one read(2) per
+	 * frame or two on gigabyte captures */
+	(void)setvbuf(f, NULL, _IOFBF, READ_BUF);
 	return open_stream(pfp, f, true, errbuf, errsz);
 }
 

@@ -95,15 +95,19 @@ static long long content_length(const uint8_t *p, size_t hlen, bool *dup)
 /* Offset just past the blank line that ends the headers, or 0. */
 static size_t headers_end(const uint8_t *p, size_t len)
 {
-	size_t i;
+	const uint8_t *nl = p, *end = p + (len < MAX_HEADERS ? len : MAX_HEADERS);
 
-	for (i = 0; i + 1 < len && i < MAX_HEADERS; i++) {
-		if (p[i] != '\n')
-			continue;
+	/* memchr, not a byte loop: this runs over every header byte */
+	while ((nl = memchr(nl, '\n', (size_t)(end - nl)))) {
+		size_t i = (size_t)(nl - p);
+
+		if (i + 1 >= len)
+			return 0;
 		if (p[i + 1] == '\n')
 			return i + 2;
 		if (i + 2 < len && p[i + 1] == '\r' && p[i + 2] == '\n')
 			return i + 3;
+		++nl;
 	}
 	return 0;
 }

@@ -33,43 +33,39 @@ static bool may_repeat(const struct pl *name)
 
 /* A repeated single-valued header is reported once, at its second row. */
 void check_duplicates(struct model *m, struct list *findings,
-		      const struct sip_msg *msg, uint64_t frame)
+		      const struct sipmsg *msg, uint64_t frame)
 {
-	struct le *a, *b;
+	unsigned a, b;
 
-	for (a = list_head(&msg->hdrl); a; a = a->next) {
-		const struct sip_hdr *ha = a->data;
+	for (a = 0; a < msg->nhdrs; a++) {
+		const struct pl *name = &msg->hdr[a].name;
 		unsigned earlier = 0;
 
-		if (may_repeat(&ha->name))
-			continue;
-		for (b = list_head(&msg->hdrl); b != a; b = b->next)
-			earlier += !pl_casecmp(&ha->name,
-					       &((struct sip_hdr *)b->data)->name);
-		if (earlier == 1)
+		for (b = 0; b < a; b++)
+			earlier += !pl_casecmp(name, &msg->hdr[b].name);
+		/* may_repeat is the slow test: only for actual repeats */
+		if (earlier == 1 && !may_repeat(name))
 			(void)finding_add(findings, &m->opts.rules,
 					  R_HEADER_DUPLICATE, frame, "%r: header "
 					  "'%r' appears more than once",
 					  msg->req ? &msg->met : &msg->reason,
-					  &ha->name);
+					  name);
 	}
 }
 
 /* Values of a header, also when one line lists several ("<a>, <b>"):
- * libre splits only the headers RFC 3261 defines as lists. */
-static bool count_h(const struct sip_hdr *hdr, const struct sip_msg *msg,
-		    void *arg)
+ * sipmsg splits only the headers RFC 3261 defines as lists. */
+static bool count_h(const struct pl *val, void *arg)
 {
 	unsigned *n = arg, depth = 0;
 	bool quoted = false;
 	size_t i;
 
-	(void)msg;
 	++*n;
-	for (i = 0; i < hdr->val.l; i++) {
-		char c = hdr->val.p[i];
+	for (i = 0; i < val->l; i++) {
+		char c = val->p[i];
 
-		if (c == '"' && (i == 0 || hdr->val.p[i - 1] != '\\'))
+		if (c == '"' && (i == 0 || val->p[i - 1] != '\\'))
 			quoted = !quoted;
 		else if (!quoted && c == '<')
 			++depth;
@@ -81,11 +77,11 @@ static bool count_h(const struct sip_hdr *hdr, const struct sip_msg *msg,
 	return false;
 }
 
-static unsigned hdr_values(const struct sip_msg *msg, enum sip_hdrid id)
+static unsigned hdr_values(const struct sipmsg *msg, enum sip_hdrid id)
 {
 	unsigned n = 0;
 
-	(void)sip_msg_hdr_apply(msg, true, id, count_h, &n);
+	(void)sipmsg_apply(msg, id, count_h, &n);
 	return n;
 }
 
@@ -102,51 +98,49 @@ static bool refer_sub_valid(const struct pl *val)
 {
 	struct pl v;
 
-	if (re_regex(val->p, val->l, "[^; \t]+", &v))
+	if (!sipmsg_token(val, &v))
 		return false;
 	return !pl_strcasecmp(&v, "true") || !pl_strcasecmp(&v, "false");
 }
 
 void check_refer_headers(struct model *m, struct transfer *t,
-			 const struct sip_msg *msg, uint64_t frame)
+			 const struct sipmsg *msg, uint64_t frame)
 {
 	const struct ruleset *rs = &m->opts.rules;
-	const struct sip_hdr *h;
+	struct pl h;
 	unsigned n;
 
 	n = hdr_values(msg, SIP_HDR_REFER_TO);
 	if (n != 1)
 		(void)finding_add(&t->findings, rs, R_REFER_TO_COUNT, frame,
 				  "REFER with %u Refer-To values", n);
-	h = sip_msg_hdr(msg, SIP_HDR_REFER_TO);
-	if (h && !addr_valid(&h->val))
+	if (sipmsg_first(msg, SIP_HDR_REFER_TO, &h) && !addr_valid(&h))
 		(void)finding_add(&t->findings, rs, R_REFER_TO_SYNTAX, frame,
 				  "Refer-To '%r' is not a valid name-addr or "
-				  "addr-spec", &h->val);
+				  "addr-spec", &h);
 
 	n = hdr_values(msg, SIP_HDR_REFERRED_BY);
-	h = sip_msg_hdr(msg, SIP_HDR_REFERRED_BY);
+	(void)sipmsg_first(msg, SIP_HDR_REFERRED_BY, &h);
 	if (!n)
 		(void)finding_add(&t->findings, rs, R_REFERRED_BY_MISSING,
 				  frame, "REFER without Referred-By");
 	else if (n > 1)
 		(void)finding_add(&t->findings, rs, R_REFERRED_BY_SYNTAX,
 				  frame, "REFER with %u Referred-By values", n);
-	else if (!addr_valid(&h->val))
+	else if (!addr_valid(&h))
 		(void)finding_add(&t->findings, rs, R_REFERRED_BY_SYNTAX,
 				  frame, "Referred-By '%r' is not a valid "
-				  "name-addr or addr-spec", &h->val);
+				  "name-addr or addr-spec", &h);
 
 	n = hdr_values(msg, SIP_HDR_CONTACT);
 	if (n != 1)
 		(void)finding_add(&t->findings, rs, R_REFER_CONTACT, frame,
 				  "REFER with %u Contact values", n);
 
-	h = sip_msg_hdr(msg, SIP_HDR_REFER_SUB);
-	if (h && !refer_sub_valid(&h->val))
+	if (sipmsg_first(msg, SIP_HDR_REFER_SUB, &h) && !refer_sub_valid(&h))
 		(void)finding_add(&t->findings, rs, R_REFER_SUB_SYNTAX, frame,
 				  "Refer-Sub '%r' is neither true nor false",
-				  &h->val);
+				  &h);
 	check_duplicates(m, &t->findings, msg, frame);
 }
 
@@ -159,16 +153,14 @@ struct route_walk {
 	bool ok;
 };
 
-static bool route_h(const struct sip_hdr *hdr, const struct sip_msg *msg,
-		    void *arg)
+static bool route_h(const struct pl *val, void *arg)
 {
 	struct route_walk *w = arg;
 	const struct dialog *d = w->d;
-	struct sip_addr addr;
+	struct sipmsg_addr addr;
 	const char *want;
 
-	(void)msg;
-	if (w->i >= d->nrroute || sip_addr_decode(&addr, &hdr->val)) {
+	if (w->i >= d->nrroute || sipmsg_addr_decode(&addr, val)) {
 		w->ok = false;
 		return true;
 	}
@@ -182,16 +174,16 @@ static bool route_h(const struct sip_hdr *hdr, const struct sip_msg *msg,
  * Record-Route of the INVITE's 2xx, reversed for the INVITE's sender
  * (RFC 3261 §12.1.2 and §12.1.1). */
 static bool route_matches(const struct dialog *d, int side,
-			  const struct sip_msg *msg)
+			  const struct sipmsg *msg)
 {
 	struct route_walk w = {d, side == d->uac, 0, true};
 
-	(void)sip_msg_hdr_apply(msg, true, SIP_HDR_ROUTE, route_h, &w);
+	(void)sipmsg_apply(msg, SIP_HDR_ROUTE, route_h, &w);
 	return w.ok && w.i == d->nrroute;
 }
 
 void check_refer_dialog(struct model *m, struct dialog *d,
-			struct transfer *t, const struct sip_msg *msg,
+			struct transfer *t, const struct sipmsg *msg,
 			uint64_t frame)
 {
 	const struct ruleset *rs = &m->opts.rules;
@@ -212,7 +204,7 @@ void check_refer_dialog(struct model *m, struct dialog *d,
 				  "REFER To tag '%r' is not the dialog's "
 				  "remote tag '%s'", &msg->to.tag,
 				  d->tag[1 - side] ? d->tag[1 - side] : "");
-	if ((d->nrroute || sip_msg_hdr(msg, SIP_HDR_ROUTE)) && d->uac >= 0 &&
+	if ((d->nrroute || sipmsg_first(msg, SIP_HDR_ROUTE, NULL)) && d->uac >= 0 &&
 	    !route_matches(d, side, msg))
 		(void)finding_add(&t->findings, rs, R_REFER_ROUTE, frame,
 				  "REFER Route headers do not follow the "

@@ -45,6 +45,7 @@ struct ladder_line {
 /* The ladder of a dialog, shared by the transfers made in it. */
 struct ladder {
 	struct list lines;
+	unsigned count;          /* lines in the list (list_count walks it) */
 	unsigned dropped;        /* lines beyond MODEL_MAX_LADDER */
 };
 

@@ -31,8 +31,11 @@ struct trans {
 struct dialog {
 	struct le he;            /* in model.dialogs, by Call-ID */
 	struct le le;            /* in model.order, oldest first */
+	struct le idle_le;       /* in model.idle, least recently active first */
+	uint64_t seq;            /* order of creation */
 	struct model *m;
 	char *callid;
+	size_t callid_len;
 	char *tag[2];
 	uint32_t cseq[2];
 	bool has_cseq[2];
@@ -55,6 +58,10 @@ struct dialog {
 struct model {
 	struct hash *dialogs;
 	struct list order;       /* live dialogs, in order of creation */
+	struct list idle;        /* the same, least recently active first */
+	struct dialog **due;     /* sweep's scratch: dialogs to release */
+	size_t due_cap;
+	uint64_t next_seq;
 	struct model_opts opts;
 	model_transfer_h *th;
 	model_finding_h *fh;
@@ -88,11 +95,11 @@ void callinfo_reset(struct callinfo *ci);
 
 /* checks.c: rules on single messages */
 void check_refer_headers(struct model *m, struct transfer *t,
-			 const struct sip_msg *msg, uint64_t frame);
+			 const struct sipmsg *msg, uint64_t frame);
 void check_refer_dialog(struct model *m, struct dialog *d,
-			struct transfer *t, const struct sip_msg *msg,
+			struct transfer *t, const struct sipmsg *msg,
 			uint64_t frame);
 void check_duplicates(struct model *m, struct list *findings,
-		      const struct sip_msg *msg, uint64_t frame);
+		      const struct sipmsg *msg, uint64_t frame);
 
 #endif

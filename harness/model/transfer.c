@@ -33,12 +33,12 @@ static bool is_2xx(uint16_t scode)
 	return scode >= 200 && scode <= 299;
 }
 
-static bool hdr_is_false(const struct sip_msg *msg)
+static bool hdr_is_false(const struct sipmsg *msg)
 {
-	const struct sip_hdr *h = sip_msg_hdr(msg, SIP_HDR_REFER_SUB);
-	struct pl v;
+	struct pl h, v;
 
-	if (!h || re_regex(h->val.p, h->val.l, "[^; \t]+", &v))
+	if (!sipmsg_first(msg, SIP_HDR_REFER_SUB, &h) ||
+	    !sipmsg_token(&h, &v))
 		return false;
 	return !pl_strcasecmp(&v, "false");
 }
@@ -47,8 +47,8 @@ static struct transfer *transfer_new(struct model *m, struct dialog *d,
 				     struct trans *tr,
 				     const struct wire_msg *wm)
 {
-	const struct sip_msg *msg = wm->msg;
-	const struct sip_hdr *h;
+	const struct sipmsg *msg = wm->sm;
+	struct pl h;
 	struct transfer *t;
 
 	t = mem_zalloc(sizeof(*t), transfer_destructor);
@@ -65,12 +65,10 @@ static struct transfer *transfer_new(struct model *m, struct dialog *d,
 	t->notify_timeout_ms = m->opts.notify_timeout_ms;
 	t->ladder = mem_ref(d->ladder);
 	(void)pl_strdup(&t->callid, &msg->callid);
-	h = sip_msg_hdr(msg, SIP_HDR_REFER_TO);
-	if (h)
-		(void)pl_strdup(&t->refer_to, &h->val);
-	h = sip_msg_hdr(msg, SIP_HDR_REFERRED_BY);
-	if (h)
-		(void)pl_strdup(&t->referred_by, &h->val);
+	if (sipmsg_first(msg, SIP_HDR_REFER_TO, &h))
+		(void)pl_strdup(&t->refer_to, &h);
+	if (sipmsg_first(msg, SIP_HDR_REFERRED_BY, &h))
+		(void)pl_strdup(&t->referred_by, &h);
 	t->sub_false_asked = hdr_is_false(msg);
 	callinfo_copy(&t->call, &d->call);
 	if (d->uac >= 0)
@@ -101,15 +99,15 @@ void xfer_refer(struct model *m, struct dialog *d, struct trans *tr,
 	struct transfer *t = challenged(d, tr->side);
 
 	if (t) {
-		t->cseq = wm->msg->cseq.num;
+		t->cseq = wm->sm->cseq.num;
 		t->refer_frame = wm->frame;
 	}
 	else {
 		t = transfer_new(m, d, tr, wm);
 		if (!t)
 			return;
-		check_refer_headers(m, t, wm->msg, wm->frame);
-		check_refer_dialog(m, d, t, wm->msg, wm->frame);
+		check_refer_headers(m, t, wm->sm, wm->frame);
+		check_refer_dialog(m, d, t, wm->sm, wm->frame);
 	}
 	tr->xfer = t;
 }
@@ -117,7 +115,7 @@ void xfer_refer(struct model *m, struct dialog *d, struct trans *tr,
 void xfer_refer_response(struct model *m, struct trans *tr,
 			 const struct wire_msg *wm)
 {
-	const struct sip_msg *msg = wm->msg;
+	const struct sipmsg *msg = wm->sm;
 	struct transfer *t = tr->xfer;
 	const struct ruleset *rs = &m->opts.rules;
 
@@ -179,18 +177,17 @@ static struct transfer *notify_target(struct model *m, struct dialog *d,
 	return last;
 }
 
-static enum substate substate_decode(const struct sip_msg *msg,
+static enum substate substate_decode(const struct sipmsg *msg,
 				     char *reason, size_t sz)
 {
-	const struct sip_hdr *h = sip_msg_hdr(msg, SIP_HDR_SUBSCRIPTION_STATE);
-	struct pl v, r;
+	struct pl h, v, r;
 
 	reason[0] = '\0';
-	if (!h)
+	if (!sipmsg_first(msg, SIP_HDR_SUBSCRIPTION_STATE, &h))
 		return SUBST_NONE;
-	if (re_regex(h->val.p, h->val.l, "[^; \t]+", &v))
+	if (!sipmsg_token(&h, &v))
 		return SUBST_OTHER;
-	if (!msg_param_decode(&h->val, "reason", &r))
+	if (!msg_param_decode(&h, "reason", &r))
 		(void)pl_strcpy(&r, reason, sz);
 	if (!pl_strcasecmp(&v, "active"))
 		return SUBST_ACTIVE;
@@ -204,7 +201,7 @@ static enum substate substate_decode(const struct sip_msg *msg,
 static void sipfrag_body(struct model *m, struct transfer *t,
 			 struct notify_rec *n, const struct wire_msg *wm)
 {
-	const struct sip_msg *msg = wm->msg;
+	const struct sipmsg *msg = wm->sm;
 	const struct ruleset *rs = &m->opts.rules;
 	struct sipfrag_status st;
 
@@ -299,15 +296,16 @@ static void ladder_note(struct dialog *d, const struct notify_rec *n)
 void xfer_notify(struct model *m, struct dialog *d, struct trans *tr,
 		 const struct wire_msg *wm)
 {
-	const struct sip_msg *msg = wm->msg;
-	const struct sip_hdr *eh = sip_msg_hdr(msg, SIP_HDR_EVENT);
+	const struct sipmsg *msg = wm->sm;
+	struct pl eh;
+	bool has_event = sipmsg_first(msg, SIP_HDR_EVENT, &eh);
 	const struct ruleset *rs = &m->opts.rules;
 	struct sipevent_event ev;
 	struct notify_rec *n;
 	struct transfer *t;
 
 	memset(&ev, 0, sizeof(ev));
-	if (eh && (sipevent_event_decode(&ev, &eh->val) ||
+	if (has_event && (sipevent_event_decode(&ev, &eh) ||
 		   pl_strcasecmp(&ev.event, "refer")))
 		return;               /* another event package: not ours */
 
@@ -326,7 +324,7 @@ void xfer_notify(struct model *m, struct dialog *d, struct trans *tr,
 	n->after_bye = t->bye_frame != 0;
 	n->substate = substate_decode(msg, n->reason, sizeof(n->reason));
 
-	if (!eh)
+	if (!has_event)
 		(void)finding_add(&t->findings, rs, R_NOTIFY_EVENT_MISSING,
 				  wm->frame, "NOTIFY without Event header "
 				  "(taken as Event: refer)");
@@ -346,7 +344,7 @@ void xfer_notify(struct model *m, struct dialog *d, struct trans *tr,
 void xfer_notify_response(struct model *m, struct trans *tr,
 			  const struct wire_msg *wm)
 {
-	const struct sip_msg *msg = wm->msg;
+	const struct sipmsg *msg = wm->sm;
 
 	if (msg->scode < 200)
 		return;

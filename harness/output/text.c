@@ -18,6 +18,26 @@ static const char *vis(char *buf, size_t sz, const char *s)
 	return buf;
 }
 
+/* "%.3f" of transfer_time(), without formatting a double (that was a
+ * tenth of a run on big captures). Below 10^14 ns the nearest double
+ * is within 10^-11 s of the exact value and a non-tie is 10^-9 s from a
+ * rounding boundary, so integer rounding gives printf's digits; a tie
+ * (x.xxx5 exactly) and longer captures are left to printf. */
+static const char *seconds(char *buf, size_t sz, const struct transfer *t,
+			   uint64_t ts)
+{
+	uint64_t ns = ts >= t->file_t0 ? ts - t->file_t0 : 0;
+	uint64_t ms = ns / 1000000, rem = ns % 1000000;
+
+	if (rem == 500000 || ns >= 100000000000000ULL)
+		snprintf(buf, sz, "%.3f", transfer_time(t, ts));
+	else
+		snprintf(buf, sz, "%llu.%03llu",
+			 (unsigned long long)((ms + (rem > 500000)) / 1000),
+			 (unsigned long long)((ms + (rem > 500000)) % 1000));
+	return buf;
+}
+
 static void direction(char *buf, size_t sz, const struct transfer *t,
 		      const struct ladder_line *ln)
 {
@@ -38,11 +58,11 @@ static void ladder(FILE *f, const struct transfer *t)
 	fprintf(f, "   %7s %9s  %-7s %s\n", "frame", "time", "dir", "message");
 	for (le = list_head(&t->ladder->lines); le; le = le->next) {
 		const struct ladder_line *ln = le->data;
-		char dir[128], v[1024];
+		char dir[128], v[1024], secs[32];
 
 		direction(dir, sizeof(dir), t, ln);
-		fprintf(f, "   %7llu %9.3f  %-7s %s", (unsigned long long)ln->frame,
-			transfer_time(t, ln->ts_ns), dir,
+		fprintf(f, "   %7llu %9s  %-7s %s", (unsigned long long)ln->frame,
+			seconds(secs, sizeof(secs), t, ln->ts_ns), dir,
 			vis(v, sizeof(v), ln->text));
 		if (ln->note)
 			fprintf(f, "  [%s]", vis(v, sizeof(v), ln->note));

@@ -136,8 +136,17 @@ int report_main(int argc, char **argv)
 	return rc;
 }
 
-int report_write_html(const char *results_path, const char *out_path,
-		      char *err, size_t errsz)
+typedef int (doc_writer_fn)(const cJSON *doc, FILE *f, const char *out_path);
+
+static int junit_writer(const cJSON *doc, FILE *f, const char *out_path)
+{
+	(void)out_path;
+	return write_junit(doc, f);
+}
+
+/* One results.json through one writer into out_path. */
+static int write_one(const char *results_path, const char *out_path,
+		     doc_writer_fn *writer, char *err, size_t errsz)
 {
 	struct report_doc r;
 	FILE *f;
@@ -152,7 +161,7 @@ int report_write_html(const char *results_path, const char *out_path,
 		snprintf(err, errsz, "%s: %s", out_path, strerror(e));
 		goto out;
 	}
-	write_html(r.doc, f, out_path);
+	writer(r.doc, f, out_path);
 	if (ferror(f))
 		e = EIO;
 	if (fclose(f) && !e)
@@ -166,6 +175,25 @@ int report_write_html(const char *results_path, const char *out_path,
 	}
  out:
 	rdoc_free(&r);
+	return e;
+}
+
+int report_write_html(const char *results_path, const char *out_path,
+		      char *err, size_t errsz)
+{
+	return write_one(results_path, out_path, write_html, err, errsz);
+}
+
+int report_run_junit(const char *out_dir)
+{
+	char results[4096], xml[4096], err[8400];
+	int e;
+
+	snprintf(results, sizeof(results), "%s/results.json", out_dir);
+	snprintf(xml, sizeof(xml), "%s/junit.xml", out_dir);
+	e = write_one(results, xml, junit_writer, err, sizeof(err));
+	if (e)
+		fprintf(stderr, "%s: report: %s\n", prog, err);
 	return e;
 }
 

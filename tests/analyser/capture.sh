@@ -24,9 +24,10 @@ al_analyze "$dir/lo.pcap"
 tl_expect_eq "referlab reads it" "0 3 0" \
 	"$(jq -r '"\(.summary.transfers) \(.files[0].frames) \(.files[0].sip_messages)"' <<<"$AL_JSON")"
 
-err=$("$AL_TOOLS/capture_run" /nonexistent/dir/x.pcap 127.0.0.1 "$p1" -- true 2>&1)
+: >"$dir/afile"   # below a regular file: unwritable whatever exists in /
+err=$("$AL_TOOLS/capture_run" "$dir/afile/x.pcap" 127.0.0.1 "$p1" -- true 2>&1)
 tl_expect_eq "unwritable file: exit code" 3 $?
-tl_expect_match "unwritable file: message" "/nonexistent/dir/x.pcap" "$err"
+tl_expect_match "unwritable file: message" "$dir/afile/x.pcap" "$err"
 
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
 	err=$(setpriv --reuid=65534 --regid=65534 --clear-groups \

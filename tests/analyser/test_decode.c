@@ -87,6 +87,12 @@ static void msg_h(const struct wire_msg *wm, void *arg)
 
 	if (g->n >= MAX_GOT)
 		return;
+	/* the scanner's view and libre's agree on what each layer needs */
+	CU_ASSERT_FATAL(wm->sm != NULL);
+	CU_ASSERT(wm->sm->req == m->req && wm->sm->scode == m->scode);
+	CU_ASSERT(!pl_cmp(&wm->sm->callid, &m->callid));
+	CU_ASSERT(!pl_cmp(&wm->sm->via.branch, &m->via.branch));
+	CU_ASSERT(wm->sm->body.l == wm->body.l);
 	if (m->req)
 		re_snprintf(g->line[g->n], sizeof(g->line[0]), "%r", &m->met);
 	else

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The sim's hook client (tests/bin/hookdrive) against `referlab hooks` on
-# loopback: POST and GET, keep-alive, signature checked by the server,
-# basic auth, retries on 5xx, request timeout, connection refused.
+# loopback: POST and GET, keep-alive, signature checked by the server
+# (refused with 403 unless valid), basic auth, retries on 5xx, request
+# timeout, connection refused.
 source "$REFERLAB_TESTLIB"
 tl_need jq
 
@@ -45,24 +46,28 @@ tl_expect_eq "content type" '"application/json"' "$(rec 1 '.headers."content-typ
 tl_expect_eq "keep-alive: one connection" "$(rec 1 .conn)" "$(rec 2 .conn)"
 
 # 2. GET: payload as query parameters, nested values as JSON; signed
-#    over the empty body; a wrong secret is flagged, not refused.
+#    over the empty body; a wrong secret is refused with 403 and the
+#    reason, and still recorded. The client takes 403 as a failed,
+#    final attempt (no 4xx in its retry policy).
 drive --secret wrong --user bob:pa55word --method GET \
 	--payload '{"event":"transfer-status","call_status":"180","n":{"a":[1,"x y"]}}' \
-	"$url/action?from=sim" || tl_fail "hookdrive failed"
-tl_expect_match "GET answer" 'done: err=0 status=200 .*body=\[\{"verb":"hangup"\}\]' "$out"
+	"$url/action?from=sim#rp=5xx&rc=2" || tl_fail "hookdrive failed"
+tl_expect_match "GET refused" 'done: err=0 status=403 pending=0 body=Jambonz-Signature does not match the body under the webhook secret' "$out"
+tl_expect_eq "one 403 attempt" 1 "$(grep -c '^log: hook GET .*(attempt 1/3, [0-9]* ms): 403 Forbidden$' <<<"$out")"
 tl_expect_eq "GET query" '{"from":"sim","event":"transfer-status","call_status":"180","n":"{\"a\":[1,\"x y\"]}"}' \
 	"$(rec 3 .query)"
-tl_expect_eq "GET record" '["GET",null,"invalid"]' "$(rec 3 '[.method,.body,.signature]')"
+tl_expect_eq "GET record" '["GET",null,"invalid",403,"Jambonz-Signature does not match the body under the webhook secret"]' \
+	"$(rec 3 '[.method,.body,.signature,.status,.refused]')"
 
 # 3. Wrong credentials: 401, final (no retry without 4xx in the policy).
-drive --user bob:nope "$url/app#rp=ct,5xx&rc=2" || tl_fail "hookdrive failed"
+drive --secret "$secret" --user bob:nope "$url/app#rp=ct,5xx&rc=2" || tl_fail "hookdrive failed"
 tl_expect_match "401 reported" 'done: err=0 status=401' "$out"
 tl_expect_eq "one 401 attempt" 1 "$(grep -c '^log: .*401 Unauthorized$' <<<"$out")"
 tl_expect_eq "auth invalid" '["invalid",401]' "$(rec 4 '[.auth,.status]')"
 
 # 4. 503, 500, then 200 with rp=5xx&rc=3: three attempts, back-off
 #    500 ms then 1 s (checked on the server's clock).
-drive --user bob:pa55word "$url/flaky#rp=5xx&rc=3" || tl_fail "hookdrive failed"
+drive --secret "$secret" --user bob:pa55word "$url/flaky#rp=5xx&rc=3" || tl_fail "hookdrive failed"
 tl_expect_match "retried to success" 'done: err=0 status=200' "$out"
 tl_expect_match "attempt 3 of 4" 'attempt 3/4, [0-9]+ ms\): 200 OK' "$out"
 ms() { rec "$1" .time | sed -E 's/.*T([0-9]+):([0-9]+):([0-9.]+)Z"/\1 \2 \3/' |
@@ -73,19 +78,19 @@ if ((gap2 < 950 || gap2 >= 3500)); then tl_fail "second back-off ${gap2} ms, wan
 tl_expect_eq "fragment never on the wire" '"/flaky"' "$(rec 5 .path)"
 
 # 5. Default policy (rp=ct, rc=0): a 503 is final after one try.
-drive --user bob:pa55word "$url/down" || tl_fail "hookdrive failed"
+drive --secret "$secret" --user bob:pa55word "$url/down" || tl_fail "hookdrive failed"
 tl_expect_match "503 final" 'done: err=0 status=503' "$out"
 tl_expect_eq "one try" 1 "$(grep -c '^log: ' <<<"$out")"
 
 # 6. Request timeout (server delays 3 s, client waits 400 ms), rp=rt&rc=1.
-drive --user bob:pa55word --timeout 400 "$url/slow#rp=rt&rc=1" || tl_fail "hookdrive failed"
+drive --secret "$secret" --user bob:pa55word --timeout 400 "$url/slow#rp=rt&rc=1" || tl_fail "hookdrive failed"
 tl_expect_match "timeout reported" 'done: err=ETIMEDOUT status=0' "$out"
 tl_expect_eq "two timed-out attempts" 2 "$(grep -c 'error: no answer within 400 ms' <<<"$out")"
 tl_hooks_wait rec.jsonl '.path == "/slow"' 2 5
 
 
 # 6b. A delivery cancelled in flight never reports, and is not pending.
-drive --user bob:pa55word --cancel 300 "$url/slow" || tl_fail "hookdrive failed"
+drive --secret "$secret" --user bob:pa55word --cancel 300 "$url/slow" || tl_fail "hookdrive failed"
 tl_expect_eq "cancelled" "cancelled: 1 pending=0" "$(grep -v '^pending at exit' <<<"$out")"
 
 # 7. Connection refused with rp=ct&rc=2: three attempts, then the error.
@@ -96,12 +101,41 @@ tl_expect_eq "three refused attempts" 3 "$(grep -c 'error: Connection refused' <
 tl_expect_match "attempt 3/3" 'attempt 3/3' "$out"
 
 # 8. Relative URL against a base; unresolvable one refused at once.
-drive --user bob:pa55word --base "$url/app" action || tl_fail "hookdrive failed"
+drive --secret "$secret" --user bob:pa55word --base "$url/app" action || tl_fail "hookdrive failed"
 tl_expect_match "relative URL" "log: hook POST $url/action " "$out"
 drive /action && tl_fail "relative URL without base accepted"
 tl_expect_match "refused without base" 'refused: Invalid argument' "$out"
 drive "http://[::1]:$closed/x" && tl_fail "IPv6 literal accepted"
 tl_expect_match "IPv6 literal named" 'IPv6 address literals are not supported' "$out"
+
+# 9. Each signature verdict with its HTTP status, over plain curl: only
+#    a valid one reaches the application; the others get 403, their
+#    reason as text, and a record. The spec's scheme has no timestamp
+#    tolerance, so an old t with a matching v1 is valid.
+body='{"event":"transfer-status","call_status":"200"}'
+sign() { printf '%s' "$1.$body" | openssl dgst -sha256 -hmac "$2" | sed 's/.*= *//'; }
+# post PATH [SIGNATURE]: prints "STATUS BODY"
+post() {
+	local sig=()
+	[ $# -gt 1 ] && sig=(-H "Jambonz-Signature: $2")
+	code=$(curl -s -m 10 -u bob:pa55word -H 'Content-Type: application/json' \
+		"${sig[@]}" --data-raw "$body" -o answer.txt -w '%{http_code}' "$url$1")
+	echo "$code $(cat answer.txt)"
+}
+now=$(date +%s)
+tl_expect_eq "valid: 200" "200 " "$(post /sig-valid "t=$now,v1=$(sign "$now" "$secret")")"
+tl_expect_eq "valid, old t: 200" "200 " "$(post /sig-old "t=1,v1=$(sign 1 "$secret")")"
+tl_expect_eq "invalid: 403" "403 Jambonz-Signature does not match the body under the webhook secret" \
+	"$(post /sig-invalid "t=$now,v1=$(sign "$now" other)")"
+tl_expect_eq "absent: 403" "403 Jambonz-Signature is absent, with a webhook secret set" \
+	"$(post /sig-absent)"
+tl_expect_eq "malformed: 403" "403 Jambonz-Signature is malformed: want t=<unix seconds>,v1=<64 hex digits>" \
+	"$(post /sig-malformed "t=$now,v1=abc")"
+tl_hooks_wait rec.jsonl '.path == "/sig-malformed"' 1 5
+tl_expect_eq "verdicts recorded" '[["/sig-valid","valid",200,null],["/sig-old","valid",200,null],["/sig-invalid","invalid",403,true],["/sig-absent","absent",403,true],["/sig-malformed","malformed",403,true]]' \
+	"$(jq -sc '[.[] | select(.path | startswith("/sig-")) | [.path,.signature,.status,(.refused | if . then true else null end)]]' rec.jsonl)"
+tl_expect_match "refusal logged" '^referlab hooks: #[0-9]+ POST /sig-absent -> 403 \(signature absent\), refused: Jambonz-Signature is absent' \
+	"$(grep 'sig-absent' server.log)"
 
 # Secrets never reach the record or the logs.
 for s in "$secret" pa55word nope; do

@@ -187,6 +187,74 @@ static void test_auth_and_get(void)
 	env_close(&e);
 }
 
+/* The client signs with secret (NULL: not at all) from now on. */
+static void client_secret(struct env *e, const char *secret)
+{
+	struct hook_conf cc = {.secret = secret, .timeout_ms = 2000};
+
+	e->hc = mem_deref(e->hc);
+	CU_ASSERT_EQUAL_FATAL(hookcli_alloc(&e->hc, &cc), 0);
+}
+
+static int rec_num(const struct env *e, int i, const char *key)
+{
+	const cJSON *n = cJSON_GetObjectItem(cJSON_GetArrayItem(e->recs, i),
+					     key);
+
+	return cJSON_IsNumber(n) ? n->valueint : -1;
+}
+
+/* With a secret, a hook without a valid signature gets 403 with the
+ * reason, is recorded as refused, and does not use up the path's
+ * answers; the sim's client sees a failed attempt (no retry by default).
+ * Without a secret nothing is refused. */
+static void test_signature_refused(void)
+{
+	cJSON *payload = cJSON_Parse("{\"event\":\"transfer-status\"}");
+	struct env e;
+
+	env_open(&e, "k3y", NULL);
+	CU_ASSERT_EQUAL(hooksrv_add_status(e.srv, "/event", 202), 0);
+	CU_ASSERT_EQUAL(hooksrv_add_status(e.srv, "/event", 204), 0);
+
+	client_secret(&e, "wrong");
+	send_and_wait(&e, "/event", NULL, payload, 1);
+	CU_ASSERT_EQUAL(e.err, 0);
+	CU_ASSERT_EQUAL(e.status, 403);
+	CU_ASSERT_STRING_EQUAL(e.body, "Jambonz-Signature does not match the "
+			       "body under the webhook secret\n");
+	client_secret(&e, NULL);
+	send_and_wait(&e, "/event#rp=5xx&rc=2", NULL, payload, 1);
+	CU_ASSERT_EQUAL(e.status, 403);
+	CU_ASSERT_STRING_EQUAL(e.body, "Jambonz-Signature is absent, with a "
+			       "webhook secret set\n");
+	client_secret(&e, "k3y");
+	send_and_wait(&e, "/event", NULL, payload, 1);
+	CU_ASSERT_EQUAL(e.status, 202);
+
+	CU_ASSERT_EQUAL_FATAL(cJSON_GetArraySize(e.recs), 3);
+	CU_ASSERT_STRING_EQUAL(rec_str(&e, 0, "signature"), "invalid");
+	CU_ASSERT_EQUAL(rec_num(&e, 0, "status"), 403);
+	CU_ASSERT_STRING_EQUAL(rec_str(&e, 0, "refused"), "Jambonz-Signature "
+			       "does not match the body under the webhook "
+			       "secret");
+	CU_ASSERT_STRING_EQUAL(rec_str(&e, 1, "signature"), "absent");
+	CU_ASSERT_EQUAL(rec_num(&e, 1, "status"), 403);
+	CU_ASSERT_STRING_EQUAL(rec_str(&e, 2, "signature"), "valid");
+	CU_ASSERT_PTR_NULL(rec_str(&e, 2, "refused"));
+	env_close(&e);
+
+	env_open(&e, NULL, NULL);
+	client_secret(&e, "any");
+	send_and_wait(&e, "/event", NULL, payload, 1);
+	CU_ASSERT_EQUAL(e.status, 200);
+	CU_ASSERT_STRING_EQUAL(rec_str(&e, 0, "signature"), "unchecked");
+	CU_ASSERT_PTR_NULL(rec_str(&e, 0, "refused"));
+
+	cJSON_Delete(payload);
+	env_close(&e);
+}
+
 static void test_many_at_once(void)
 {
 	cJSON *payload = cJSON_Parse("{\"n\":1}");
@@ -268,6 +336,7 @@ static const struct unit_test tests[] = {
 	{"url and route API", test_url_and_routes_api},
 	{"answer sequences and records", test_sequences_and_records},
 	{"basic auth and GET", test_auth_and_get},
+	{"bad signature refused with 403", test_signature_refused},
 	{"20 hooks in flight", test_many_at_once},
 	{"more hooks than request slots", test_more_than_slots},
 	{"cancel on the wire and waiting", test_cancel_all},

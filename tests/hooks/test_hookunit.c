@@ -268,39 +268,63 @@ static void test_signature_vector(void)
 	CU_ASSERT_NOT_EQUAL(hooksig_compute(sig, 20, "k", 1, "", 0), 0);
 }
 
-static bool check(const char *hval, const char *secret, const char *body)
+static enum hooksig_verdict check(const char *hval, const char *secret,
+				  const char *body)
 {
 	struct pl pl;
 
 	pl_set_str(&pl, hval);
-	return hooksig_check(&pl, secret, body, strlen(body));
+	return hooksig_verify(&pl, secret, body, strlen(body));
 }
 
 static void test_signature_check(void)
 {
 	const char *body = "{\"event\":\"transfer-status\",\"call_status\":\"180\"}";
 	const char *good = "e44eec6f3c2c80342633479b9dab6e92d6a49603934b406f6183ceed1de8a426";
+	const char *key = "referlab-secret";
 	char hv[200];
 
 	snprintf(hv, sizeof(hv), "t=1700000000,v1=%s", good);
-	CU_ASSERT_TRUE(check(hv, "referlab-secret", body));
-	CU_ASSERT_FALSE(check(hv, "other-secret", body));
-	CU_ASSERT_FALSE(check(hv, "referlab-secret", "{}"));
+	CU_ASSERT_EQUAL(check(hv, key, body), HOOKSIG_VALID);
+	CU_ASSERT_EQUAL(check(hv, "other-secret", body), HOOKSIG_INVALID);
+	CU_ASSERT_EQUAL(check(hv, key, "{}"), HOOKSIG_INVALID);
 
-	/* Lenient: order, spaces, upper-case hex, several v1 (key rotation). */
-	snprintf(hv, sizeof(hv), " v1=%064d , t=1700000000, v1=%s", 0, good);
-	CU_ASSERT_TRUE(check(hv, "referlab-secret", body));
+	/* Lenient: order, spaces, upper-case hex, several v1 (key rotation),
+	 * unknown parts. */
+	snprintf(hv, sizeof(hv), " v1=%064d , t=1700000000, v0=x, v1=%s", 0,
+		 good);
+	CU_ASSERT_EQUAL(check(hv, key, body), HOOKSIG_VALID);
 	snprintf(hv, sizeof(hv), "t=1700000000,v1="
 		 "E44EEC6F3C2C80342633479B9DAB6E92D6A49603934B406F6183CEED1DE8A426");
-	CU_ASSERT_TRUE(check(hv, "referlab-secret", body));
+	CU_ASSERT_EQUAL(check(hv, key, body), HOOKSIG_VALID);
 
-	CU_ASSERT_FALSE(check("t=1700000001,v1=e44eec6f3c2c80342633479b9dab6e92d6a49603934b406f6183ceed1de8a426",
-			      "referlab-secret", body));
-	CU_ASSERT_FALSE(check("v1=e44eec6f3c2c80342633479b9dab6e92d6a49603934b406f6183ceed1de8a426",
-			      "referlab-secret", body));
-	CU_ASSERT_FALSE(check("t=1700000000,v1=e44eec", "referlab-secret", body));
-	CU_ASSERT_FALSE(check("garbage", "referlab-secret", body));
-	CU_ASSERT_FALSE(check("", "referlab-secret", body));
+	/* Well-formed, wrong: another time, a v1 of zeros. */
+	snprintf(hv, sizeof(hv), "t=1700000001,v1=%s", good);
+	CU_ASSERT_EQUAL(check(hv, key, body), HOOKSIG_INVALID);
+	snprintf(hv, sizeof(hv), "t=1700000000,v1=%064d", 0);
+	CU_ASSERT_EQUAL(check(hv, key, body), HOOKSIG_INVALID);
+
+	/* Malformed: no t, t not digits or too long, no v1, v1 not 64 hex. */
+	snprintf(hv, sizeof(hv), "v1=%s", good);
+	CU_ASSERT_EQUAL(check(hv, key, body), HOOKSIG_MALFORMED);
+	snprintf(hv, sizeof(hv), "t=17e8,v1=%s", good);
+	CU_ASSERT_EQUAL(check(hv, key, body), HOOKSIG_MALFORMED);
+	snprintf(hv, sizeof(hv), "t=,v1=%s", good);
+	CU_ASSERT_EQUAL(check(hv, key, body), HOOKSIG_MALFORMED);
+	snprintf(hv, sizeof(hv), "t=123456789012345678901,v1=%s", good);
+	CU_ASSERT_EQUAL(check(hv, key, body), HOOKSIG_MALFORMED);
+	CU_ASSERT_EQUAL(check("t=1700000000", key, body), HOOKSIG_MALFORMED);
+	CU_ASSERT_EQUAL(check("t=1700000000,v1=e44eec", key, body),
+			HOOKSIG_MALFORMED);
+	snprintf(hv, sizeof(hv), "t=1700000000,v1=%063dg", 0);
+	CU_ASSERT_EQUAL(check(hv, key, body), HOOKSIG_MALFORMED);
+	CU_ASSERT_EQUAL(check("garbage", key, body), HOOKSIG_MALFORMED);
+	CU_ASSERT_EQUAL(check("", key, body), HOOKSIG_MALFORMED);
+
+	CU_ASSERT_STRING_EQUAL(hooksig_verdict_str(HOOKSIG_VALID), "valid");
+	CU_ASSERT_STRING_EQUAL(hooksig_verdict_str(HOOKSIG_INVALID), "invalid");
+	CU_ASSERT_STRING_EQUAL(hooksig_verdict_str(HOOKSIG_MALFORMED),
+			       "malformed");
 }
 
 /* ---- payloads ----------------------------------------------------------- */

@@ -48,6 +48,10 @@ kill -0 "$sim_pid" || tl_fail "the external implementation was stopped"
 tl_expect_eq "exit code with unsigned hooks" 1 $?
 grep -q "hook request 1 (/call): Jambonz-Signature is absent, with the webhook secret set" sig.out ||
 	tl_fail "no word of the missing signature: $(cat sig.out)"
+# The hook server refused it (403), and recorded it all the same.
+tl_expect_eq "unsigned call hook refused and recorded" '["/call","absent",403]' \
+	"$(python3 -c 'import json,sys; r=json.loads(open(sys.argv[1]).readline()); print(json.dumps([r["path"],r["signature"],r["status"]],separators=(",",":")))' \
+		out-sig/carriers/reject-403/hooks.jsonl)"
 
 # A foreign implementation with its own application, whose hooks go
 # elsewhere: the hook checks fail; with --no-hooks only SIP is judged.

@@ -58,7 +58,11 @@ usage "--filter 'nothing\*' matches none of the 30 cases" suite --filter 'nothin
 usage "--iut external needs --iut-sip sip:HOST:PORT" suite --iut external
 usage "--iut-sip: 'localhost' is not sip:HOST:PORT" suite --iut external --iut-sip localhost
 usage "--jobs: '0' is not a number from 1 to 64" suite --jobs 0
-usage "no-such-folder: No such file or directory" no-such-folder
+usage "notes.txt: not a case" suite/carriers/notes.txt
+# A folder that cannot be read is unreadable input (4), as for analyze.
+err=$("$rl" run no-such-folder 2>&1 >/dev/null)
+tl_expect_eq "exit code of run no-such-folder" 4 $?
+tl_expect_eq "message of run no-such-folder" "referlab run: no-such-folder: No such file or directory" "$err"
 err=$(REFERLAB_SHARD_INDEX=1 "$rl" run suite --list 2>&1 >/dev/null)
 tl_expect_eq "exit code with half a shard in the environment" 2 $?
 tl_expect_match "message" "REFERLAB_SHARD_INDEX is set but REFERLAB_SHARD_TOTAL is not" "$err"

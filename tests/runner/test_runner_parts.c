@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include "ports.h"
 #include "proc.h"
+#include "report.h"
 #include "results.h"
 #include "shard.h"
 #include "unit.h"
@@ -276,7 +277,9 @@ static char *slurp(const char *path)
 	return buf;
 }
 
-/* Text from the wire ends up in failure messages: it must be escaped. */
+/* Text from the wire ends up in failure messages: it must be escaped in
+ * the junit.xml the runner writes (by the report's writer) from
+ * results.json. */
 static void test_junit_escapes(void)
 {
 	struct verdict *v = verdict_new("carriers/<x>");
@@ -288,15 +291,17 @@ static void test_junit_escapes(void)
 	logpath(vpath, sizeof(vpath), "verdict.json");
 	CU_ASSERT_EQUAL(verdict_write(v, vpath), 0);
 	cJSON_AddItemToArray(cases, verdict_read(vpath));
+	logpath(path, sizeof(path), "results.json");
+	CU_ASSERT_EQUAL(results_write_json(path, meta, cases), 0);
+	CU_ASSERT_EQUAL(report_run_junit(tmpdir), 0);
 	logpath(path, sizeof(path), "junit.xml");
-	CU_ASSERT_EQUAL(results_write_junit(path, meta, cases), 0);
 	xml = slurp(path);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(xml);
 	CU_ASSERT_PTR_NOT_NULL(strstr(xml, "<testsuite name=\"carriers\" "
 				      "tests=\"1\" failures=\"1\" errors=\"0\""));
 	CU_ASSERT_PTR_NOT_NULL(strstr(xml, "name=\"&lt;x&gt;\""));
 	CU_ASSERT_PTR_NOT_NULL(strstr(xml, "Refer-To: &quot;&lt;script&gt;"
-				      "&amp;&apos;?"));
+				      "&amp;&#39;?"));
 	CU_ASSERT_PTR_NULL(strstr(xml, "<script>"));
 	cJSON_Delete(cases);
 	cJSON_Delete(meta);

@@ -1,0 +1,728 @@
+/**
+ * @file sipmsg.c  A SIP message as slices of the packet that carried it
+ *
+ * Written for speed on captures of gigabytes: libre's sip_msg_decode
+ * runs a regular expression per header and allocates per header; this
+ * reads each byte once or twice and writes only into *m.
+ */
+#include <stddef.h>
+#include <string.h>
+#include <strings.h>
+#include "decode/sipmsg.h"
+
+/* The headers the analyser and its consumers look up; the rest keep
+ * SIP_HDR_NONE. list: RFC 3261 allows several values on one line. */
+#define H(name) name, sizeof(name) - 1
+static const struct {
+	const char *name;
+	size_t len;
+	char compact;
+	enum sip_hdrid id;
+	bool list;
+} known[] = {
+	{H("Via"), 'v', SIP_HDR_VIA, true},
+	{H("From"), 'f', SIP_HDR_FROM, false},
+	{H("To"), 't', SIP_HDR_TO, false},
+	{H("Call-ID"), 'i', SIP_HDR_CALL_ID, false},
+	{H("CSeq"), 0, SIP_HDR_CSEQ, false},
+	{H("Contact"), 'm', SIP_HDR_CONTACT, true},
+	{H("Content-Type"), 'c', SIP_HDR_CONTENT_TYPE, false},
+	{H("Content-Length"), 'l', SIP_HDR_CONTENT_LENGTH, false},
+	{H("Event"), 'o', SIP_HDR_EVENT, false},
+	{H("Subscription-State"), 0, SIP_HDR_SUBSCRIPTION_STATE, false},
+	{H("Refer-To"), 'r', SIP_HDR_REFER_TO, false},
+	{H("Referred-By"), 'b', SIP_HDR_REFERRED_BY, false},
+	{H("Refer-Sub"), 0, SIP_HDR_REFER_SUB, false},
+	{H("Record-Route"), 0, SIP_HDR_RECORD_ROUTE, true},
+	{H("Route"), 0, SIP_HDR_ROUTE, true},
+	{H("Authorization"), 0, SIP_HDR_AUTHORIZATION, false},
+	{H("Proxy-Authorization"), 0, SIP_HDR_PROXY_AUTHORIZATION, false},
+	{H("Allow-Events"), 'u', SIP_HDR_ALLOW_EVENTS, true},
+	{H("Supported"), 'k', SIP_HDR_SUPPORTED, true},
+	{H("Require"), 0, SIP_HDR_REQUIRE, true},
+	{H("Allow"), 0, SIP_HDR_ALLOW, true},
+};
+#undef H
+
+enum { NKNOWN = sizeof(known) / sizeof(known[0]) };
+
+static char lower(char c)
+{
+	return (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
+}
+
+static bool is_ws(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* strncasecmp for the short ASCII names here, inlined: the library
+ * call was 2-3 % of a run */
+static bool same_ci(const char *a, const char *b, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (lower(a[i]) != lower(b[i]))
+			return false;
+	return true;
+}
+
+enum { MAX_NAME = 19, PER_LEN = 4 };   /* "Proxy-Authorization" */
+
+/* known[] by name length, and by compact letter: built once, so that
+ * a header name costs one or two compares, not a walk of the table
+ * (that walk was 7 % of a run) */
+static struct {
+	bool ready;
+	uint8_t n[MAX_NAME + 1];
+	uint8_t idx[MAX_NAME + 1][PER_LEN];
+	enum sip_hdrid compact[26];
+} names;
+
+static void names_index(void)
+{
+	size_t i;
+
+	for (i = 0; i < 26; i++)
+		names.compact[i] = SIP_HDR_NONE;
+	for (i = 0; i < NKNOWN; i++) {
+		size_t l = known[i].len;
+
+		if (l <= MAX_NAME && names.n[l] < PER_LEN)
+			names.idx[l][names.n[l]++] = (uint8_t)i;
+		if (known[i].compact)
+			names.compact[known[i].compact - 'a'] = known[i].id;
+	}
+	names.ready = true;
+}
+
+static enum sip_hdrid hdr_id(const struct pl *name)
+{
+	char c = lower(name->p[0]);
+	unsigned i;
+
+	if (!names.ready)
+		names_index();
+	if (name->l == 1)
+		return c >= 'a' && c <= 'z' ? names.compact[c - 'a']
+					    : SIP_HDR_NONE;
+	if (name->l > MAX_NAME)
+		return SIP_HDR_NONE;
+	for (i = 0; i < names.n[name->l]; i++) {
+		size_t k = names.idx[name->l][i];
+
+		if (c == lower(known[k].name[0]) &&
+		    same_ci(name->p + 1, known[k].name + 1, name->l - 1))
+			return known[k].id;
+	}
+	return SIP_HDR_NONE;
+}
+
+static bool hdr_is_list(enum sip_hdrid id)
+{
+	size_t i;
+
+	for (i = 0; i < NKNOWN; i++)
+		if (known[i].id == id)
+			return known[i].list;
+	return false;
+}
+
+static void span(struct pl *pl, const char *p, size_t n)
+{
+	pl->p = p;
+	pl->l = n;
+}
+
+static const char *skip_ws(const char *p, const char *end)
+{
+	while (p < end && is_ws(*p))
+		++p;
+	return p;
+}
+
+static void trim(struct pl *pl)
+{
+	while (pl->l && is_ws(pl->p[0])) {
+		++pl->p;
+		--pl->l;
+	}
+	while (pl->l && is_ws(pl->p[pl->l - 1]))
+		--pl->l;
+}
+
+/* Cut *rest at the first c outside quotes and <>; the part before goes
+ * to *head (trimmed). Returns false when c does not occur. */
+static bool cut(struct pl *head, struct pl *rest, char c)
+{
+	const char *hit = rest->l ? memchr(rest->p, c, rest->l) : NULL;
+	unsigned depth = 0;
+	bool quoted = false;
+	size_t i = hit ? (size_t)(hit - rest->p) : rest->l;
+
+	if (!i) {
+		*head = (struct pl){rest->p, 0};
+		goto rest;
+	}
+
+	/* the common case, nothing quoted or bracketed before c: memchr */
+	if (!memchr(rest->p, '"', i) && !memchr(rest->p, '<', i))
+		goto found;
+	for (i = 0; i < rest->l; i++) {
+		char x = rest->p[i];
+
+		if (quoted && x == '\\') {
+			++i;
+			continue;
+		}
+		if (x == '"')
+			quoted = !quoted;
+		else if (!quoted && x == '<')
+			++depth;
+		else if (!quoted && x == '>' && depth)
+			--depth;
+		else if (!quoted && !depth && x == c)
+			break;
+	}
+ found:
+	head->p = rest->p;
+	head->l = i;
+	trim(head);
+ rest:
+	if (i >= rest->l)
+		return false;
+	rest->p += i + 1;
+	rest->l -= i + 1;
+	return true;
+}
+
+/* The value of parameter `name`: ";" LWS name LWS "=" LWS value, the
+ * value running to LWS or ';'; libre's grammar, which the analyser's
+ * findings were written against (an empty value is no parameter). */
+static bool param(const struct pl *params, const char *name, struct pl *v)
+{
+	const char *p = params->p, *end = params->p + params->l;
+	size_t n = strlen(name);
+
+	while (p && p < end && (p = memchr(p, ';', end - p))) {
+		const char *q = ++p;
+
+		while (q < end && is_ws(*q))
+			++q;
+		if ((size_t)(end - q) <= n || strncasecmp(q, name, n))
+			continue;
+		for (q += n; q < end && is_ws(*q); q++)
+			;
+		if (q == end || *q != '=')
+			continue;
+		for (++q; q < end && is_ws(*q); q++)
+			;
+		v->p = q;
+		while (q < end && !is_ws(*q) && *q != ';')
+			++q;
+		v->l = q - v->p;
+		if (v->l)
+			return true;
+	}
+	return false;
+}
+
+/* scheme ":" [user [":" password] "@"] hostport ...: the scheme is
+ * a run before a ':' and the user runs to ':' or '@', as
+ * libre's uri_decode reads them (RFC 3261 §19.1.1 is stricter; peers
+ * are not, and the findings were written against libre's reading). */
+/* hostport = 1*( any but ';' '?' SP ) */
+static bool host_at(const char *p, const char *end)
+{
+	return p < end && *p != ';' && *p != '?' && *p != ' ';
+}
+
+static int uri_split(struct pl *scheme, struct pl *user, const struct pl *uri)
+{
+	const char *from = uri->p, *end = uri->p + uri->l, *colon, *at;
+
+	/* the first ':' with a scheme before it and a host after it (or
+	 * after the '@' of a user part); the regex is not anchored, so
+	 * "<:sip:x@h>" reads with scheme "sip" */
+	for (;; from = colon + 1) {
+		colon = memchr(from, ':', end - from);
+		if (!colon)
+			return EBADMSG;
+		at = memchr(colon + 1, '@', end - colon - 1);
+		if (colon > from && (host_at(colon + 1, end) ||
+				     (at && host_at(at + 1, end))))
+			break;
+	}
+	span(scheme, from, colon - from);
+	memset(user, 0, sizeof(*user));
+	if (at && host_at(at + 1, end)) {
+		const char *pw = memchr(colon + 1, ':', at - colon - 1);
+
+		span(user, colon + 1, (pw ? pw : at) - colon - 1);
+	}
+	return 0;
+}
+
+/* The '<' of a display name and <URI> starting at p: the name is a run
+ * of anything but LWS and '<', quoted parts whole (they may hold both),
+ * then LWS, then '<' ... '>' with something inside. NULL if none. */
+static const char *lt_from(const char *p, const char *end)
+{
+	bool quoted = false;
+
+	for (; p < end; p++) {
+		if (*p == '"')
+			quoted = !quoted;
+		else if (quoted && *p == '\\' && p + 1 < end)
+			++p;
+		else if (!quoted && (is_ws(*p) || *p == '<'))
+			break;
+	}
+	p = skip_ws(p, end);
+	if (p == end || *p != '<' || p + 1 == end || p[1] == '>' ||
+	    !memchr(p + 1, '>', end - p - 1))
+		return NULL;
+	return p;
+}
+
+/* name-addr if some start gives one (libre's regex is not anchored,
+ * so "Bob Smith <sip:b@h>" and a name whose quotes do not pair up
+ * both read), else addr-spec, whose parameters are the header's
+ * (RFC 3261 §20.10). The URI must then read; there is no other try. */
+static int addr_any(struct sipmsg_addr *a, const struct pl *v)
+{
+	const char *end = v->p + v->l, *lt = NULL, *gt, *p, *semi;
+
+	for (p = v->p; p < end && !lt; p++)
+		lt = lt_from(p, end);
+	if (lt) {
+		gt = memchr(lt, '>', end - lt);
+		span(&a->dname, v->p, lt - v->p);
+		trim(&a->dname);
+		span(&a->auri, lt + 1, gt - lt - 1);
+		span(&a->params, gt + 1, end - gt - 1);
+	}
+	else {
+		for (p = v->p; p < end && *p == ';'; p++)
+			;
+		semi = memchr(p, ';', end - p);
+		span(&a->auri, p, (semi ? semi : end) - p);
+		span(&a->params, semi ? semi : end, semi ? end - semi : 0);
+	}
+	trim(&a->params);
+	return uri_split(&a->scheme, &a->user, &a->auri);
+}
+
+int sipmsg_addr_decode(struct sipmsg_addr *a, const struct pl *val)
+{
+	struct pl v = *val;
+	int err;
+
+	memset(a, 0, sizeof(*a));
+	trim(&v);
+	if (!v.l)
+		return EBADMSG;
+	err = addr_any(a, &v);
+	if (!err)
+		(void)param(&a->params, "tag", &a->tag);
+	return err;
+}
+
+/* "SIP/2.0 200 OK" or "INVITE sip:x SIP/2.0": three parts split by SP */
+static int start_line(struct sipmsg *m, const char *p, size_t l,
+		      const char **why)
+{
+	const char *sp1, *sp2;
+	struct pl x, y, z;
+	uint32_t code;
+
+	while (l && p[l - 1] == '\r')
+		--l;
+	sp1 = memchr(p, ' ', l);
+	sp2 = sp1 ? memchr(sp1 + 1, ' ', p + l - sp1 - 1) : NULL;
+	/* single spaces between the parts, no TAB or CR inside them */
+	if (!sp1 || !sp2 || sp1 == p || sp2 == sp1 + 1 ||
+	    memchr(p, '\t', sp2 - p) || memchr(p, '\r', l)) {
+		*why = "start line is not METHOD URI VERSION or VERSION CODE "
+			"REASON";
+		return EBADMSG;
+	}
+	span(&x, p, sp1 - p);
+	span(&y, sp1 + 1, sp2 - sp1 - 1);
+	span(&z, sp2 + 1, p + l - sp2 - 1);
+	m->req = !pl_strcmp(&z, "SIP/2.0");
+	if (m->req) {
+		struct pl scheme, user;
+
+		m->met = x;
+		m->ruri = y;
+		m->ver = z;
+		if (uri_split(&scheme, &user, &y)) {
+			*why = "Request-URI has no scheme";
+			return EBADMSG;
+		}
+		return 0;
+	}
+	code = pl_u32(&y);           /* 0 unless all digits */
+	if (!code || y.l > 5) {
+		*why = "status code is not a number";
+		return EBADMSG;
+	}
+	m->ver = x;
+	m->scode = (uint16_t)code;
+	m->reason = z;
+	return 0;
+}
+
+static int header_add(struct sipmsg *m, const char *name, const char *colon,
+		      const char *end, const char **why)
+{
+	struct sipmsg_hdr *h;
+
+	if (m->nhdrs >= SIPMSG_MAX_HDRS) {
+		*why = "more than 128 header lines";
+		return EBADMSG;
+	}
+	h = &m->hdr[m->nhdrs];
+	span(&h->name, name, colon - name);
+	trim(&h->name);
+	if (!h->name.l) {
+		*why = "header line without a name";
+		return EBADMSG;
+	}
+	span(&h->val, colon + 1, end - colon - 1);
+	trim(&h->val);
+	h->id = hdr_id(&h->name);
+	++m->nhdrs;
+	return 0;
+}
+
+/* A header line "Name: value", or a line that begins with LWS: the
+ * folded continuation of the value above (RFC 3261 §7.3.1), or of a
+ * name whose ':' has not come yet (*name, as libre reads "Contact" CRLF
+ * SP "<sip:x>"); before any header, LWS is only skipped. */
+static int header_line(struct sipmsg *m, const char *p, size_t l,
+		       const char **name, const char **why)
+{
+	const char *colon = memchr(p, ':', l), *end = p + l;
+	struct pl more = {p, l};
+	bool folded = p[0] == ' ' || p[0] == '\t';
+	struct sipmsg_hdr *h;
+
+	if (!folded || (!m->nhdrs && !*name)) {
+		if (*name) {
+			*why = "header line without ':'";
+			return EBADMSG;
+		}
+		if (!colon) {
+			*name = skip_ws(p, end);
+			return 0;
+		}
+		return header_add(m, skip_ws(p, end), colon, end, why);
+	}
+	if (*name) {
+		if (!colon)
+			return 0;
+		p = *name;
+		*name = NULL;
+		return header_add(m, p, colon, end, why);
+	}
+	h = &m->hdr[m->nhdrs - 1];
+	trim(&more);
+	if (!more.l)
+		return 0;
+	if (!h->val.l)
+		h->val.p = more.p;
+	h->val.l = more.p + more.l - h->val.p;
+	return 0;
+}
+
+/* Split into lines; an empty line ends the headers. */
+static int lines(struct sipmsg *m, const char *p, size_t len,
+		 const char **why)
+{
+	const char *end = p + len, *name = NULL;
+	bool first = true;
+	int err;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', end - p);
+		size_t l = (nl ? nl : end) - p;
+		size_t t = l;
+
+		while (t && p[t - 1] == '\r')
+			--t;
+		if (!nl) {
+			*why = "no empty line after the headers";
+			return EBADMSG;
+		}
+		if (!t && !first && name) {
+			*why = "header line without ':'";
+			return EBADMSG;
+		}
+		if (!t && !first) {
+			span(&m->body, nl + 1, end - nl - 1);
+			return 0;
+		}
+		err = first ? start_line(m, p, t, why)
+			    : header_line(m, p, t, &name, why);
+		if (err)
+			return err;
+		first = false;
+		p = nl + 1;
+	}
+	*why = "no empty line after the headers";
+	return EBADMSG;
+}
+
+/* The first run of digits followed by LWS and a method (libre's regex
+ * is not anchored either: "CSeq: x1 ACK" reads as 1 ACK). */
+static int cseq_decode(struct sipmsg *m, const struct pl *val)
+{
+	const char *p = val->p, *end = val->p + val->l;
+
+	for (; p < end; p++) {
+		const char *d = p, *t;
+		uint64_t n = 0;
+
+		/* modulo 2^32, as libre's pl_u32 reads it */
+		while (d < end && *d >= '0' && *d <= '9')
+			n = (uint32_t)(n * 10 + (uint64_t)(*d++ - '0'));
+		if (d == p || d == end || !is_ws(*d)) {
+			p = d > p ? d - 1 : p;
+			continue;
+		}
+		for (t = d; t < end && is_ws(*t); t++)
+			;
+		span(&m->cseq.met, t, 0);
+		while (t < end && !is_ws(*t))
+			++t;
+		m->cseq.met.l = t - m->cseq.met.p;
+		if (!m->cseq.met.l) {
+			p = d;
+			continue;
+		}
+		m->cseq.num = (uint32_t)n;
+		return 0;
+	}
+	return EBADMSG;
+}
+
+/* LWS, then lit in any case: the end of it, or NULL */
+static const char *expect(const char *p, const char *end, const char *lit)
+{
+	size_t n = strlen(lit);
+
+	if (!p)
+		return NULL;
+	p = skip_ws(p, end);
+	return (size_t)(end - p) >= n && !strncasecmp(p, lit, n) ? p + n : NULL;
+}
+
+/* "SIP" LWS "/" LWS "2.0" LWS "/" LWS transport at p; letters in any
+ * case (libre's regex compares so); the end of the transport or NULL */
+static const char *via_proto(const char *p, const char *end)
+{
+	const char *t;
+
+	if (p == end || (*p != 'S' && *p != 's'))
+		return NULL;
+	p = expect(expect(expect(expect(p, end, "SIP"), end, "/"), end,
+			  "2.0"), end, "/");
+	if (!p)
+		return NULL;
+	p = skip_ws(p, end);
+	for (t = p; t < end && ((*t >= 'A' && *t <= 'Z') ||
+				(*t >= 'a' && *t <= 'z')); t++)
+		;
+	return t > p ? t : NULL;
+}
+
+/* The top value: "SIP/2.0/UDP" LWS sent-by *( ";" via-params ), with a
+ * branch (RFC 3261 §8.1.1.7), found as libre's unanchored regex finds
+ * it, so that the same Vias are refused. */
+static int via_decode(struct sipmsg *m, const struct pl *val)
+{
+	struct pl rest = *val, v, params;
+	const char *p, *end, *t = NULL, *s = NULL;
+
+	(void)cut(&v, &rest, ',');
+	end = v.p + v.l;
+	for (p = v.p; p < end; p++) {
+		t = via_proto(p, end);
+		if (!t)
+			continue;
+		s = skip_ws(t, end);
+		for (p = s; p < end && *p != ';' && !is_ws(*p); p++)
+			;
+		if (p > s)
+			break;
+		p = t;                /* no sent-by here: look further on */
+		t = NULL;
+	}
+	if (!t)
+		return EBADMSG;
+	span(&m->via.sentby, s, p - s);
+	span(&params, p, end - p);
+	return param(&params, "branch", &m->via.branch) ? 0 : EBADMSG;
+}
+
+/* type LWS "/" LWS subtype, type right at the start */
+static int ctype_decode(struct sipmsg *m, const struct pl *val)
+{
+	const char *p = val->p, *end = val->p + val->l, *t;
+
+	p = skip_ws(p, end);
+	for (t = p; t < end && !is_ws(*t) && *t != ';' && *t != '/'; t++)
+		;
+	span(&m->ctyp.type, p, t - p);
+	t = skip_ws(t, end);
+	if (!m->ctyp.type.l || t == end || *t != '/')
+		return EBADMSG;
+	p = skip_ws(t + 1, end);
+	for (t = p; t < end && !is_ws(*t) && *t != ';'; t++)
+		;
+	span(&m->ctyp.subtype, p, t - p);
+	return m->ctyp.subtype.l ? 0 : EBADMSG;
+}
+
+/* The headers every part of the analyser reads, decoded once. */
+static int fields(struct sipmsg *m, const char **why)
+{
+	bool via = false;
+	unsigned i;
+
+	for (i = 0; i < m->nhdrs; i++) {
+		const struct sipmsg_hdr *h = &m->hdr[i];
+
+		switch (h->id) {
+		case SIP_HDR_VIA:
+			if (!via && via_decode(m, &h->val)) {
+				*why = "Via is not SIP/2.0/TRANSPORT sent-by "
+					"with a branch";
+				return EBADMSG;
+			}
+			via = true;
+			break;
+		case SIP_HDR_FROM:
+		case SIP_HDR_TO:
+			if (sipmsg_addr_decode(h->id == SIP_HDR_FROM ? &m->from
+					       : &m->to, &h->val)) {
+				*why = h->id == SIP_HDR_FROM
+					? "From is not a SIP address"
+					: "To is not a SIP address";
+				return EBADMSG;
+			}
+			break;
+		case SIP_HDR_CALL_ID:
+			m->callid = h->val;
+			break;
+		case SIP_HDR_CSEQ:
+			if (cseq_decode(m, &h->val)) {
+				*why = "CSeq is not a number and a method";
+				return EBADMSG;
+			}
+			break;
+		case SIP_HDR_CONTENT_TYPE:
+			if (ctype_decode(m, &h->val)) {
+				*why = "Content-Type is not type/subtype";
+				return EBADMSG;
+			}
+			break;
+		default:
+			break;
+		}
+	}
+	return 0;
+}
+
+int sipmsg_decode(struct sipmsg *m, const char *p, size_t len,
+		  const char **why)
+{
+	static const char *none;
+	int err;
+
+	if (!why)
+		why = &none;
+	if (!m || !p) {
+		*why = "no message";
+		return EINVAL;
+	}
+	memset(m, 0, offsetof(struct sipmsg, hdr));
+	err = lines(m, p, len, why);
+	if (!err)
+		err = fields(m, why);
+	return err;
+}
+
+bool sipmsg_apply(const struct sipmsg *m, enum sip_hdrid id,
+		  sipmsg_val_h *h, void *arg)
+{
+	unsigned i;
+
+	if (!m)
+		return false;
+	for (i = 0; i < m->nhdrs; i++) {
+		struct pl rest, v;
+		bool more;
+
+		if (m->hdr[i].id != id)
+			continue;
+		if (!hdr_is_list(id)) {
+			if (h(&m->hdr[i].val, arg))
+				return true;
+			continue;
+		}
+		rest = m->hdr[i].val;
+		do {
+			more = cut(&v, &rest, ',');
+			if (h(&v, arg))
+				return true;
+		} while (more);
+	}
+	return false;
+}
+
+static bool first_h(const struct pl *val, void *arg)
+{
+	*(struct pl *)arg = *val;
+	return true;
+}
+
+bool sipmsg_first(const struct sipmsg *m, enum sip_hdrid id, struct pl *val)
+{
+	struct pl v = PL_INIT;
+	bool found = sipmsg_apply(m, id, first_h, &v);
+
+	if (val)
+		*val = v;
+	return found;
+}
+
+const char *sipmsg_missing(const struct sipmsg *m)
+{
+	if (!pl_isset(&m->callid))
+		return "Call-ID";
+	if (!pl_isset(&m->cseq.met))
+		return "CSeq";
+	if (!pl_isset(&m->from.auri))
+		return "From";
+	if (!pl_isset(&m->to.auri))
+		return "To";
+	if (!pl_isset(&m->via.sentby))
+		return "Via";
+	return NULL;
+}
+
+bool sipmsg_token(const struct pl *val, struct pl *tok)
+{
+	const char *p = val->p, *end = val->p + val->l, *t;
+
+	while (p < end && (*p == ';' || *p == ' ' || *p == '\t'))
+		++p;
+	for (t = p; t < end && *t != ';' && *t != ' ' && *t != '\t'; t++)
+		;
+	span(tok, p, t - p);
+	return tok->l > 0;
+}
