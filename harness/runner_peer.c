@@ -104,6 +104,10 @@ int peer_start(struct case_ctx *x)
 	for (i = 0; i < x->exp->sipp_argc; i++)
 		arg(&a, "%s", x->exp->sipp_args[i]);
 	if (p->role == PLAN_CARRIER) {
+		/* SIPp opens calls at -r per second from its start: at its
+		 * default 10 the one call waits 100 ms for nothing */
+		arg(&a, "-r");
+		arg(&a, "1000");
 		arg(&a, "%s", x->iut_uri + 4);   /* HOST:PORT of sip:HOST:PORT */
 	}
 	err = spawn(&x->peer, "sipp", x, "sipp.log", &a, NULL);
