@@ -49,4 +49,24 @@ tl_expect_eq "results.json: suite order" "a-short b-long" \
 	"$(jq out/results.json '" ".join(c["case"] for c in d["cases"])')"
 tl_expect_eq "results.json: left_out" "c-udp d-slow" \
 	"$(jq out/results.json '" ".join(c["case"] for c in d["left_out"])')"
+
+# junit.xml (the report's writer) keeps the left-out cases as skipped
+# tests with their reasons, and still validates.
+if command -v xmllint >/dev/null; then
+	xmllint --noout --schema "$REFERLAB_SRC/tests/report/junit.xsd" out/junit.xml 2>xsd.err ||
+		tl_fail "junit.xml: $(head -3 xsd.err)"
+fi
+skipped=$(python3 - out/junit.xml <<'PY'
+import sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+print(root.get("tests"), " ".join(
+    "%s=%s" % (tc.get("name"), tc.find("skipped").get("message").split(":")[0])
+    for tc in root.iter("testcase") if tc.find("skipped") is not None))
+PY
+)
+tl_expect_eq "junit.xml: 4 tests, 2 skipped with their reasons" \
+	"4 c-udp=not applicable to --transport tcp d-slow=--quick" "$skipped"
+"$REFERLAB_BIN/referlab" report out/results.json --md report.md >/dev/null 2>&1 ||
+	tl_fail "referlab report on a run with left-out cases failed"
+grep -q "left out: c-udp, d-slow" report.md || tl_fail "the markdown report does not name the left-out cases"
 echo "run order: ok"
