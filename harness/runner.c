@@ -510,8 +510,7 @@ static void finish(struct run *r, struct slot *s, bool timed_out,
 	cJSON_ReplaceItemInArray(r->verdicts, (int)s->index, vj);
 	/* One ERROR is that case's; several in a row are the machine's, and
 	 * every case after them would end the same way. */
-	if (verdict_kind_of(vj) != VERDICT_ERROR ||
-	    cJSON_HasObjectItem(vj, "not_applicable"))
+	if (verdict_kind_of(vj) != VERDICT_ERROR)
 		r->errors_in_row = 0;
 	else if (++r->errors_in_row >= ERRORS_STOP && !r->o.keep_going)
 		r->stop = true;

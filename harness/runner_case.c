@@ -343,11 +343,6 @@ int case_run(const struct runner_opts *o, const struct runner_case *c,
 	if (plan_load(&x.plan, &x.exp, o, c, err, sizeof(err))) {
 		verdict_error(x.v, "%s", err);
 	}
-	else if (o->iut == RUNNER_IUT_BARESIP &&
-		 baresip_not_applicable(x.exp)) {
-		verdict_skip(x.v, "not applicable to baresip: %s",
-			     baresip_not_applicable(x.exp));
-	}
 	else if ((e = libre_init())) {
 		verdict_error(x.v, "libre_init: %s", strerror(e));
 	}

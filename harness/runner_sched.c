@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "expect.h"
+#include "iut_baresip.h"
 #include "runner.h"
 
 /* Reason this run leaves the case out, or NULL. A case whose expectation
@@ -37,6 +38,11 @@ static const char *left_out_why(const struct expect *e,
 		snprintf(buf, sz, "not applicable to --transport %s: the "
 			 "case is for %s only", o->transport,
 			 e->transports & 1u << EXPECT_UDP ? "udp" : "tcp");
+		return buf;
+	}
+	if (o->iut == RUNNER_IUT_BARESIP && baresip_not_applicable(e)) {
+		snprintf(buf, sz, "not applicable to baresip: %s",
+			 baresip_not_applicable(e));
 		return buf;
 	}
 	return NULL;
@@ -73,7 +79,7 @@ int cases_schedule(struct case_list *cl, struct case_list *left,
 		   size_t **order, const struct runner_opts *o)
 {
 	size_t i, kept = 0;
-	char err[512], why[160];
+	char err[512], why[256];
 	int e = 0;
 
 	for (i = 0; i < cl->n && !e; i++) {
