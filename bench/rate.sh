@@ -6,10 +6,11 @@
 # DURATION s each) with every transfer completed and none failed, stopping
 # at the first rate that fails. RUNS rounds, the three alternating; the
 # median of each. Targets: sim >= 0.8x SIPp; with hooks >= 0.5x without.
-#   RATES="250 500 1000 2000 4000 8000" DURATION=4 RUNS=3 bench/rate.sh
+#   RATES="250 500 750 1000 1500 2000 3000 4000 6000 8000" DURATION=4 RUNS=3 bench/rate.sh
+# (steps of 1.33-1.5x: a doubling grid hid gains of up to 2x)
 # TRANSPORT=tcp: SIP over TCP (SIPp -t t1, one connection) for all three.
 source "$(dirname "$0")/lib.sh"
-RATES=${RATES:-250 500 1000 2000 4000 8000}
+RATES=${RATES:-250 500 750 1000 1500 2000 3000 4000 6000 8000}
 DURATION=${DURATION:-4}
 TRANSPORT=${TRANSPORT:-udp}
 tcp=(); [ "$TRANSPORT" = tcp ] && tcp=(--tcp)

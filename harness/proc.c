@@ -14,6 +14,8 @@
 #include <sys/wait.h>
 #include "proc.h"
 
+extern char **environ;
+
 enum {
 	PROC_MAX = 64,        /* live children of one process            */
 	POLL_MS = 10,         /* waits poll the child this often         */
@@ -125,10 +127,43 @@ static void child_setup(pid_t parent, const char *log, int errfd)
 	close(fd);
 }
 
+/* Whether the variable "NAME=..." is the one env sets ("NAME=VALUE"). */
+static bool env_same(const char *var, const char *set)
+{
+	size_t n = strcspn(set, "=");
+
+	return !strncmp(var, set, n) && var[n] == '=';
+}
+
+/* environ with env over it, built before fork: the child of a process
+ * with threads (live capture) may not allocate. Strings are shared. */
+static char **env_merge(char *const env[])
+{
+	size_t n = 0, m = 0, i, j, k = 0;
+	char **v;
+
+	while (environ[n])
+		n++;
+	while (env[m])
+		m++;
+	v = calloc(n + m + 1, sizeof(*v));
+	for (i = 0; v && i < n; i++) {
+		for (j = 0; j < m && !env_same(environ[i], env[j]); j++)
+			;
+		if (j == m)
+			v[k++] = environ[i];
+	}
+	for (j = 0; v && j < m; j++)
+		v[k++] = env[j];
+	return v;
+}
+
 static int start(struct proc **pp, const char *name, const char *log,
-		 char *const argv[], proc_main_h *mainh, void *arg)
+		 char *const argv[], char *const env[], proc_main_h *mainh,
+		 void *arg)
 {
 	pid_t parent = getpid();
+	char **envp = NULL;
 	struct proc *p;
 	int pfd[2], e = 0;
 	ssize_t n;
@@ -140,8 +175,9 @@ static int start(struct proc **pp, const char *name, const char *log,
 		return ENOMEM;
 	p->name = strdup(name);
 	p->log = strdup(log);
-	if (!p->name || !p->log || pipe2(pfd, O_CLOEXEC)) {
-		e = p->name && p->log ? errno : ENOMEM;
+	envp = env ? env_merge(env) : environ;
+	if (!p->name || !p->log || !envp || pipe2(pfd, O_CLOEXEC)) {
+		e = p->name && p->log && envp ? errno : ENOMEM;
 		goto out;
 	}
 
@@ -160,13 +196,16 @@ static int start(struct proc **pp, const char *name, const char *log,
 			close(pfd[1]);
 			_exit(mainh(arg));
 		}
-		execvp(argv[0], argv);
+		execvpe(argv[0], argv, envp);
 		e = errno;
 		(void)!write(pfd[1], &e, sizeof(e));
 		fprintf(stderr, "cannot run %s: %s\n", argv[0], strerror(e));
 		_exit(127);
 	}
 
+	if (envp != environ)
+		free(envp);
+	envp = NULL;
 	setpgid(p->pid, p->pid);  /* whichever of us runs first */
 	live_add(p->pid);
 	close(pfd[1]);
@@ -183,6 +222,8 @@ static int start(struct proc **pp, const char *name, const char *log,
 	return 0;
 
  out:
+	if (envp != environ)
+		free(envp);
 	proc_free(p);
 	return e ? e : EIO;
 }
@@ -190,13 +231,19 @@ static int start(struct proc **pp, const char *name, const char *log,
 int proc_spawn(struct proc **pp, const char *name, const char *log_path,
 	       char *const argv[])
 {
-	return start(pp, name, log_path, argv, NULL, NULL);
+	return start(pp, name, log_path, argv, NULL, NULL, NULL);
+}
+
+int proc_spawn_env(struct proc **pp, const char *name, const char *log_path,
+		   char *const argv[], char *const env[])
+{
+	return start(pp, name, log_path, argv, env, NULL, NULL);
 }
 
 int proc_fork(struct proc **pp, const char *name, const char *log_path,
 	      proc_main_h *mainh, void *arg)
 {
-	return start(pp, name, log_path, NULL, mainh, arg);
+	return start(pp, name, log_path, NULL, NULL, mainh, arg);
 }
 
 bool proc_exited(struct proc *p)

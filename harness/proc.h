@@ -24,6 +24,12 @@ typedef int (proc_main_h)(void *arg);
  * exec (ENOENT: no such program), known before the call returns. */
 int  proc_spawn(struct proc **pp, const char *name, const char *log_path,
 		char *const argv[]);
+/* As proc_spawn(), with env ("NAME=VALUE", NULL-terminated) set in the
+ * child's environment over this process's own: how a secret reaches a
+ * child, since any user can read a command line (ps) but only the same
+ * user a process's environment. */
+int  proc_spawn_env(struct proc **pp, const char *name, const char *log_path,
+		    char *const argv[], char *const env[]);
 /* Fork a child running mainh(arg) (a worker of the runner itself). */
 int  proc_fork(struct proc **pp, const char *name, const char *log_path,
 	       proc_main_h *mainh, void *arg);

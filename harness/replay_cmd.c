@@ -18,6 +18,7 @@
 #include "runner.h"
 #include "replay.h"
 #include "replay_cmp.h"
+#include "secret.h"
 
 extern char **environ;
 
@@ -30,14 +31,14 @@ struct replay_args {
 	const char *out;
 	const char *iut;          /* "builtin" | "external" */
 	const char *iut_sip;
-	char *pass[6];            /* handed to `referlab run` as they are */
+	const char *secret, *secret_file;  /* for `referlab run`, in its env */
+	char *pass[4];            /* handed to `referlab run` as they are */
 	size_t npass;
 	struct replay_opts o;
 };
 
 /* Options of `referlab run` an external implementation may need. */
-static const char *const passed[] = {"--hook-port", "--local-ip",
-	"--webhook-secret", NULL};
+static const char *const passed[] = {"--hook-port", "--local-ip", NULL};
 
 static void usage(FILE *f)
 {
@@ -64,7 +65,10 @@ static void usage(FILE *f)
 		"\n                 default: a new /tmp/referlab-replay-XXXXXX\n"
 		"  --iut ...      as for `referlab run`; with --iut external "
 		"also --hook-port,\n"
-		"                 --local-ip, --webhook-secret (passed on)\n\n"
+		"                 --local-ip (passed on)\n"
+		"  --webhook-secret S, --webhook-secret-file FILE\n"
+		"                 as for `referlab run` (it gets the secret in its\n"
+		"                 environment, never on its command line)\n\n"
 		"Without --emit the case runs now and the original and the "
 		"replay are shown\nside by side: sequence, status codes, hooks.\n"
 		"Exit: 0 replay passed, 1 it failed, 2 usage or unknown "
@@ -83,7 +87,8 @@ static int need(int argc, char **argv, int i)
 static bool known(const char *opt)
 {
 	static const char *const opts[] = {"--transfer", "--emit", "--out",
-		"--timing", "--iut", "--iut-sip", NULL};
+		"--timing", "--iut", "--iut-sip", "--webhook-secret",
+		"--webhook-secret-file", NULL};
 	size_t i;
 
 	for (i = 0; opts[i]; i++)
@@ -150,6 +155,12 @@ static int parse_args(struct replay_args *a, int argc, char **argv)
 		else if (!strcmp(s, "--iut-sip")) {
 			a->iut_sip = argv[++i];
 		}
+		else if (!strcmp(s, "--webhook-secret")) {
+			a->secret = argv[++i];
+		}
+		else if (!strcmp(s, "--webhook-secret-file")) {
+			a->secret_file = argv[++i];
+		}
 		else if (s[0] == '-' && s[1]) {
 			if (a->npass + 2 > sizeof(a->pass) / sizeof(a->pass[0]))
 				return cli_usage_error(prog, "%s given twice", s);
@@ -170,10 +181,12 @@ static int parse_args(struct replay_args *a, int argc, char **argv)
 	if (!strcmp(a->iut, "external") != !!a->iut_sip)
 		return cli_usage_error(prog, "--iut external goes with "
 				       "--iut-sip sip:HOST:PORT (and only it)");
-	if (a->emit && (a->out || a->npass))
+	if (a->emit && (a->out || a->npass || a->secret || a->secret_file))
 		return cli_usage_error(prog, "%s is for running; --emit only "
 				       "writes the case", a->out ? "--out" :
-				       a->pass[0]);
+				       a->npass ? a->pass[0] : a->secret ?
+				       "--webhook-secret" :
+				       "--webhook-secret-file");
 	return 0;
 }
 
@@ -267,7 +280,12 @@ static int run_child(const struct replay_args *a, const char *work)
 		argv[n++] = a->pass[i];
 	argv[n] = NULL;
 	fflush(stdout);
-	e = posix_spawn(&pid, "/proc/self/exe", NULL, NULL, argv, environ);
+	/* the secret in the child's environment: not in ps, as argv is */
+	if (a->secret && setenv(SECRET_ENV, a->secret, 1))
+		e = errno;
+	else
+		e = posix_spawn(&pid, "/proc/self/exe", NULL, NULL, argv,
+				environ);
 	if (e) {
 		fprintf(stderr, "%s: cannot run referlab run: %s\n", prog,
 			strerror(e));
@@ -336,9 +354,14 @@ int replay_main(int argc, char **argv)
 	struct replay_src *rs = NULL;
 	char err[512];
 	size_t dc = 0;
+	static char secret[SECRET_MAX];
 	int code, e;
 
 	code = parse_args(&a, argc, argv);
+	if (!code && !a.emit)
+		code = secret_resolve(&a.secret, a.secret_file, secret,
+				      sizeof(secret), prog,
+				      "--webhook-secret");
 	if (code)
 		return code < 0 ? EXIT_OK : code;
 	e = replay_load(&rs, a.capture, err, sizeof(err));

@@ -28,6 +28,7 @@ enum {
 	POLL_MS = 10,
 	REASONS_SHOWN = 4,     /* failed assertions printed per case */
 	ERRORS_STOP = 3,       /* ERRORs in a row that stop the run */
+	ORPHANS_WAIT_S = 3,
 };
 
 static const char *prog = "referlab run";
@@ -44,6 +45,8 @@ struct slot {
 struct run {
 	struct runner_opts o;
 	struct case_list cases;
+	struct case_list left;   /* selected, but not for this run */
+	size_t *order;           /* start order: indexes into cases */
 	cJSON *verdicts;         /* index-aligned with cases, NULL until done */
 	struct slot slots[JOBS_MAX];
 	size_t next, done;
@@ -85,6 +88,8 @@ static void usage(FILE *f)
 "  --no-hooks             the implementation calls no webhooks (a plain SIP\n"
 "                         referrer): check the SIP side only\n"
 "  --keep-going           go on after 3 ERRORs in a row (default: stop)\n"
+"  --quick                leave out the cases tagged " RUNNER_TAG_SLOW " (they\n"
+"                         wait out RFC 3261 Timer F, 32 s); listed apart\n"
 "  --list                 print the names of the selected cases, run none\n"
 "  --timeout S            upper bound per case, seconds (default %d)\n\n"
 "Exit: 0 all pass, 1 a case failed or errored, 2 usage, 3 environment,\n"
@@ -177,6 +182,7 @@ static int parse_opts(struct runner_opts *o, int argc, char **argv)
 		{"keep-going", no_argument, NULL, 'k'},
 		{"no-hooks", no_argument, NULL, 'N'},
 		{"list", no_argument, NULL, 'l'},
+		{"quick", no_argument, NULL, 'Q'},
 		{"timeout", required_argument, NULL, 'T'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
@@ -246,6 +252,7 @@ static int parse_opts(struct runner_opts *o, int argc, char **argv)
 		case 'k': o->keep_going = true; break;
 		case 'N': o->no_hooks = true; break;
 		case 'l': o->list = true; break;
+		case 'Q': o->quick = true; break;
 		case 'T':
 			if (parse_uint(optarg, 1, 3600, &o->timeout_s))
 				return cli_usage_error(prog, "--timeout: '%s' is "
@@ -374,7 +381,7 @@ static int start_case(struct run *r, struct slot *s)
 	int err;
 
 	memset(&w, 0, sizeof(w));
-	s->index = r->next;
+	s->index = r->order[r->next];
 	case_dir(r, s->index, w.dir, sizeof(w.dir));
 	err = mkdir_p(w.dir);
 	if (err) {
@@ -405,6 +412,16 @@ static int start_case(struct run *r, struct slot *s)
 	return 0;
 }
 
+/* The case's own timeout (its expectation's, capped by --timeout): the
+ * worker ends its children by then; WORKER_SLACK_S more and the run
+ * stops the worker itself. */
+static unsigned case_timeout(const struct run *r, const struct slot *s)
+{
+	unsigned t = r->cases.v[s->index].timeout_s;
+
+	return t && t < r->o.timeout_s ? t : r->o.timeout_s;
+}
+
 /* The worker's verdict.json, or an ERROR saying why there is none. */
 static cJSON *collect(struct run *r, struct slot *s, bool timed_out)
 {
@@ -422,9 +439,9 @@ static cJSON *collect(struct run *r, struct slot *s, bool timed_out)
 
 	v = verdict_new(c->name);
 	if (timed_out)
-		verdict_error(v, "the case did not end within %u s (--timeout) "
+		verdict_error(v, "the case did not end within its %u s timeout "
 			      "plus %d s for cleanup; it was stopped. See %s/",
-			      r->o.timeout_s, WORKER_SLACK_S, dir);
+			      case_timeout(r, s), WORKER_SLACK_S, dir);
 	else
 		verdict_error(v, "the case's worker %s without a verdict; see "
 			      "%s/runner.log",
@@ -493,8 +510,7 @@ static void finish(struct run *r, struct slot *s, bool timed_out,
 	cJSON_ReplaceItemInArray(r->verdicts, (int)s->index, vj);
 	/* One ERROR is that case's; several in a row are the machine's, and
 	 * every case after them would end the same way. */
-	if (verdict_kind_of(vj) != VERDICT_ERROR ||
-	    cJSON_HasObjectItem(vj, "not_applicable"))
+	if (verdict_kind_of(vj) != VERDICT_ERROR)
 		r->errors_in_row = 0;
 	else if (++r->errors_in_row >= ERRORS_STOP && !r->o.keep_going)
 		r->stop = true;
@@ -520,7 +536,6 @@ static size_t name_width(const struct case_list *cl)
  * ones past their time; until all are done or the user interrupts. */
 static int schedule(struct run *r)
 {
-	double limit = r->o.timeout_s + WORKER_SLACK_S;
 	size_t width = name_width(&r->cases);
 	unsigned i, running;
 	int err;
@@ -540,7 +555,8 @@ static int schedule(struct run *r)
 			}
 			if (proc_exited(s->worker))
 				finish(r, s, false, width);
-			else if (now_s() - s->started > limit)
+			else if (now_s() - s->started >
+				 case_timeout(r, s) + WORKER_SLACK_S)
 				finish(r, s, true, width);
 			else
 				running++;
@@ -555,6 +571,20 @@ static int schedule(struct run *r)
 		if (!running && (r->stop || r->next >= r->cases.n))
 			return 0;
 		usleep(POLL_MS * 1000);
+	}
+}
+
+/* The children of a worker that was killed come to us, the subreaper,
+ * and die of PR_SET_PDEATHSIG, a moment later: wait for them, bounded,
+ * so that none is left when the run returns. */
+static void reap_orphans(void)
+{
+	double end = now_s() + ORPHANS_WAIT_S;
+	pid_t p;
+
+	while ((p = waitpid(-1, NULL, WNOHANG)) >= 0 && now_s() < end) {
+		if (p == 0)
+			usleep(POLL_MS * 1000);
 	}
 }
 
@@ -608,6 +638,8 @@ static cJSON *meta_of(const struct run *r, double secs)
 		cJSON_AddStringToObject(m, "filter", r->o.filter);
 	if (r->o.no_hooks)
 		cJSON_AddBoolToObject(m, "no_hooks", true);
+	if (r->left.n)
+		cJSON_AddItemToObject(m, "left_out", cases_left_json(&r->left));
 	cJSON_AddBoolToObject(m, "interrupted", interrupted != 0);
 	return m;
 }
@@ -657,6 +689,7 @@ static void summary(const struct run *r, double secs)
 		       "--keep-going runs them");
 	snprintf(html, sizeof(html), "%s/report.html", r->o.out);
 	printf(" in %.1f s\n", secs);
+	cases_left_print(&r->left, stdout);
 	if (!access(html, F_OK))
 		printf("report: %s  ", html);
 	printf("results: %s/results.json  junit: %s/junit.xml\n", r->o.out,
@@ -702,6 +735,10 @@ static int select_cases(struct run *r)
 			"shard %u/%u (%s): %zu of %zu cases\n",
 			r->o.shard.index, r->o.shard.total, r->o.shard.source,
 			r->cases.n, found);
+	if (cases_schedule(&r->cases, &r->left, &r->order, &r->o)) {
+		fprintf(stderr, "%s: out of memory\n", prog);
+		return EXIT_ENVIRONMENT;
+	}
 	return 0;
 }
 
@@ -725,6 +762,7 @@ int runner_main(int argc, char **argv)
 	if (r->o.list) {
 		for (i = 0; i < r->cases.n; i++)
 			printf("%s\n", r->cases.v[i].name);
+		cases_left_print(&r->left, stderr);
 		goto out;
 	}
 	err = check_environment(&r->o);
@@ -751,8 +789,7 @@ int runner_main(int argc, char **argv)
 
 	err = schedule(r);
 	stop_all(r);
-	while (waitpid(-1, NULL, WNOHANG) > 0)
-		;   /* reap any orphan the subreaper inherited */
+	reap_orphans();
 	if (write_results(r, now_s() - t0) && !err)
 		err = EXIT_ENVIRONMENT;
 	if (r->o.out_is_default)
@@ -766,6 +803,8 @@ int runner_main(int argc, char **argv)
  out:
 	cJSON_Delete(r->verdicts);
 	cases_free(&r->cases);
+	cases_free(&r->left);
+	free(r->order);
 	free(r);
 	return err < 0 ? EXIT_OK : err;
 }

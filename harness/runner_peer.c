@@ -8,6 +8,7 @@
 #include <string.h>
 #include "ports.h"
 #include "runner_case.h"
+#include "secret.h"
 
 enum { ARGV_MAX = 64 };
 
@@ -36,11 +37,12 @@ static void arg(struct argv *a, const char *fmt, ...)
 
 static bool secret_opt(const char *arg)
 {
-	return !strcmp(arg, "--webhook-secret") || !strcmp(arg, "--sip-auth");
+	return !strcmp(arg, "--sip-auth");
 }
 
+/* env: "NAME=VALUE" for the child's environment, or NULL. */
 static int spawn(struct proc **pp, const char *name, const struct case_ctx *x,
-		 const char *logname, struct argv *a)
+		 const char *logname, struct argv *a, char *const env[])
 {
 	char log[PATH_MAX + 32], cmd[PATH_MAX + 32];
 	FILE *f;
@@ -58,7 +60,8 @@ static int spawn(struct proc **pp, const char *name, const struct case_ctx *x,
 		fputc('\n', f);
 		fclose(f);
 	}
-	return proc_spawn(pp, name, log, a->v);
+	return env ? proc_spawn_env(pp, name, log, a->v, env)
+		: proc_spawn(pp, name, log, a->v);
 }
 
 /* SIPp with everything a case needs pinned: its ports (the control and
@@ -101,9 +104,13 @@ int peer_start(struct case_ctx *x)
 	for (i = 0; i < x->exp->sipp_argc; i++)
 		arg(&a, "%s", x->exp->sipp_args[i]);
 	if (p->role == PLAN_CARRIER) {
+		/* SIPp opens calls at -r per second from its start: at its
+		 * default 10 the one call waits 100 ms for nothing */
+		arg(&a, "-r");
+		arg(&a, "1000");
 		arg(&a, "%s", x->iut_uri + 4);   /* HOST:PORT of sip:HOST:PORT */
 	}
-	err = spawn(&x->peer, "sipp", x, "sipp.log", &a);
+	err = spawn(&x->peer, "sipp", x, "sipp.log", &a, NULL);
 	if (err == ENOENT)
 		verdict_error(x->v, "sipp not found on PATH: install it with "
 			      "'apt-get install sip-tester'");
@@ -122,6 +129,8 @@ bool peer_bound(const struct case_ctx *x)
 int iut_start(struct case_ctx *x)
 {
 	static struct argv a;
+	static char secret[sizeof(SECRET_ENV) + SECRET_MAX];
+	char *env[] = {secret, NULL};
 	const struct case_plan *p = &x->plan;
 	const bool v6 = p->ipv6;
 	int err;
@@ -137,10 +146,6 @@ int iut_start(struct case_ctx *x)
 	arg(&a, "%s", p->dialect);
 	arg(&a, "--exit-after-calls");
 	arg(&a, "1");
-	if (x->o->secret) {
-		arg(&a, "--webhook-secret");
-		arg(&a, "%s", x->o->secret);
-	}
 	if (x->exp->iut_sip_auth) {
 		arg(&a, "--sip-auth");
 		arg(&a, "%s", x->exp->iut_sip_auth);
@@ -152,7 +157,12 @@ int iut_start(struct case_ctx *x)
 		arg(&a, "sip:%s@%s%s%s:%u", x->exp->dial_user, v6 ? "[" : "",
 		    x->host, v6 ? "]" : "", x->ports->peer_sip);
 	}
-	err = spawn(&x->iut, "referlab-sim", x, "sim.log", &a);
+	/* The secret in its environment, never on its command line (ps);
+	 * none given, none inherited either. */
+	snprintf(secret, sizeof(secret), "%s=%s", SECRET_ENV,
+		 x->o->secret ? x->o->secret : "");
+	err = spawn(&x->iut, "referlab-sim", x, "sim.log", &a, env);
+	memset(secret, 0, sizeof(secret));
 	if (err)
 		verdict_error(x->v, "cannot start %s: %s", x->o->sim_bin,
 			      strerror(err));

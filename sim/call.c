@@ -6,6 +6,7 @@
 #include "call.h"
 #include "log.h"
 #include "refer.h"
+#include "sdpoffer.h"
 #include "sim.h"
 #include "verb.h"
 
@@ -17,7 +18,7 @@ static void destructor(void *arg)
 {
 	struct call *call = arg;
 
-	tmr_cancel(&call->tmr);
+	tmrq_cancel(&call->tmr);
 	list_unlink(&call->le);
 	mem_deref(call->sess);
 	mem_deref(call->dlg);
@@ -38,16 +39,14 @@ static void uuid_make(char out[37])
 	size_t i;
 	char *p = out;
 
-	for (i = 0; i < sizeof(b); i += 4) {
-		uint32_t r = rand_u32();
-		memcpy(b + i, &r, 4);
-	}
+	rand_bytes(b, sizeof(b));   /* one call into the CSPRNG, not 4 */
 	b[6] = (uint8_t)((b[6] & 0x0f) | 0x40);
 	b[8] = (uint8_t)((b[8] & 0x3f) | 0x80);
 	for (i = 0; i < sizeof(b); i++) {
 		if (i == 4 || i == 6 || i == 8 || i == 10)
 			*p++ = '-';
-		p += re_snprintf(p, 3, "%02x", b[i]);
+		*p++ = "0123456789abcdef"[b[i] >> 4];
+		*p++ = "0123456789abcdef"[b[i] & 0x0f];
 	}
 	*p = '\0';
 }
@@ -139,7 +138,7 @@ static void call_end(struct call *call, uint16_t scode, const char *why)
 		call->ci.sip_status = scode;   /* the INVITE's final answer */
 	call->state = CALL_ENDED;
 	call->ci.call_status = "completed";
-	tmr_cancel(&call->tmr);
+	tmrq_cancel(&call->tmr);
 	call->sess = mem_deref(call->sess);
 	++call->sim->ended;
 	if (call->refer)
@@ -266,12 +265,13 @@ static void call_hook_done(int err, uint16_t status, const char *body,
 {
 	struct call *call = arg;
 	bool ringing = call->state == CALL_RINGING;
+	char why[128];
 
 	if (call->state == CALL_ENDED || err == ECANCELED)
 		goto out;
 	if (err || status < 200 || status > 299 || !body) {
-		simlog(LOG_ERROR, call->ci.call_sid, "call hook failed (%m, "
-		       "HTTP %u)", err, status);
+		simlog(LOG_ERROR, call->ci.call_sid, "call hook failed: %s",
+		       hook_failure(why, sizeof(why), err, status, body));
 		goto fail;
 	}
 	call->app = app_from_body(call, body, "call hook");
@@ -323,6 +323,31 @@ static int post_call_hook(struct call *call, const struct sip_msg *invite)
 					       invite), call_hook_done);
 }
 
+/* An SDP offer the sim cannot answer: 488 with a Warning saying why
+ * (RFC 3261 sections 21.4.26, 20.43), before any call or hook exists. */
+static bool offer_refused(struct sim *sim, const struct sip_msg *msg)
+{
+	struct pl sdp;
+	char why[96];
+
+	if (!mbuf_get_left(msg->mb) ||
+	    !msg_ctype_cmp(&msg->ctyp, "application", "sdp"))
+		return false;
+	sdp.p = (const char *)mbuf_buf(msg->mb);
+	sdp.l = mbuf_get_left(msg->mb);
+	if (!sdpoffer_check(&sdp, why, sizeof(why)))
+		return false;
+	simlog(LOG_WARN, NULL, "INVITE from %J (Call-ID %r): its SDP offer "
+	       "is unusable, %s: 488", &msg->src, &msg->callid, why);
+	(void)sip_treplyf(NULL, NULL, sim->sip, msg, false, 488,
+			  "Not Acceptable Here",
+			  "Warning: 399 referlab-sim \"SDP offer unusable: "
+			  "%s\"\r\n"
+			  "Content-Length: 0\r\n"
+			  "\r\n", why);
+	return true;
+}
+
 int call_accept(struct sim *sim, const struct sip_msg *msg)
 {
 	struct call *call;
@@ -337,6 +362,8 @@ int call_accept(struct sim *sim, const struct sip_msg *msg)
 				 "Missing Contact Header");
 		return 0;
 	}
+	if (offer_refused(sim, msg))
+		return 0;
 	err = call_alloc(&call, sim, "inbound");
 	if (err)
 		return err;
@@ -518,7 +545,11 @@ static void app_next(struct call *call)
 	switch (v->kind) {
 
 	case VERB_PAUSE:
-		tmr_start(&call->tmr, v->pause_ms, pause_done, call);
+		err = tmrq_start(&call->tmr, call->sim->tq, v->pause_ms,
+				 pause_done, call);
+		if (err)
+			call_verb_error(call, "verb %u (pause): %m", v->index,
+					err);
 		break;
 
 	case VERB_HANGUP:
@@ -573,13 +604,15 @@ static void action_done(int err, uint16_t status, const char *body,
 {
 	struct call *call = arg;
 	struct verb_app *app;
+	char why[128];
 
 	if (err == ECANCELED)   /* the sim is leaving: nothing runs on */
 		goto out;
 	call->verb = NULL;
 	if (err || status < 200 || status > 299)
-		simlog(LOG_WARN, call->ci.call_sid, "actionHook failed (%m, "
-		       "HTTP %u): the application goes on", err, status);
+		simlog(LOG_WARN, call->ci.call_sid, "actionHook failed: %s: "
+		       "the application goes on",
+		       hook_failure(why, sizeof(why), err, status, body));
 	else if (blank(body))
 		;
 	else if (call->state != CALL_UP)

@@ -11,6 +11,7 @@
 
 #include <re.h>
 #include "hook.h"
+#include "tmrq.h"
 
 /* The user part of our Contact in every dialog */
 #define CALL_CONTACT_USER "referlab"
@@ -36,7 +37,7 @@ struct call {
 	struct le *next;          /* the next verb to run in app           */
 	const struct verb *verb;  /* the verb running, or NULL             */
 	struct refer *refer;      /* the sip:refer running (not owned)     */
-	struct tmr tmr;           /* pause                                 */
+	struct tmrq_ent tmr;      /* pause                                 */
 	struct sa laddr;          /* our address in this call              */
 	enum sip_transp tp;
 	char *remote_host;        /* host of the far end's target URI      */

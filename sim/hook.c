@@ -5,8 +5,9 @@
  * attempt -> answer / error / timeout -> back-off -> attempt ... until it
  * succeeds or the retry policy says no, then reports once and frees itself.
  * libre 1.1.0's client has no per-request timeout (its own are 30 s to
- * connect, 60 s to answer), so a tmr per attempt cancels the request by
+ * connect, 60 s to answer), so a timer per attempt cancels the request by
  * releasing it: mem_deref on an http_req closes it without calling back.
+ * Those timers are in a tmrq (tmrq.h), not libre's timer list.
  * At most HOOK_INFLIGHT_MAX requests are on the wire per client (each
  * holds a TCP connection, and libre's loop takes 1024 descriptors); the
  * rest wait their turn in order, their timeout not yet running.
@@ -19,6 +20,7 @@
 #include <time.h>
 #include "hooksig.h"
 #include "hookint.h"
+#include "tmrq.h"
 
 enum { TIMEOUT_DEFAULT_MS = 10000 };
 
@@ -28,6 +30,7 @@ struct hookcli {
 	unsigned active;          /* requests on the wire            */
 	struct http_cli *http;
 	struct dnsc *dnsc;
+	struct tmrq *tq;
 	struct hook_conf conf;
 	char *secret;
 };
@@ -40,13 +43,15 @@ struct delivery {
 	const void *key;          /* order key, or NULL: no order        */
 	struct hookcli *hc;
 	struct http_req *req;     /* the attempt in flight, weak (libre) */
-	struct tmr tmr;           /* request timeout, then back-off      */
+	struct tmrq_ent tmr;      /* request timeout, then back-off      */
 	struct hook_policy policy;
 	const char *method;
 	char *url;                /* on the wire: no fragment, + query   */
 	char *logurl;             /* for logs: no credentials, no query  */
 	char *auth;               /* "Authorization: Basic ...\r\n" or NULL */
 	char *body;               /* POST body (JSON), or ""             */
+	struct mbuf *rx;          /* the answer's body so far, or NULL   */
+	char why[96];             /* what an error code alone does not say */
 	unsigned attempt;         /* 1-based                              */
 	int err;                  /* a failure to start the attempt       */
 	uint64_t t0;              /* jiffies at the attempt's start       */
@@ -81,7 +86,7 @@ static void delivery_destructor(void *arg)
 {
 	struct delivery *d = arg;
 
-	tmr_cancel(&d->tmr);
+	tmrq_cancel(&d->tmr);
 	list_unlink(&d->le);
 	list_unlink(&d->wle);
 	if (d->active)
@@ -93,6 +98,7 @@ static void delivery_destructor(void *arg)
 		memset(d->auth, 0, strlen(d->auth));
 	mem_deref(d->auth);
 	mem_deref(d->body);
+	mem_deref(d->rx);
 }
 
 static void hookcli_destructor(void *arg)
@@ -104,6 +110,7 @@ static void hookcli_destructor(void *arg)
 	list_flush(&hc->deliveries);
 	mem_deref(hc->http);
 	mem_deref(hc->dnsc);
+	mem_deref(hc->tq);
 	if (hc->secret)
 		memset(hc->secret, 0, strlen(hc->secret));
 	mem_deref(hc->secret);
@@ -129,7 +136,7 @@ static int dnsc_open(struct dnsc **dnscp)
 int hookcli_alloc(struct hookcli **hcp, const struct hook_conf *conf)
 {
 	struct hookcli *hc;
-	int err;
+	int err = 0;
 
 	if (!hcp || !conf)
 		return EINVAL;
@@ -147,6 +154,13 @@ int hookcli_alloc(struct hookcli **hcp, const struct hook_conf *conf)
 			goto out;
 	}
 	hc->conf.secret = hc->secret;
+	if (conf->tq)
+		hc->tq = mem_ref(conf->tq);
+	else
+		err = tmrq_alloc(&hc->tq, NULL, NULL);
+	hc->conf.tq = hc->tq;
+	if (err)
+		goto out;
 
 	err = dnsc_open(&hc->dnsc);
 	if (err)
@@ -269,7 +283,7 @@ static void finish(struct delivery *d, int err, uint16_t scode,
 	/* Leave the pending list before calling out: the handler may look
 	 * at hookcli_pending() and expect this delivery to be over. */
 	list_unlink(&d->le);
-	tmr_cancel(&d->tmr);
+	tmrq_cancel(&d->tmr);
 	key_advance(d->hc, d->key);
 	if (doneh)
 		doneh(err, scode, body, arg);
@@ -293,11 +307,38 @@ static void attempt_failed(struct delivery *d, int err, uint16_t scode,
 	if (d->attempt <= d->policy.retries &&
 	    hook_policy_retry(&d->policy, err, scode)) {
 		wait = hook_policy_backoff(d->attempt);
-		tmr_start(&d->tmr, wait, retry_h, d);
-		return;
+		err = tmrq_start(&d->tmr, d->hc->tq, wait, retry_h, d);
+		if (!err)
+			return;
+		attempt_log(d, "no retry: back-off timer: %m", err);
 	}
 
 	finish(d, err, scode, body);
+}
+
+/* The answer's body, kept here rather than by libre: its client would
+ * refuse one over 512 KiB with EOVERFLOW alone, no size, no limit. */
+static int body_h(const uint8_t *buf, size_t size, const struct http_msg *msg,
+		  void *arg)
+{
+	struct delivery *d = arg;
+	size_t have = d->rx ? d->rx->end : 0, clen = msg->clen;
+
+	if (clen > HOOK_ANSWER_MAX || have + size > HOOK_ANSWER_MAX) {
+		if (clen >= have + size)
+			re_snprintf(d->why, sizeof(d->why), "answer body %zu "
+				    "bytes, over the %u-byte limit", clen,
+				    HOOK_ANSWER_MAX);
+		else
+			re_snprintf(d->why, sizeof(d->why), "answer body over "
+				    "the %u-byte limit (chunked)",
+				    HOOK_ANSWER_MAX);
+		return EFBIG;
+	}
+	if (!d->rx)
+		d->rx = mbuf_alloc(clen > size ? clen : size);
+
+	return d->rx ? mbuf_write_mem(d->rx, buf, size) : ENOMEM;
 }
 
 static void resp_h(int err, const struct http_msg *msg, void *arg)
@@ -307,21 +348,23 @@ static void resp_h(int err, const struct http_msg *msg, void *arg)
 	uint16_t scode = 0;
 
 	d->req = NULL;  /* libre frees it when this returns */
-	tmr_cancel(&d->tmr);
+	tmrq_cancel(&d->tmr);
 	slot_release(d);
 
 	if (!err && !msg)
 		err = EPROTO;
 	if (err) {
-		attempt_log(d, "error: %m", err);
-		attempt_failed(d, err, 0, NULL);
+		if (d->why[0])
+			attempt_log(d, "error: %s", d->why);
+		else
+			attempt_log(d, "error: %m", err);
+		attempt_failed(d, err, 0, d->why[0] ? d->why : NULL);
 		return;
 	}
 
 	scode = msg->scode;
-	if (msg->mb && mbuf_get_left(msg->mb))
-		(void)re_sdprintf(&body, "%b", mbuf_buf(msg->mb),
-				  mbuf_get_left(msg->mb));
+	if (d->rx && d->rx->end)
+		(void)re_sdprintf(&body, "%b", d->rx->buf, d->rx->end);
 	attempt_log(d, "%u %r", scode, &msg->reason);
 
 	if (scode >= 200 && scode < 300)
@@ -366,13 +409,15 @@ static void request_start(struct delivery *d)
 	int err = 0;
 
 	d->t0 = tmr_jiffies();
+	d->rx = mem_deref(d->rx);
+	d->why[0] = '\0';
 	if (d->hc->secret)
 		err = hooksig_compute(sig, sizeof(sig), d->hc->secret,
 				     (uint64_t)time(NULL), d->body,
 				     strlen(d->body));
 	if (!err)
 		err = http_request(&d->req, d->hc->http, d->method, d->url,
-			resp_h, NULL, d,
+			resp_h, body_h, d,
 			"User-Agent: referlab-sim\r\n"
 			"%s%s%s%s%s"
 			"Content-Length: %zu\r\n"
@@ -384,15 +429,22 @@ static void request_start(struct delivery *d)
 			*sig ? "\r\n" : "",
 			strlen(d->body), d->body);
 	if (err) {
-		/* Report from the loop, never from inside hook_send(). */
+		/* Report from the loop, never from inside hook_send(); no
+		 * timer either (out of memory): the delivery stays pending
+		 * till exit rather than report from in here. */
 		d->err = err;
-		tmr_start(&d->tmr, 0, sync_fail_h, d);
+		err = tmrq_start(&d->tmr, d->hc->tq, 0, sync_fail_h, d);
+		if (err)
+			attempt_log(d, "error: %m; timer: %m", d->err, err);
 		return;
 	}
 
 	d->active = true;
 	++d->hc->active;
-	tmr_start(&d->tmr, d->hc->conf.timeout_ms, timeout_h, d);
+	err = tmrq_start(&d->tmr, d->hc->tq, d->hc->conf.timeout_ms,
+			 timeout_h, d);
+	if (err)   /* libre's own limits (60 s to answer) still apply */
+		attempt_log(d, "no timeout: timer: %m", err);
 }
 
 static int basic_auth(char **authp, const char *user, const char *pass)
@@ -539,6 +591,20 @@ static int delivery_prepare(struct delivery *d, const struct hook_target *t,
  out:
 	mem_deref(url);
 	return err;
+}
+
+const char *hook_failure(char *buf, size_t sz, int err, uint16_t status,
+			 const char *body)
+{
+	if (err && body)
+		re_snprintf(buf, sz, "%s", body);
+	else if (err)
+		re_snprintf(buf, sz, "%m", err);
+	else if (status < 200 || status > 299)
+		re_snprintf(buf, sz, "HTTP %u", status);
+	else
+		re_snprintf(buf, sz, "HTTP %u with an empty body", status);
+	return buf;
 }
 
 int hook_send(struct hookcli *hc, const struct hook_target *t,

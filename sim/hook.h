@@ -18,6 +18,8 @@ enum hook_dialect {
 
 typedef void (hook_log_h)(const char *line, void *arg);
 
+struct tmrq;
+
 struct hook_conf {
 	enum hook_dialect dialect;
 	const char *secret;      /* webhook secret (Jambonz-Signature) or NULL */
@@ -26,6 +28,7 @@ struct hook_conf {
 				  * "hook POST http://h:p/path (attempt 1/3,
 				  *  12 ms): 200 OK" or "...: error: ..."    */
 	void *arg;
+	struct tmrq *tq;         /* the timer queue to share, or NULL: its own */
 };
 
 /* A verb's actionHook/eventHook, or the call hook, as configured. */
@@ -63,15 +66,28 @@ cJSON *hook_payload_event(enum hook_dialect d, uint16_t sipfrag_status);
 
 struct hookcli;
 
+/* The largest answer body taken, as an --app file: an application. */
+enum { HOOK_ANSWER_MAX = 1024 * 1024 };
+
 /* Called exactly once per hook that hook_send() accepted, from the event
  * loop (never from inside hook_send()), after the last attempt:
  *   err 0:  an HTTP answer came; status is its code (2xx: delivered; any
  *           other: the last answer once the retry policy gave up) and
  *           body its body, NUL-terminated, or NULL when empty.
- *   err !0: no answer: ETIMEDOUT (conf.timeout_ms passed), ECONNREFUSED
- *           or another connection error; status 0, body NULL. */
+ *   err !0: no usable answer: ETIMEDOUT (conf.timeout_ms passed),
+ *           ECONNREFUSED or another connection error, EFBIG (a body over
+ *           HOOK_ANSWER_MAX); status 0, and body NULL or one line saying
+ *           what err alone does not ("answer body 1048577 bytes, over the
+ *           1048576-byte limit"). */
 typedef void (hook_done_h)(int err, uint16_t status, const char *body,
 			   void *arg);
+
+/* Why a hook failed, from hook_done_h's arguments, for a log line: the
+ * HTTP status when an answer came ("HTTP 403"), else the error alone
+ * ("Connection refused", or body when it says more), and "HTTP 200 with
+ * an empty body" for a success without one. Returns buf. */
+const char *hook_failure(char *buf, size_t sz, int err, uint16_t status,
+			 const char *body);
 
 int  hookcli_alloc(struct hookcli **hcp, const struct hook_conf *conf);
 /* base_url resolves a relative target URL; payload is not taken over.

@@ -20,8 +20,9 @@ struct hook_url {
 };
 
 int hook_url_decode(struct hook_url *u, const char *url);
-/* url if absolute, else url resolved against base (RFC 3986 section 5.2
- * without dot-segment removal). EINVAL when neither gives an http(s) URL. */
+/* url if absolute, else url resolved against base (RFC 3986 section 5.2),
+ * "." and ".." segments of the path removed either way (5.2.4). EINVAL
+ * when neither gives an http(s) URL. */
 int hook_url_resolve(char **urlp, const char *url, const char *base);
 
 /* Retry policy from the URL fragment: #rp=ct,rt,4xx,5xx,all&rc=<0..5>. */

@@ -106,13 +106,89 @@ static struct pl base_dir(const struct hook_url *b)
 	return dir;
 }
 
-int hook_url_resolve(char **urlp, const char *url, const char *base)
+static bool starts(const struct pl *pl, const char *s)
+{
+	size_t n = strlen(s);
+
+	return pl->l >= n && !memcmp(pl->p, s, n);
+}
+
+/* out[0..n) without its last segment and the "/" before it. */
+static size_t segment_drop(const char *out, size_t n)
+{
+	while (n > 0 && out[n - 1] != '/')
+		n--;
+	return n > 0 ? n - 1 : 0;
+}
+
+/* RFC 3986 section 5.2.4, remove_dot_segments: path without its "." and
+ * ".." segments into out (path->l + 1 bytes: it never grows), e.g.
+ * "/v1/hooks/../action" -> "/v1/action". Each step takes at least one
+ * byte off the input, so the loop ends. */
+static void dot_segments_remove(char *out, const struct pl *path)
+{
+	struct pl in = *path;
+	size_t n = 0, k;
+
+	while (in.l) {
+		if (starts(&in, "../"))
+			pl_advance(&in, 3);
+		else if (starts(&in, "./") || starts(&in, "/./"))
+			pl_advance(&in, 2);
+		else if (!pl_strcmp(&in, "/."))
+			pl_set_str(&in, "/");
+		else if (starts(&in, "/../")) {
+			pl_advance(&in, 3);
+			n = segment_drop(out, n);
+		}
+		else if (!pl_strcmp(&in, "/..")) {
+			pl_set_str(&in, "/");
+			n = segment_drop(out, n);
+		}
+		else if (!pl_strcmp(&in, ".") || !pl_strcmp(&in, ".."))
+			in.l = 0;
+		else {
+			for (k = 1; k < in.l && in.p[k] != '/'; k++)
+				;
+			memcpy(out + n, in.p, k);
+			n += k;
+			pl_advance(&in, k);
+		}
+	}
+	out[n] = '\0';
+}
+
+/* *urlp: url with dot segments removed from its path; query and
+ * fragment as they are (RFC 3986 section 5.2.2). */
+static int url_normalize(char **urlp, const char *url)
+{
+	struct hook_url u;
+	struct pl path;
+	char *clean;
+	int err;
+
+	err = hook_url_decode(&u, url);
+	if (err)
+		return err;
+	path = u.path;
+	if (u.query.p)
+		path.l = u.query.p - 1 - path.p;
+	clean = mem_alloc(path.l + 1, NULL);
+	if (!clean)
+		return ENOMEM;
+	dot_segments_remove(clean, &path);
+	err = re_sdprintf(urlp, "%r://%b%r%s%s", &u.scheme, u.userinfo.p,
+			  u.userinfo.l ? u.userinfo.l + 1 : 0, &u.hostport,
+			  clean, path.p + path.l);
+	mem_deref(clean);
+	return err;
+}
+
+/* url against base, before dot-segment removal. */
+static int url_merge(char **urlp, const char *url, const char *base)
 {
 	struct hook_url b, u;
 	struct pl dir;
-
-	if (!urlp || !url || !*url)
-		return EINVAL;
 
 	if (!hook_url_decode(&u, url))
 		return str_dup(urlp, url);
@@ -137,6 +213,21 @@ int hook_url_resolve(char **urlp, const char *url, const char *base)
 	return re_sdprintf(urlp, "%r://%b%r%s%r%s", &b.scheme,
 			   b.userinfo.p, b.userinfo.l ? b.userinfo.l + 1 : 0,
 			   &b.hostport, dir.l ? "" : "/", &dir, url);
+}
+
+int hook_url_resolve(char **urlp, const char *url, const char *base)
+{
+	char *merged = NULL;
+	int err;
+
+	if (!urlp || !url || !*url)
+		return EINVAL;
+
+	err = url_merge(&merged, url, base);
+	if (!err)
+		err = url_normalize(urlp, merged);
+	mem_deref(merged);
+	return err;
 }
 
 int hook_target_alloc(struct hook_target **tp, const char *url)

@@ -11,6 +11,7 @@
 #include "log.h"
 #include "opts.h"
 #include "pcapw.h"
+#include "secret.h"
 #include "sim.h"
 #include "verb.h"
 
@@ -29,7 +30,8 @@ static void usage(FILE *out)
 	fprintf(out,
 		"usage: %s --sip PROTO:ADDR:PORT... (--app FILE | --call-hook URL)\n"
 		"       [--hook-base URL] [--dial URI] [--dialect spec|jambonz]\n"
-		"       [--webhook-secret S] [--sip-auth USER:PASSWORD]\n"
+		"       [--webhook-secret S | --webhook-secret-file FILE]\n"
+		"       [--sip-auth USER:PASSWORD]\n"
 		"       [--trace FILE.pcap] [--log text|json]\n"
 		"       [--max-calls N] [--exit-after-calls N]\n"
 		"       %s --help | --version\n\n"
@@ -42,7 +44,11 @@ static void usage(FILE *out)
 		"  --hook-base URL            base of relative hook URLs with --app\n"
 		"  --dial URI                 place a call instead of waiting\n"
 		"  --dialect spec|jambonz     hook payload names (default spec)\n"
-		"  --webhook-secret S         sign hooks (Jambonz-Signature)\n"
+		"  --webhook-secret S         sign hooks (Jambonz-Signature);\n"
+		"                             any user sees it in ps: prefer\n"
+		"  --webhook-secret-file FILE the secret is FILE's first line;\n"
+		"                             without either, $REFERLAB_WEBHOOK_SECRET\n"
+		"                             (when set and not empty)\n"
 		"  --sip-auth USER:PASSWORD   answer one digest challenge\n"
 		"  --trace FILE.pcap          write every SIP message sent or\n"
 		"                             received to a pcap file\n"
@@ -53,7 +59,7 @@ static void usage(FILE *out)
 		"Prints 'referlab-sim: listening PROTO:ADDR:PORT' per address\n"
 		"on stdout when ready; logs to stderr.\n"
 		"Exit codes: 0 ok, 2 usage, 3 environment (ports, files),\n"
-		"            4 unreadable or invalid application.\n",
+		"            4 unreadable or invalid application, or secret file.\n",
 		prog, prog);
 }
 
@@ -206,6 +212,7 @@ static int run(const struct sim_conf *conf)
 
 int main(int argc, char **argv)
 {
+	static char secret[SECRET_MAX];
 	struct sim_conf conf;
 	char err[256];
 	int rc;
@@ -220,7 +227,11 @@ int main(int argc, char **argv)
 		opts_reset(&conf);
 		return cli_usage_error(prog, "%s", err);
 	}
-	rc = run(&conf);
+	rc = secret_resolve(&conf.secret, conf.secret_file, secret,
+			    sizeof(secret), prog, "--webhook-secret");
+	if (!rc)
+		rc = run(&conf);
+	memset(secret, 0, sizeof(secret));
 	opts_reset(&conf);
 	return rc;
 }

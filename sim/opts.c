@@ -121,6 +121,8 @@ static int parse_one(struct sim_conf *conf, const char *opt, const char *val,
 	}
 	else if (!strcmp(opt, "--webhook-secret"))
 		conf->secret = val;
+	else if (!strcmp(opt, "--webhook-secret-file"))
+		conf->secret_file = val;
 	else if (!strcmp(opt, "--sip-auth"))
 		return parse_auth(conf, val, err, errsz);
 	else if (!strcmp(opt, "--trace"))
@@ -142,8 +144,9 @@ static bool is_known(const char *opt)
 {
 	static const char *known[] = {
 		"--sip", "--app", "--call-hook", "--hook-base", "--dial",
-		"--dialect", "--webhook-secret", "--sip-auth", "--trace",
-		"--log", "--max-calls", "--exit-after-calls",
+		"--dialect", "--webhook-secret", "--webhook-secret-file",
+		"--sip-auth", "--trace", "--log", "--max-calls",
+		"--exit-after-calls",
 	};
 	size_t i;
 

@@ -24,6 +24,7 @@ struct sim_conf {
 	const char *dial;          /* --dial */
 	enum hook_dialect dialect;
 	const char *secret;        /* --webhook-secret */
+	const char *secret_file;   /* --webhook-secret-file */
 	char *auth_user, *auth_pass;  /* --sip-auth (allocated) */
 	const char *trace;         /* --trace */
 	bool log_json;

@@ -9,6 +9,7 @@
 #include "referuri.h"
 #include "sim.h"
 #include "sipfrag.h"
+#include "tmrq.h"
 #include "verb.h"
 
 enum {
@@ -24,13 +25,12 @@ struct refer {
 	struct hook_target *event_hook;
 	struct sip_request *req;
 	struct sip_auth *auth;
-	struct tmr tmr;             /* notifyTimeout                         */
-	struct le lle;              /* in lingerl once settled               */
-	uint64_t linger_end;        /* tmr_jiffies() when the linger is over */
+	struct tmrq_ent tmr;        /* notifyTimeout, then the linger        */
 	char *refer_to, *referred_by, *headers;
 	uint32_t notify_timeout_ms;
 	uint32_t cseq, cseq_first;  /* of the REFER, after/before a challenge */
 	uint32_t notify_cseq;       /* highest NOTIFY CSeq seen              */
+	char *notify_branch;        /* its Via branch: retransmissions       */
 	uint16_t refer_status;      /* final response to the REFER           */
 	uint16_t final_status;      /* final sipfrag status, 0 until known   */
 	bool asked_norefersub;      /* we sent Refer-Sub: false              */
@@ -38,28 +38,19 @@ struct refer {
 	bool challenged, answered, accepted, done, settled, notified;
 };
 
-/* Settled transfers wait out their linger in one FIFO under one timer.
- * Every linger is LINGER_MS long, so the list is in expiry order. A timer
- * per transfer made libre 1.1.0's timer list (sorted, walked on every
- * tmr_start) as long as the transfers of the last 32 s: at 1000
- * transfers/s over TCP three quarters of the sim's CPU went to that walk
- * (perf, bench/rate.sh). */
-static struct list lingerl;
-static struct tmr linger_tmr;
-
 static void destructor(void *arg)
 {
 	struct refer *r = arg;
 
 	hash_unlink(&r->he);
-	list_unlink(&r->lle);
-	tmr_cancel(&r->tmr);
+	tmrq_cancel(&r->tmr);
 	mem_deref(r->req);
 	mem_deref(r->auth);
 	mem_deref(r->event_hook);
 	mem_deref(r->refer_to);
 	mem_deref(r->referred_by);
 	mem_deref(r->headers);
+	mem_deref(r->notify_branch);
 	if (r->call && r->call->refer == r)
 		r->call->refer = NULL;
 	mem_deref(r->call);
@@ -77,28 +68,23 @@ bool refer_waiting(const struct refer *r)
 
 static void linger_h(void *arg)
 {
-	uint64_t now = tmr_jiffies();
-	struct refer *r;
-
-	(void)arg;
-	while ((r = list_ledata(list_head(&lingerl))) &&
-	       r->linger_end <= now)
-		mem_deref(r);   /* the destructor unlinks it */
-	if (r)
-		tmr_start(&linger_tmr, r->linger_end - now, linger_h, NULL);
+	mem_deref(arg);   /* the destructor unlinks it from sim->subs */
 }
 
-/* The subscription is over; keep answering NOTIFYs for a while. */
+/* The subscription is over; keep answering NOTIFYs for a while. Its
+ * timers are in the sim's tmrq, not libre's list (tmrq.h says why). */
 static void settle(struct refer *r)
 {
+	struct sim *sim = r->call->sim;
+	int err;
+
 	r->settled = true;
-	tmr_cancel(&r->tmr);
-	r->linger_end = tmr_jiffies() + LINGER_MS;
-	list_unlink(&r->lle);   /* settled again: the linger restarts */
-	list_append(&lingerl, &r->lle, r);
-	if (!tmr_isrunning(&linger_tmr))
-		tmr_start(&linger_tmr, LINGER_MS, linger_h, NULL);
-	sim_check_exit(r->call->sim);
+	/* settled again: the linger restarts */
+	err = tmrq_start(&r->tmr, sim->tq, LINGER_MS, linger_h, r);
+	if (err)
+		simlog(LOG_ERROR, sid(r), "linger timer: %m: kept till exit",
+		       err);
+	sim_check_exit(sim);
 }
 
 static void complete(struct refer *r, uint16_t refer_status,
@@ -160,6 +146,7 @@ static int send_refer(struct refer *r)
 static void accepted(struct refer *r, const struct sip_msg *msg)
 {
 	bool norefersub = sip_msg_xhdr_has_value(msg, "Refer-Sub", "false");
+	int err;
 
 	r->accepted = true;
 	if (msg->scode != 202)
@@ -175,7 +162,13 @@ static void accepted(struct refer *r, const struct sip_msg *msg)
 		complete(r, r->refer_status, r->final_status);
 		return;
 	}
-	tmr_start(&r->tmr, r->notify_timeout_ms, notify_timeout, r);
+	err = tmrq_start(&r->tmr, r->call->sim->tq, r->notify_timeout_ms,
+			 notify_timeout, r);
+	if (err) {
+		simlog(LOG_ERROR, sid(r), "notifyTimeout timer: %m", err);
+		notify_timeout(r);
+		return;
+	}
 	/* the call may be gone already: the verb completes with what is
 	 * known, the subscription still runs (spec §4.4) */
 	if (r->call->state == CALL_ENDED)
@@ -288,11 +281,11 @@ void refer_call_ended(struct refer *r)
 static void event_done(int err, uint16_t status, const char *body, void *arg)
 {
 	struct call *call = arg;
+	char why[128];
 
-	(void)body;
 	if (err || status < 200 || status > 299)
-		simlog(LOG_WARN, call->ci.call_sid, "eventHook failed (%m, "
-		       "HTTP %u)", err, status);
+		simlog(LOG_WARN, call->ci.call_sid, "eventHook failed: %s",
+		       hook_failure(why, sizeof(why), err, status, body));
 	mem_deref(call);
 }
 
@@ -438,6 +431,35 @@ static bool subscription_terminated(const struct refer *r,
 	return hdr->val.l >= 10 && !strncasecmp(hdr->val.p, "terminated", 10);
 }
 
+/* Our NOTIFY answers are stateless, and retransmissions are absorbed
+ * here. A libre server transaction would keep each answered NOTIFY for
+ * 64*T1 = 32 s over UDP (Timer J) in libre 1.1.0's one sorted timer list,
+ * three per transfer: most of that list, walked by every timer started
+ * (tmrq.h). RFC 3261 §17.2.2 asks only that a retransmission (same
+ * branch and CSeq) get the same response again and not reach the
+ * application twice; the refer lingers as long as Timer J would, so it
+ * remembers the last NOTIFY it answered and repeats the answer, always
+ * 200 for a subscription it knows. */
+static bool notify_retransmitted(struct refer *r, const struct sip_msg *msg)
+{
+	if (!r->notify_branch || msg->cseq.num != r->notify_cseq ||
+	    pl_strcmp(&msg->via.branch, r->notify_branch))
+		return false;
+	(void)sip_reply(r->call->sim->sip, msg, 200, "OK");
+	return true;
+}
+
+static void notify_answer(struct refer *r, const struct sip_msg *msg)
+{
+	r->notify_branch = mem_deref(r->notify_branch);
+	if (pl_strdup(&r->notify_branch, &msg->via.branch))
+		/* no branch (an RFC 2543 peer) or no memory: a libre
+		 * transaction absorbs the retransmissions */
+		(void)sip_treply(NULL, r->call->sim->sip, msg, 200, "OK");
+	else
+		(void)sip_reply(r->call->sim->sip, msg, 200, "OK");
+}
+
 static void notify_handle(struct refer *r, const struct sip_msg *msg,
 			  const struct event *ev)
 {
@@ -445,7 +467,11 @@ static void notify_handle(struct refer *r, const struct sip_msg *msg,
 	uint16_t scode;
 	bool terminated;
 
+	if (r->notified && notify_retransmitted(r, msg))
+		return;
 	if (r->notified && msg->cseq.num <= r->notify_cseq) {
+		/* a new transaction (new branch): libre absorbs its own
+		 * retransmissions, rare enough to keep its Timer J */
 		(void)sip_treply(NULL, sim->sip, msg, 200, "OK");
 		simlog(LOG_WARN, sid(r), "duplicate NOTIFY (CSeq %u): answered, "
 		       "not reported again", msg->cseq.num);
@@ -457,7 +483,7 @@ static void notify_handle(struct refer *r, const struct sip_msg *msg,
 		simlog(LOG_WARN, sid(r), "NOTIFY without Event (accepted)");
 	terminated = subscription_terminated(r, msg);
 	scode = notify_status(r, msg);
-	(void)sip_treply(NULL, sim->sip, msg, 200, "OK");
+	notify_answer(r, msg);
 	simlog(LOG_INFO, sid(r), "NOTIFY (CSeq %u) status %u%s%s",
 	       msg->cseq.num, scode, !r->answered ? ", before the answer to "
 	       "the REFER" : "", r->done ? ", after the verb completed" : "");
@@ -468,7 +494,6 @@ static void notify_handle(struct refer *r, const struct sip_msg *msg,
 	if (!r->accepted || r->settled)
 		return;
 	if (r->final_status || terminated) {
-		tmr_cancel(&r->tmr);
 		settle(r);
 		complete(r, r->refer_status, r->final_status);
 	}

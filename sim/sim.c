@@ -19,6 +19,8 @@ enum {
 	EXIT_DEADLINE_MS = 120000,
 	/* after the last event, let the answers to our BYEs come in */
 	EXIT_GRACE_MS    = 200,
+	/* capped by net.core.rmem_max / wmem_max (4 MiB on Debian) */
+	UDP_SOCKBUF      = 4 << 20,
 };
 
 static void destructor(void *arg)
@@ -41,6 +43,7 @@ static void destructor(void *arg)
 	mem_deref(sim->sip);
 	mem_deref(sim->trace);
 	mem_deref(sim->fs_sip_address);
+	mem_deref(sim->tq);
 }
 
 static void trace_handler(bool tx, enum sip_transp tp, const struct sa *src,
@@ -70,12 +73,39 @@ static void reply_options(struct sim *sim, const struct sip_msg *msg)
 			  "\r\n");
 }
 
+/* libre leaves a UDP socket's buffers at the system default (~208 KiB):
+ * some 20 ms of datagrams at 1000 transfers/s, so any longer pause of the
+ * loop (a walk of libre's timer list) dropped some, which came back as
+ * retransmissions and failed calls (bench/rate.sh; RcvbufErrors in
+ * /proc/net/snmp). libre makes the socket inside sip_transp_add(); the
+ * first request that arrives on it hands it to us (msg->sock). */
+static void udp_tune(struct sim *sim, const struct sip_msg *msg)
+{
+	unsigned i;
+	int err;
+
+	if (msg->tp != SIP_TRANSP_UDP)
+		return;
+	for (i = 0; i < sim->udp_tunedc; i++) {
+		if (sim->udp_tuned[i] == msg->sock)
+			return;
+	}
+	if (sim->udp_tunedc == ARRAY_SIZE(sim->udp_tuned))
+		return;
+	sim->udp_tuned[sim->udp_tunedc++] = msg->sock;
+	err = udp_sockbuf_set(msg->sock, UDP_SOCKBUF);
+	if (err)
+		simlog(LOG_WARN, NULL, "UDP socket buffers on %J: %m",
+		       &msg->dst, err);
+}
+
 /* What sipsess leaves: OPTIONS, and the NOTIFYs of our REFERs, which may
  * arrive after the BYE, when sipsess no longer knows the dialog. */
 static bool request_handler(const struct sip_msg *msg, void *arg)
 {
 	struct sim *sim = arg;
 
+	udp_tune(sim, msg);
 	if (!pl_strcmp(&msg->met, "OPTIONS")) {
 		reply_options(sim, msg);
 		return true;
@@ -92,6 +122,7 @@ static void connect_handler(const struct sip_msg *msg, void *arg)
 	struct sim *sim = arg;
 	uint32_t max = sim->conf->max_calls;
 
+	udp_tune(sim, msg);
 	if (sim->closing) {
 		(void)sip_treply(NULL, sim->sip, msg, 503,
 				 "Service Unavailable");
@@ -134,6 +165,9 @@ int sim_alloc(struct sim **simp, const struct sim_conf *conf)
 	hconf.secret = conf->secret;
 	hconf.logh = hook_log_handler;
 	err = hash_alloc(&sim->subs, HASH_SIZE);
+	if (!err)
+		err = tmrq_alloc(&sim->tq, NULL, NULL);
+	hconf.tq = sim->tq;
 	if (!err)
 		err = hookcli_alloc(&sim->hooks, &hconf);
 	if (!err && conf->call_hook)

@@ -11,6 +11,7 @@
 #include <re.h>
 #include "hook.h"
 #include "opts.h"
+#include "tmrq.h"
 
 struct pcapw;
 struct verb_app;
@@ -26,8 +27,11 @@ struct sim {
 	struct verb_app *app;      /* --app: shared by every call          */
 	struct list calls;         /* calls with a live INVITE session     */
 	struct hash *subs;         /* REFER subscriptions, by Call-ID      */
+	struct tmrq *tq;           /* the timers of calls, REFERs, hooks   */
 	char *fs_sip_address;      /* first listening address, host:port   */
 	uint32_t started, ended;   /* calls                                */
+	void *udp_tuned[OPTS_MAX_LISTEN];  /* UDP sockets given big buffers */
+	unsigned udp_tunedc;
 	bool closing;
 	struct tmr tmr_exit;
 	struct tmr tmr_deadline;

@@ -45,14 +45,17 @@ wire_alive() {
 }
 
 # wire_check CASE ANSWER LOG FROM-LINE: "response:" against the answer's
-# status line (or "none" when no answer came), "log:" against the sim's
-# log since FROM-LINE.
+# status line (or "none" when no answer came), "answer-line:" against its
+# other lines, "log:" against the sim's log since FROM-LINE.
 wire_check() {
 	local c=$1 want re got
 	want=$(case_get "$c" response)
 	got=$(head -1 "$2" | tr -d '\r')
 	grep -Eq -- "$want" <<<"${got:-none}" ||
 		bad "answer '${got:-none}' does not match /$want/"
+	re=$(case_get "$c" answer-line)
+	[ -z "$re" ] || tr -d '\r' <"$2" | grep -Eq -- "$re" ||
+		bad "no line of the answer matches /$re/"
 	re=$(case_get "$c" log)
 	[ -z "$re" ] || tail -n +"$4" "$3" | grep -Eq -- "$re" ||
 		bad "the sim's log lacks /$re/: $(tail -n +"$4" "$3" | head -3)"

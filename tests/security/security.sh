@@ -151,14 +151,24 @@ one_line 4 "run: --webhook-secret-file missing.txt: cannot read: No such file" \
 	"$referlab" run suite --webhook-secret-file missing.txt
 one_line 2 "--webhook-secret and --webhook-secret-file: give one of them" \
 	"$referlab" run suite --webhook-secret x --webhook-secret-file secret.txt
-# The runner hands the secret from the file or the environment on: a
-# stand-in for referlab-sim notes whether it got that one, then runs it.
+# The runner (and replay, through the runner) hands the secret on to the
+# sim in its environment: a stand-in for referlab-sim runs the real one as
+# its child, notes whether that got the secret, and what `ps` and
+# /proc/PID/cmdline show of it and of the runner's worker above it.
+real_sim=$(readlink -f "$REFERLAB_BIN/referlab-sim")
 mkdir -p wrap
 cat >wrap/referlab-sim <<SH
 #!/usr/bin/env bash
-prev=
-for a; do [ "\$prev" = --webhook-secret ] && [ "\$a" = "\$WANT_SECRET" ] && : >"$W/wrap/got-\$WANT_HOW"; prev=\$a; done
-exec "$REFERLAB_BIN/referlab-sim" "\$@"
+"$real_sim" "\$@" &
+pid=\$!
+for ((i = 0; i < 500; i++)); do
+	[ "\$(readlink /proc/\$pid/exe)" = "$real_sim" ] && break
+	sleep 0.01
+done
+{ ps -o args= -p \$pid; tr '\\0' ' ' </proc/\$pid/cmdline; echo; } >>"$W/wrap/cmdline-\$WANT_HOW"
+ps -o args= -p \$PPID >>"$W/wrap/parent-\$WANT_HOW"
+[ "\$REFERLAB_WEBHOOK_SECRET" = "\$WANT_SECRET" ] && : >"$W/wrap/got-\$WANT_HOW"
+wait \$pid
 SH
 chmod +x wrap/referlab-sim
 WANT_SECRET=$WH_SECRET WANT_HOW=file REFERLAB_SIM=$W/wrap/referlab-sim \
@@ -167,8 +177,52 @@ tl_expect_eq "run with --webhook-secret-file: exit" 0 $?
 WANT_SECRET=$WH_SECRET WANT_HOW=env REFERLAB_SIM=$W/wrap/referlab-sim \
 	REFERLAB_WEBHOOK_SECRET=$WH_SECRET "$referlab" run suite --out out-env >run-env.log 2>&1
 tl_expect_eq "run with \$REFERLAB_WEBHOOK_SECRET: exit" 0 $?
-[ -e wrap/got-file ] || tl_fail "the sim did not get the secret of --webhook-secret-file"
-[ -e wrap/got-env ] || tl_fail "the sim did not get \$REFERLAB_WEBHOOK_SECRET"
-leaks hooks-file.* hooks-env.* out-file out-env run-file.log run-env.log
+WANT_SECRET=$WH_SECRET WANT_HOW=option REFERLAB_SIM=$W/wrap/referlab-sim \
+	"$referlab" run suite --webhook-secret "$WH_SECRET" --out out-option >run-option.log 2>&1
+tl_expect_eq "run with --webhook-secret: exit" 0 $?
+WANT_SECRET=$WH_SECRET WANT_HOW=replay REFERLAB_SIM=$W/wrap/referlab-sim \
+	"$referlab" replay "$REFERLAB_SRC/captures/transfer-udp4.pcap" --timing fast \
+	--webhook-secret-file secret.txt --out out-replay >replay.log 2>&1
+tl_expect_eq "replay with --webhook-secret-file: exit" 0 $?
+for how in file env option replay; do
+	[ -e "wrap/got-$how" ] || tl_fail "the sim did not get the secret in its environment ($how)"
+	grep -q -- '--call-hook http://' "wrap/cmdline-$how" ||
+		tl_fail "no command line of the sim seen ($how): $(cat "wrap/cmdline-$how")"
+done
+grep -q -- 'webhook-secret' out-option/*/commands.txt &&
+	tl_fail "a --webhook-secret in commands.txt: $(grep -h webhook-secret out-option/*/commands.txt)"
+# (the SIP password is still on the sim's command line: --sip-auth)
+grep -lF -- "$WH_SECRET" wrap/cmdline-* wrap/parent-{file,env,replay} &&
+	tl_fail "the webhook secret is on a command line (ps)"
+leaks hooks-file.* hooks-env.* out-file out-env out-option out-replay run-*.log replay.log
+
+# referlab-sim on its own: the secret from --webhook-secret-file or the
+# environment signs its hooks (the hook server checks them) and is not on
+# its command line.
+tl_hooks_start hooks-sim.log hooks-sim.jsonl --secret-file secret.txt
+for how in file env; do
+	if [ $how = file ]; then
+		set -- env -u REFERLAB_WEBHOOK_SECRET "$REFERLAB_BIN/referlab-sim" --webhook-secret-file secret.txt
+	else
+		set -- env REFERLAB_WEBHOOK_SECRET="$WH_SECRET" "$REFERLAB_BIN/referlab-sim"
+	fi
+	tl_spawn "sim-$how.log" "$@" --sip udp:127.0.0.1:0 --call-hook "$TL_HOOKS_URL/call-$how" \
+		--exit-after-calls 1
+	pid=$TL_LAST_PID
+	tl_wait_for "sim-$how.log" '^referlab-sim: listening udp:' 10
+	port=$(sed -n 's/^referlab-sim: listening udp:127.0.0.1:\([0-9]*\)$/\1/p' "sim-$how.log")
+	{ ps -o args= -p "$pid"; tr '\0' ' ' <"/proc/$pid/cmdline"; echo; } >"sim-$how.cmdline"
+	grep -q -- '--call-hook' "sim-$how.cmdline" || tl_fail "no command line of the sim seen ($how)"
+	sipp "127.0.0.1:$port" -sf "$REFERLAB_SRC/tests/sim/data/expect_480.xml" -s service \
+		-i 127.0.0.1 -m 1 -nostdin -timeout 30s -timeout_error >"sipp-$how.log" 2>&1 ||
+		tl_fail "sim with the secret from $how: the call was not refused as expected"
+	tl_wait_pid "$pid" 30
+	tl_expect_eq "sim with the secret from $how: exit" 0 "$TL_STATUS"
+	tl_expect_eq "sim with the secret from $how: its call hook signed with it" valid \
+		"$(jq -r "select(.path == \"/call-$how\") | .signature" hooks-sim.jsonl)"
+done
+kill -TERM "$TL_HOOKS_PID"
+tl_wait_pid "$TL_HOOKS_PID" 10
+leaks sim-*.log sim-*.cmdline hooks-sim.*
 
 echo "security: ok"

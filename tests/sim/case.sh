@@ -6,6 +6,7 @@
 #                 `referlab hooks` (or given with --app when APP=file)
 #   case.conf     optional: TRANSPORT=udp|tcp FAMILY=4|6 MODE=inbound|dial
 #                 SIM_ARGS="..." (extra referlab-sim options)
+#                 SIPP_ARGS="..." (extra SIPp options, e.g. -nr)
 #                 BASE=other_case (take that case's files, then ours)
 #                 APP=hook|file  HOOK_ARGS="..." (extra `referlab hooks`
 #                 options, e.g. --answer /action=action.json)
@@ -28,7 +29,7 @@ tl_need sipp tshark ss jq
 case_dir="$REFERLAB_SRC/tests/sim/scenarios/$SIM_CASE"
 [ -d "$case_dir" ] || tl_fail "no case folder $case_dir"
 
-TRANSPORT=udp FAMILY=4 MODE=inbound SIM_ARGS="" BASE="" APP=hook HOOK_ARGS=""
+TRANSPORT=udp FAMILY=4 MODE=inbound SIM_ARGS="" SIPP_ARGS="" BASE="" APP=hook HOOK_ARGS=""
 SIGNATURE="" AUTH="" HOOKS_ORDER=any
 [ -f "$case_dir/case.conf" ] && source "$case_dir/case.conf"
 
@@ -45,6 +46,8 @@ sipp_port=$(tl_free_port "$TRANSPORT")
 sipp_args=(-sf scenario.xml -i "$ip" -p "$sipp_port" -t "$sipp_transport"
 	-m 1 -nostdin -timeout 60s -timeout_error
 	-trace_err -error_file sipp.err -trace_msg -message_file sipp.msg)
+# shellcheck disable=SC2206
+sipp_args+=($SIPP_ARGS)
 
 # shellcheck disable=SC2086
 tl_spawn hooks.log "$REFERLAB_BIN/referlab" hooks --listen 127.0.0.1:0 \
@@ -131,6 +134,15 @@ cseqs=$(tshark "${dissect[@]}" -T fields -e sip.CSeq -Y "sip.Method &&
 	!(sip.Method == \"ACK\" || sip.Method == \"CANCEL\")" 2>/dev/null |
 	awk '$0 != last { if ($1 <= n) bad = 1; n = $1; last = $0 } END { print bad ? "no" : "yes" }')
 tl_expect_eq "the sim's CSeq numbers increase" yes "$cseqs"
+
+# A request retransmitted (same branch and CSeq) gets the same final
+# answer from the sim each time (RFC 3261 17.2.2), stateless or not.
+answers=$(tshark "${dissect[@]}" -T fields -E separator='|' -e sip.Via.branch \
+	-e sip.CSeq -e sip.Status-Line -e sip.to.tag -Y "sip.Status-Code >= 200 &&
+	(udp.srcport == $sim_port || tcp.srcport == $sim_port)" 2>/dev/null |
+	awk -F'|' '{ k = $1 "|" $2 } k in a && a[k] != $0 { bad = bad " " $2 } { a[k] = $0 }
+		END { print bad ? "no:" bad : "yes" }')
+tl_expect_eq "the same final answer to each retransmission" yes "$answers"
 
 # The synthesised headers carry correct checksums (status 1: good).
 sums=$(tshark -r sim.pcap -o ip.check_checksum:TRUE -o udp.check_checksum:TRUE \

@@ -28,7 +28,8 @@ static void test_good(void)
 			"--app", "a.json", "--hook-base", "http://127.0.0.1:1",
 			"--dialect", "jambonz", "--sip-auth", "al:pa:ss",
 			"--log", "json", "--max-calls", "10",
-			"--exit-after-calls", "3", "--dial", "sip:p@127.0.0.1:5"};
+			"--exit-after-calls", "3", "--dial", "sip:p@127.0.0.1:5",
+			"--webhook-secret-file", "s.txt"};
 
 	CU_ASSERT_EQUAL_FATAL(opts_parse(&conf, ARRAY_SIZE(argv), argv, err,
 					 sizeof(err)), 0);
@@ -44,6 +45,8 @@ static void test_good(void)
 	CU_ASSERT_EQUAL(conf.max_calls, 10);
 	CU_ASSERT_EQUAL(conf.exit_after, 3);
 	CU_ASSERT_STRING_EQUAL(conf.dial, "sip:p@127.0.0.1:5");
+	CU_ASSERT_STRING_EQUAL(conf.secret_file, "s.txt");
+	CU_ASSERT_PTR_NULL(conf.secret);   /* read later: secret_resolve() */
 	CU_ASSERT_STRING_EQUAL(conf.account_sid, "referlab-account");
 	opts_reset(&conf);
 	CU_ASSERT_PTR_NULL(conf.auth_user);
