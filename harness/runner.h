@@ -21,6 +21,8 @@
 
 enum runner_iut { RUNNER_IUT_BUILTIN, RUNNER_IUT_EXTERNAL, RUNNER_IUT_BARESIP };
 
+enum { RUNNER_JOBS_MAX = 64 };
+
 struct runner_opts {
 	char **paths;            /* scenario folders or files */
 	size_t npaths;
@@ -82,6 +84,9 @@ struct case_ports {
 };
 
 int  runner_main(int argc, char **argv);
+/* The command line into o; 0, -1 after --help, or an exit code (usage
+ * error said). */
+int  runner_opts_parse(struct runner_opts *o, int argc, char **argv);
 
 /* runner_cases.c: discovery, filter, shard */
 int  cases_discover(struct case_list *cl, char *const paths[], size_t npaths,
