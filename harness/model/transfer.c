@@ -358,10 +358,12 @@ void xfer_notify_response(struct model *m, struct trans *tr,
 
 	if (msg->scode < 200)
 		return;
-	if (tr->stray_notify && msg->scode != 481)
+	/* RFC 6665 4.1.3: 481, "unless another 400- or 500-class response
+	 * is more appropriate" -- which only the answerer can judge. */
+	if (tr->stray_notify && (msg->scode < 400 || msg->scode >= 600))
 		model_global(m, R_NOTIFY_UNKNOWN_481, wm->frame,
 			     "NOTIFY (frame %llu) matches no subscription but "
-			     "was answered %u, not 481",
+			     "was answered %u, not 481 (or another 4xx/5xx)",
 			     (unsigned long long)tr->frame, msg->scode);
 	if (!tr->ntf || tr->ntf->answer)
 		return;
