@@ -13,6 +13,9 @@
 #include <stddef.h>
 
 #define SECRET_ENV "REFERLAB_WEBHOOK_SECRET"
+/* referlab-sim's SIP credentials (USER:PASSWORD) when --sip-auth is not
+ * given: how the runner hands them over without a command line */
+#define SIP_AUTH_ENV "REFERLAB_SIP_AUTH"
 
 enum { SECRET_MAX = 1024 };   /* with its NUL */
 

@@ -146,10 +146,39 @@ static int get_strv(struct ctx *c, const char *path, const cJSON *v,
 	return 0;
 }
 
+/* "transports": ["udp"]: the case means nothing on another transport
+ * (SIPp's -lost drops TCP segments no network would lose). */
+static int get_transports(struct ctx *c, struct expect *e, const cJSON *v)
+{
+	static const char *const names[] = {"udp", "tcp", NULL};
+	const cJSON *it;
+	unsigned n = 0;
+	char p[48];
+	int tp, err;
+
+	e->transports = 1u << EXPECT_UDP | 1u << EXPECT_TCP;
+	if (!v)
+		return 0;
+	if (!cJSON_IsArray(v) || !cJSON_GetArraySize(v))
+		return fail(c, "peer.transports", "must be a non-empty array "
+			    "of \"udp\" and \"tcp\"");
+	e->transports = 0;
+	cJSON_ArrayForEach(it, v) {
+		snprintf(p, sizeof(p), "peer.transports[%u]", n++);
+		err = get_enum(c, p, it, names, &tp);
+		if (err)
+			return err;
+		if (e->transports & 1u << tp)
+			return fail(c, p, "'%s' twice", names[tp]);
+		e->transports |= 1u << tp;
+	}
+	return 0;
+}
+
 static int parse_peer(struct ctx *c, struct expect *e, const cJSON *peer)
 {
 	static const char *const keys[] = {"role", "scenario", "transport",
-		"family", "sipp_args", "dial_user", NULL};
+		"transports", "family", "sipp_args", "dial_user", NULL};
 	static const char *const roles[] = {"carrier", "phone", NULL};
 	static const char *const transports[] = {"udp", "tcp", NULL};
 	static const char *const families[] = {"ipv4", "ipv6", NULL};
@@ -167,6 +196,8 @@ static int parse_peer(struct ctx *c, struct expect *e, const cJSON *peer)
 	err = err ? err : get_enum(c, "peer.transport",
 		cJSON_GetObjectItemCaseSensitive(peer, "transport"),
 		transports, &tp);
+	err = err ? err : get_transports(c, e,
+		cJSON_GetObjectItemCaseSensitive(peer, "transports"));
 	err = err ? err : get_enum(c, "peer.family",
 		cJSON_GetObjectItemCaseSensitive(peer, "family"),
 		families, &fam);
@@ -184,6 +215,9 @@ static int parse_peer(struct ctx *c, struct expect *e, const cJSON *peer)
 	e->role = role;
 	e->transport = tp;
 	e->family = fam;
+	if (!(e->transports & 1u << tp))
+		return fail(c, "peer.transport", "'%s' is not among "
+			    "peer.transports", transports[tp]);
 	if (e->dial_user && e->role != EXPECT_PHONE)
 		return fail(c, "peer.dial_user", "only for role phone");
 	if (!e->dial_user && e->role == EXPECT_PHONE)
@@ -510,7 +544,7 @@ static int parse_root(struct ctx *c, struct expect *e, const cJSON *root)
 	static const char *const keys[] = {"description", "peer", "iut",
 		"dialect", "timeout", "app", "answers", "sequence",
 		"retransmissions", "headers", "call_hook", "hooks",
-		"other_hooks", "hooks_order", "findings", NULL};
+		"other_hooks", "hooks_order", "findings", "tags", NULL};
 	static const char *const dialects[] = {"spec", "jambonz", NULL};
 	static const char *const others[] = {"forbid", "allow", NULL};
 	static const char *const orders[] = {"strict", "any", NULL};
@@ -560,6 +594,9 @@ static int parse_root(struct ctx *c, struct expect *e, const cJSON *root)
 		&order);
 	err = err ? err : parse_findings(c, e,
 		cJSON_GetObjectItemCaseSensitive(root, "findings"));
+	err = err ? err : get_strv(c, "tags",
+		cJSON_GetObjectItemCaseSensitive(root, "tags"), &e->tags,
+		&e->tagc);
 	if (err)
 		return err;
 	e->hooks_allow_others = other == 1;
@@ -707,5 +744,17 @@ void expect_free(struct expect *e)
 	free(e->hooks);
 	free_strv(e->findings_must, e->mustc);
 	free_strv(e->findings_may, e->mayc);
+	free_strv(e->tags, e->tagc);
 	free(e);
+}
+
+bool expect_has_tag(const struct expect *e, const char *tag)
+{
+	size_t i;
+
+	for (i = 0; e && i < e->tagc; i++) {
+		if (!strcmp(e->tags[i], tag))
+			return true;
+	}
+	return false;
 }

@@ -79,6 +79,8 @@ struct expect {
 
 	enum expect_role role;
 	enum expect_transport transport;
+	unsigned transports;    /* bit 1 << expect_transport per transport
+				   the case applies to (default: both)     */
 	enum expect_family family;
 	char **sipp_args;       /* extra SIPp arguments, e.g. -lost 10     */
 	size_t sipp_argc;
@@ -110,6 +112,9 @@ struct expect {
 	size_t mustc;
 	char **findings_may;    /* tolerated error-level rule ids          */
 	size_t mayc;
+
+	char **tags;            /* labels a run can select on ("timer-64t1") */
+	size_t tagc;
 };
 
 /* A header accessor: the idx-th (0-based) occurrence of the header name
@@ -154,6 +159,8 @@ int  expect_load(struct expect **ep, const char *path, char *err,
 int  expect_parse(struct expect **ep, const char *file, const char *text,
 		  char *err, size_t errsz);
 void expect_free(struct expect *e);
+/* true when the expectation's "tags" hold tag */
+bool expect_has_tag(const struct expect *e, const char *tag);
 
 /* Sequence patterns (grammar in scenarios/README.md). */
 int  expect_seq_compile(struct expect_seq **sp, const char *text,

@@ -79,16 +79,6 @@ void verdict_fail(struct verdict *v, const char *check, const char *expected,
 	update_kind(v);
 }
 
-/* Formats the message into msg and files it with the case's errors:
- * verdict_error and verdict_skip report the same way. */
-static void add_errorv(struct verdict *v, char *msg, size_t size,
-		       const char *fmt, va_list ap)
-{
-	vsnprintf(msg, size, fmt, ap);
-	cJSON_AddItemToArray(v->errors, cJSON_CreateString(msg));
-	update_kind(v);
-}
-
 void verdict_error(struct verdict *v, const char *fmt, ...)
 {
 	char msg[2048];
@@ -97,23 +87,10 @@ void verdict_error(struct verdict *v, const char *fmt, ...)
 	if (!v)
 		return;
 	va_start(ap, fmt);
-	add_errorv(v, msg, sizeof(msg), fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-}
-
-static void set_item(struct verdict *v, const char *key, cJSON *item);
-
-void verdict_skip(struct verdict *v, const char *fmt, ...)
-{
-	char msg[2048];
-	va_list ap;
-
-	if (!v)
-		return;
-	va_start(ap, fmt);
-	add_errorv(v, msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	set_item(v, "not_applicable", cJSON_CreateString(msg));
+	cJSON_AddItemToArray(v->errors, cJSON_CreateString(msg));
+	update_kind(v);
 }
 
 static void set_item(struct verdict *v, const char *key, cJSON *item)

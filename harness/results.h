@@ -32,11 +32,6 @@ void verdict_fail(struct verdict *v, const char *check, const char *expected,
 /* The case could not be judged; the verdict becomes ERROR. */
 void verdict_error(struct verdict *v, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-/* The case cannot be played by this implementation (its application
- * asks for what it cannot do): an ERROR, since the case proved nothing,
- * marked "not_applicable" with the reason, never a FAIL. */
-void verdict_skip(struct verdict *v, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
 /* Extra facts for the report ("sipp_exit": 0, "iut_sip": "...") */
 void verdict_set_number(struct verdict *v, const char *key, double n);
 void verdict_set_string(struct verdict *v, const char *key, const char *s);

@@ -1,8 +1,7 @@
 /**
- * @file runner.c  referlab run: options, the schedule of workers, progress and summary
+ * @file runner.c  referlab run: the schedule of workers, progress and summary
  */
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -19,15 +18,13 @@
 #include "report.h"
 #include "results.h"
 #include "runner.h"
-#include "secret.h"
 
 enum {
-	JOBS_MAX = 64,
-	TIMEOUT_DEFAULT_S = 60,
 	WORKER_SLACK_S = 30,   /* a worker's own cleanup after its timeout */
 	POLL_MS = 10,
 	REASONS_SHOWN = 4,     /* failed assertions printed per case */
 	ERRORS_STOP = 3,       /* ERRORs in a row that stop the run */
+	ORPHANS_WAIT_S = 3,
 };
 
 static const char *prog = "referlab run";
@@ -44,53 +41,15 @@ struct slot {
 struct run {
 	struct runner_opts o;
 	struct case_list cases;
+	struct case_list left;   /* selected, but not for this run */
+	size_t *order;           /* start order: indexes into cases */
 	cJSON *verdicts;         /* index-aligned with cases, NULL until done */
-	struct slot slots[JOBS_MAX];
+	struct slot slots[RUNNER_JOBS_MAX];
 	size_t next, done;
 	unsigned n[3];
 	unsigned errors_in_row;
 	bool stop;               /* ERRORs in a row, without --keep-going */
 };
-
-static void usage(FILE *f)
-{
-	fprintf(f,
-"usage: referlab run [PATH...] [OPTIONS]\n"
-"Runs conformance cases (NAME.json + NAME.xml, default: scenarios/).\n\n"
-"  --iut builtin|external|baresip  implementation under test (default\n"
-"                         builtin: referlab-sim, started per case; baresip:\n"
-"                         configured and started per case, hooks derived)\n"
-"  --iut-sip sip:HOST:PORT  where the external implementation listens\n"
-"  --jobs N               cases at a time (default: the number of CPUs)\n"
-"  --shard I/N            only shard I of N (stable by case name); also\n"
-"                         REFERLAB_SHARD=I/N, or JOB_COMPLETION_INDEX\n"
-"                         (0-based) with REFERLAB_SHARD_TOTAL=N\n"
-"  --filter GLOB          only cases whose name matches (carriers/*)\n"
-"  --transport udp|tcp    override the cases' transport\n"
-"  --ipv6                 run over ::1\n"
-"  --local-ip ADDR        where the hook server and the SIPp peers listen\n"
-"                         (default 127.0.0.1, or ::1 with --ipv6)\n"
-"  --hook-port P          fixed port of the hook server (external IUT)\n"
-"  --peer-port P          fixed SIP port of the SIPp peers (external IUT)\n"
-"  --out DIR              report folder (default reports/<timestamp>,\n"
-"                         and reports/latest points at it)\n"
-"  --dialect spec|jambonz the hook payload names the implementation uses\n"
-"                         (default: each case's; external: spec); cases\n"
-"                         written in the other are translated\n"
-"  --webhook-secret S     hooks must carry a valid Jambonz-Signature\n"
-"                         (built-in: a random secret per run)\n"
-"  --webhook-secret-file FILE  the secret is the first line of FILE;\n"
-"                         without either: $REFERLAB_WEBHOOK_SECRET if set\n"
-"                         (neither shows in ps, as --webhook-secret does)\n"
-"  --no-hooks             the implementation calls no webhooks (a plain SIP\n"
-"                         referrer): check the SIP side only\n"
-"  --keep-going           go on after 3 ERRORs in a row (default: stop)\n"
-"  --list                 print the names of the selected cases, run none\n"
-"  --timeout S            upper bound per case, seconds (default %d)\n\n"
-"Exit: 0 all pass, 1 a case failed or errored, 2 usage, 3 environment,\n"
-"      4 a case folder or file cannot be read, 130 interrupted.\n",
-		TIMEOUT_DEFAULT_S);
-}
 
 static double now_s(void)
 {
@@ -98,179 +57,6 @@ static double now_s(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int parse_uint(const char *s, unsigned lo, unsigned hi, unsigned *v)
-{
-	char *end;
-	unsigned long n;
-
-	errno = 0;
-	n = strtoul(s, &end, 10);
-	if (errno || end == s || *end || n < lo || n > hi || *s == '-')
-		return EINVAL;
-	*v = (unsigned)n;
-	return 0;
-}
-
-/* sip:HOST:PORT or sip:[v6]:PORT */
-static int parse_iut_sip(struct runner_opts *o)
-{
-	const char *s = o->iut_sip, *colon;
-	unsigned port;
-	size_t n;
-
-	if (strncmp(s, "sip:", 4))
-		return EINVAL;
-	s += 4;
-	if (*s == '[') {
-		const char *rb = strchr(s, ']');
-
-		if (!rb || rb[1] != ':')
-			return EINVAL;
-		n = (size_t)(rb - s - 1);
-		s++;
-		colon = rb + 1;
-	}
-	else {
-		colon = strrchr(s, ':');
-		if (!colon)
-			return EINVAL;
-		n = (size_t)(colon - s);
-	}
-	if (!n || n >= sizeof(o->iut_host) ||
-	    parse_uint(colon + 1, 1, 65535, &port))
-		return EINVAL;
-	memcpy(o->iut_host, s, n);
-	o->iut_host[n] = '\0';
-	o->iut_port = (uint16_t)port;
-	return 0;
-}
-
-/* An option with two possible values; 0, or the usage error said. */
-static int one_of(const char *opt, const char *val, const char *a,
-		  const char *b)
-{
-	if (!strcmp(val, a) || !strcmp(val, b))
-		return 0;
-	return cli_usage_error(prog, "%s: '%s' is neither %s nor %s", opt,
-			       val, a, b);
-}
-
-static int parse_opts(struct runner_opts *o, int argc, char **argv)
-{
-	static const struct option longopts[] = {
-		{"iut", required_argument, NULL, 'i'},
-		{"iut-sip", required_argument, NULL, 's'},
-		{"jobs", required_argument, NULL, 'j'},
-		{"shard", required_argument, NULL, 'S'},
-		{"filter", required_argument, NULL, 'f'},
-		{"transport", required_argument, NULL, 't'},
-		{"ipv6", no_argument, NULL, '6'},
-		{"local-ip", required_argument, NULL, 'L'},
-		{"hook-port", required_argument, NULL, 'H'},
-		{"peer-port", required_argument, NULL, 'P'},
-		{"out", required_argument, NULL, 'o'},
-		{"dialect", required_argument, NULL, 'd'},
-		{"webhook-secret", required_argument, NULL, 'W'},
-		{"webhook-secret-file", required_argument, NULL, 'F'},
-		{"keep-going", no_argument, NULL, 'k'},
-		{"no-hooks", no_argument, NULL, 'N'},
-		{"list", no_argument, NULL, 'l'},
-		{"timeout", required_argument, NULL, 'T'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
-	static char secret_buf[SECRET_MAX];
-	const char *secret_file = NULL;
-	char err[256];
-	unsigned port;
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	int c;
-
-	o->jobs = ncpu > 0 && ncpu < JOBS_MAX ? (unsigned)ncpu : 2;
-	o->timeout_s = TIMEOUT_DEFAULT_S;
-	if (shard_from_env(&o->shard, err, sizeof(err)))
-		return cli_usage_error(prog, "%s", err);
-
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'i':
-			if (!strcmp(optarg, "builtin"))
-				o->iut = RUNNER_IUT_BUILTIN;
-			else if (!strcmp(optarg, "external"))
-				o->iut = RUNNER_IUT_EXTERNAL;
-			else if (!strcmp(optarg, "baresip"))
-				o->iut = RUNNER_IUT_BARESIP;
-			else
-				return cli_usage_error(prog, "--iut: '%s' is "
-					"not builtin, external or baresip",
-					optarg);
-			break;
-		case 's': o->iut_sip = optarg; break;
-		case 'j':
-			if (parse_uint(optarg, 1, JOBS_MAX, &o->jobs))
-				return cli_usage_error(prog, "--jobs: '%s' is "
-					"not a number from 1 to %d", optarg, JOBS_MAX);
-			break;
-		case 'S':
-			if (shard_parse(&o->shard, optarg, err, sizeof(err)))
-				return cli_usage_error(prog, "%s", err);
-			break;
-		case 'f': o->filter = optarg; break;
-		case 't':
-			if (one_of("--transport", optarg, "udp", "tcp"))
-				return EXIT_USAGE;
-			o->transport = optarg;
-			break;
-		case '6': o->ipv6 = true; break;
-		case 'L': o->local_ip = optarg; break;
-		case 'H':
-		case 'P':
-			if (parse_uint(optarg, 1, 65535, &port))
-				return cli_usage_error(prog, "--%s: '%s' is not "
-					"a port number", c == 'H' ? "hook-port" :
-					"peer-port", optarg);
-			*(c == 'H' ? &o->hook_port : &o->peer_port) =
-				(uint16_t)port;
-			break;
-		case 'o': o->out = optarg; break;
-		case 'd':
-			if (one_of("--dialect", optarg, "spec", "jambonz"))
-				return EXIT_USAGE;
-			o->dialect = optarg;
-			break;
-		case 'W': o->secret = optarg; break;
-		case 'F': secret_file = optarg; break;
-		case 'k': o->keep_going = true; break;
-		case 'N': o->no_hooks = true; break;
-		case 'l': o->list = true; break;
-		case 'T':
-			if (parse_uint(optarg, 1, 3600, &o->timeout_s))
-				return cli_usage_error(prog, "--timeout: '%s' is "
-					"not a number of seconds (1-3600)", optarg);
-			break;
-		case 'h': usage(stdout); return -1;
-		default:  return cli_usage_error(prog, "bad option");
-		}
-	}
-	if (o->iut == RUNNER_IUT_EXTERNAL && !o->iut_sip)
-		return cli_usage_error(prog, "--iut external needs "
-				       "--iut-sip sip:HOST:PORT");
-	if (o->iut_sip && o->iut != RUNNER_IUT_EXTERNAL)
-		return cli_usage_error(prog, "--iut-sip is only for "
-				       "--iut external");
-	if (o->iut_sip && parse_iut_sip(o))
-		return cli_usage_error(prog, "--iut-sip: '%s' is not "
-				       "sip:HOST:PORT", o->iut_sip);
-	if ((o->hook_port || o->peer_port) && o->iut != RUNNER_IUT_EXTERNAL)
-		return cli_usage_error(prog, "--hook-port and --peer-port are "
-				       "for --iut external");
-	o->paths = argv + optind;
-	o->npaths = (size_t)(argc - optind);
-	return secret_resolve(&o->secret, secret_file, secret_buf,
-			      sizeof(secret_buf), prog, "--webhook-secret");
 }
 
 static void on_signal(int sig)
@@ -374,7 +160,7 @@ static int start_case(struct run *r, struct slot *s)
 	int err;
 
 	memset(&w, 0, sizeof(w));
-	s->index = r->next;
+	s->index = r->order[r->next];
 	case_dir(r, s->index, w.dir, sizeof(w.dir));
 	err = mkdir_p(w.dir);
 	if (err) {
@@ -405,6 +191,16 @@ static int start_case(struct run *r, struct slot *s)
 	return 0;
 }
 
+/* The case's own timeout (its expectation's, capped by --timeout): the
+ * worker ends its children by then; WORKER_SLACK_S more and the run
+ * stops the worker itself. */
+static unsigned case_timeout(const struct run *r, const struct slot *s)
+{
+	unsigned t = r->cases.v[s->index].timeout_s;
+
+	return t && t < r->o.timeout_s ? t : r->o.timeout_s;
+}
+
 /* The worker's verdict.json, or an ERROR saying why there is none. */
 static cJSON *collect(struct run *r, struct slot *s, bool timed_out)
 {
@@ -422,9 +218,9 @@ static cJSON *collect(struct run *r, struct slot *s, bool timed_out)
 
 	v = verdict_new(c->name);
 	if (timed_out)
-		verdict_error(v, "the case did not end within %u s (--timeout) "
+		verdict_error(v, "the case did not end within its %u s timeout "
 			      "plus %d s for cleanup; it was stopped. See %s/",
-			      r->o.timeout_s, WORKER_SLACK_S, dir);
+			      case_timeout(r, s), WORKER_SLACK_S, dir);
 	else
 		verdict_error(v, "the case's worker %s without a verdict; see "
 			      "%s/runner.log",
@@ -493,8 +289,7 @@ static void finish(struct run *r, struct slot *s, bool timed_out,
 	cJSON_ReplaceItemInArray(r->verdicts, (int)s->index, vj);
 	/* One ERROR is that case's; several in a row are the machine's, and
 	 * every case after them would end the same way. */
-	if (verdict_kind_of(vj) != VERDICT_ERROR ||
-	    cJSON_HasObjectItem(vj, "not_applicable"))
+	if (verdict_kind_of(vj) != VERDICT_ERROR)
 		r->errors_in_row = 0;
 	else if (++r->errors_in_row >= ERRORS_STOP && !r->o.keep_going)
 		r->stop = true;
@@ -520,7 +315,6 @@ static size_t name_width(const struct case_list *cl)
  * ones past their time; until all are done or the user interrupts. */
 static int schedule(struct run *r)
 {
-	double limit = r->o.timeout_s + WORKER_SLACK_S;
 	size_t width = name_width(&r->cases);
 	unsigned i, running;
 	int err;
@@ -540,7 +334,8 @@ static int schedule(struct run *r)
 			}
 			if (proc_exited(s->worker))
 				finish(r, s, false, width);
-			else if (now_s() - s->started > limit)
+			else if (now_s() - s->started >
+				 case_timeout(r, s) + WORKER_SLACK_S)
 				finish(r, s, true, width);
 			else
 				running++;
@@ -558,11 +353,25 @@ static int schedule(struct run *r)
 	}
 }
 
+/* The children of a worker that was killed come to us, the subreaper,
+ * and die of PR_SET_PDEATHSIG, a moment later: wait for them, bounded,
+ * so that none is left when the run returns. */
+static void reap_orphans(void)
+{
+	double end = now_s() + ORPHANS_WAIT_S;
+	pid_t p;
+
+	while ((p = waitpid(-1, NULL, WNOHANG)) >= 0 && now_s() < end) {
+		if (p == 0)
+			usleep(POLL_MS * 1000);
+	}
+}
+
 static void stop_all(struct run *r)
 {
 	unsigned i;
 
-	for (i = 0; i < JOBS_MAX; i++) {
+	for (i = 0; i < RUNNER_JOBS_MAX; i++) {
 		if (r->slots[i].worker) {
 			proc_free(r->slots[i].worker);
 			r->slots[i].worker = NULL;
@@ -608,6 +417,8 @@ static cJSON *meta_of(const struct run *r, double secs)
 		cJSON_AddStringToObject(m, "filter", r->o.filter);
 	if (r->o.no_hooks)
 		cJSON_AddBoolToObject(m, "no_hooks", true);
+	if (r->left.n)
+		cJSON_AddItemToObject(m, "left_out", cases_left_json(&r->left));
 	cJSON_AddBoolToObject(m, "interrupted", interrupted != 0);
 	return m;
 }
@@ -657,6 +468,7 @@ static void summary(const struct run *r, double secs)
 		       "--keep-going runs them");
 	snprintf(html, sizeof(html), "%s/report.html", r->o.out);
 	printf(" in %.1f s\n", secs);
+	cases_left_print(&r->left, stdout);
 	if (!access(html, F_OK))
 		printf("report: %s  ", html);
 	printf("results: %s/results.json  junit: %s/junit.xml\n", r->o.out,
@@ -702,6 +514,10 @@ static int select_cases(struct run *r)
 			"shard %u/%u (%s): %zu of %zu cases\n",
 			r->o.shard.index, r->o.shard.total, r->o.shard.source,
 			r->cases.n, found);
+	if (cases_schedule(&r->cases, &r->left, &r->order, &r->o)) {
+		fprintf(stderr, "%s: out of memory\n", prog);
+		return EXIT_ENVIRONMENT;
+	}
 	return 0;
 }
 
@@ -716,7 +532,7 @@ int runner_main(int argc, char **argv)
 	r = calloc(1, sizeof(*r));
 	if (!r)
 		return EXIT_ENVIRONMENT;
-	err = parse_opts(&r->o, argc, argv);
+	err = runner_opts_parse(&r->o, argc, argv);
 	if (err)
 		goto out;
 	err = select_cases(r);
@@ -725,6 +541,7 @@ int runner_main(int argc, char **argv)
 	if (r->o.list) {
 		for (i = 0; i < r->cases.n; i++)
 			printf("%s\n", r->cases.v[i].name);
+		cases_left_print(&r->left, stderr);
 		goto out;
 	}
 	err = check_environment(&r->o);
@@ -751,8 +568,7 @@ int runner_main(int argc, char **argv)
 
 	err = schedule(r);
 	stop_all(r);
-	while (waitpid(-1, NULL, WNOHANG) > 0)
-		;   /* reap any orphan the subreaper inherited */
+	reap_orphans();
 	if (write_results(r, now_s() - t0) && !err)
 		err = EXIT_ENVIRONMENT;
 	if (r->o.out_is_default)
@@ -766,6 +582,8 @@ int runner_main(int argc, char **argv)
  out:
 	cJSON_Delete(r->verdicts);
 	cases_free(&r->cases);
+	cases_free(&r->left);
+	free(r->order);
 	free(r);
 	return err < 0 ? EXIT_OK : err;
 }

@@ -15,9 +15,13 @@
 #include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <cjson/cJSON.h>
 #include "shard.h"
 
 enum runner_iut { RUNNER_IUT_BUILTIN, RUNNER_IUT_EXTERNAL, RUNNER_IUT_BARESIP };
+
+enum { RUNNER_JOBS_MAX = 64 };
 
 struct runner_opts {
 	char **paths;            /* scenario folders or files */
@@ -43,6 +47,7 @@ struct runner_opts {
 	bool keep_going;
 	bool no_hooks;           /* the IUT calls no webhooks: SIP checks only */
 	bool list;               /* --list: print the selected cases, run none */
+	bool quick;              /* --quick: leave out RUNNER_TAG_SLOW cases */
 	unsigned timeout_s;      /* per case */
 	char sim_bin[PATH_MAX + 16];
 	char iut_version[64];    /* "referlab-sim 0.1.0" (builtin) */       /* referlab-sim beside referlab, or $REFERLAB_SIM */
@@ -54,7 +59,13 @@ struct runner_case {
 	char *name;              /* "carriers/notify-after-bye": stable id */
 	char *expect_path;       /* its expectation file */
 	char *scenario_path;     /* its SIPp scenario */
+	unsigned timeout_s;      /* its expectation's: the schedule's hint */
+	char *left_out;          /* why this run leaves it out, or NULL */
 };
+
+/* Cases tagged so wait out a 64*T1 transaction timer (RFC 3261 Timer F,
+ * 32 s): the floor of the suite's wall time; --quick leaves them out. */
+#define RUNNER_TAG_SLOW "timer-64t1"
 
 struct case_list {
 	struct runner_case *v;
@@ -73,6 +84,9 @@ struct case_ports {
 };
 
 int  runner_main(int argc, char **argv);
+/* The command line into o; 0, -1 after --help, or an exit code (usage
+ * error said). */
+int  runner_opts_parse(struct runner_opts *o, int argc, char **argv);
 
 /* runner_cases.c: discovery, filter, shard */
 int  cases_discover(struct case_list *cl, char *const paths[], size_t npaths,
@@ -80,6 +94,16 @@ int  cases_discover(struct case_list *cl, char *const paths[], size_t npaths,
 void cases_select(struct case_list *cl, const char *filter,
 		  const struct shard *shard);
 void cases_free(struct case_list *cl);
+/* room for one more case: 0 or ENOMEM */
+int  cases_reserve(struct case_list *cl);
+
+/* runner_sched.c: the cases this run leaves out move to left (each with
+ * its reason); *order (allocated) is the rest's start order, longest
+ * timeout first */
+int  cases_schedule(struct case_list *cl, struct case_list *left,
+		    size_t **order, const struct runner_opts *o);
+cJSON *cases_left_json(const struct case_list *left);
+void cases_left_print(const struct case_list *left, FILE *f);
 
 /* runner_env.c: checked once, up front; each returns an exit code or 0
  * and says what to do on stderr */

@@ -28,6 +28,22 @@ static bool has_suffix(const char *s, const char *suffix)
 	return n > m && !strcmp(s + n - m, suffix);
 }
 
+int cases_reserve(struct case_list *cl)
+{
+	size_t cap;
+	void *v;
+
+	if (cl->n < cl->cap)
+		return 0;
+	cap = cl->cap ? cl->cap * 2 : 64;
+	v = realloc(cl->v, cap * sizeof(*cl->v));
+	if (!v)
+		return ENOMEM;
+	cl->v = v;
+	cl->cap = cap;
+	return 0;
+}
+
 static int add_case(struct case_list *cl, const char *name,
 		    const char *json_path)
 {
@@ -40,15 +56,8 @@ static int add_case(struct case_list *cl, const char *name,
 		if (!strcmp(cl->v[i].expect_path, json_path))
 			return 0;    /* named twice on the command line */
 	}
-	if (cl->n == cl->cap) {
-		size_t cap = cl->cap ? cl->cap * 2 : 64;
-		void *v = realloc(cl->v, cap * sizeof(*cl->v));
-
-		if (!v)
-			return ENOMEM;
-		cl->v = v;
-		cl->cap = cap;
-	}
+	if (cases_reserve(cl))
+		return ENOMEM;
 	xml = malloc(n + 1);
 	if (!xml)
 		return ENOMEM;
@@ -56,6 +65,7 @@ static int add_case(struct case_list *cl, const char *name,
 	strcpy(xml + n - 5, ".xml");
 
 	c = &cl->v[cl->n];
+	memset(c, 0, sizeof(*c));
 	c->name = strndup(name, strlen(name) - 5);
 	c->expect_path = strdup(json_path);
 	c->scenario_path = xml;
@@ -185,6 +195,7 @@ static void case_free(struct runner_case *c)
 	free(c->name);
 	free(c->expect_path);
 	free(c->scenario_path);
+	free(c->left_out);
 }
 
 /* Keeps the cases that match the filter and belong to the shard, in

@@ -35,11 +35,6 @@ static void arg(struct argv *a, const char *fmt, ...)
 	a->v[a->n] = NULL;
 }
 
-static bool secret_opt(const char *arg)
-{
-	return !strcmp(arg, "--sip-auth");
-}
-
 /* env: "NAME=VALUE" for the child's environment, or NULL. */
 static int spawn(struct proc **pp, const char *name, const struct case_ctx *x,
 		 const char *logname, struct argv *a, char *const env[])
@@ -53,10 +48,9 @@ static int spawn(struct proc **pp, const char *name, const struct case_ctx *x,
 	snprintf(cmd, sizeof(cmd), "%s/commands.txt", x->dir);
 	f = fopen(cmd, "a");
 	if (f) {
-		/* secrets stay out of the case folder */
+		/* secrets go in the environment: never written here */
 		for (i = 0; i < a->n; i++)
-			fprintf(f, "%s%s", i ? " " : "",
-				i && secret_opt(a->v[i - 1]) ? "***" : a->v[i]);
+			fprintf(f, "%s%s", i ? " " : "", a->v[i]);
 		fputc('\n', f);
 		fclose(f);
 	}
@@ -104,6 +98,10 @@ int peer_start(struct case_ctx *x)
 	for (i = 0; i < x->exp->sipp_argc; i++)
 		arg(&a, "%s", x->exp->sipp_args[i]);
 	if (p->role == PLAN_CARRIER) {
+		/* SIPp opens calls at -r per second from its start: at its
+		 * default 10 the one call waits 100 ms for nothing */
+		arg(&a, "-r");
+		arg(&a, "1000");
 		arg(&a, "%s", x->iut_uri + 4);   /* HOST:PORT of sip:HOST:PORT */
 	}
 	err = spawn(&x->peer, "sipp", x, "sipp.log", &a, NULL);
@@ -126,7 +124,8 @@ int iut_start(struct case_ctx *x)
 {
 	static struct argv a;
 	static char secret[sizeof(SECRET_ENV) + SECRET_MAX];
-	char *env[] = {secret, NULL};
+	static char auth[sizeof(SIP_AUTH_ENV) + 512];
+	char *env[] = {secret, auth, NULL};
 	const struct case_plan *p = &x->plan;
 	const bool v6 = p->ipv6;
 	int err;
@@ -142,10 +141,6 @@ int iut_start(struct case_ctx *x)
 	arg(&a, "%s", p->dialect);
 	arg(&a, "--exit-after-calls");
 	arg(&a, "1");
-	if (x->exp->iut_sip_auth) {
-		arg(&a, "--sip-auth");
-		arg(&a, "%s", x->exp->iut_sip_auth);
-	}
 	arg(&a, "--trace");
 	arg(&a, "%s/sim-trace.pcap", x->dir);
 	if (p->role == PLAN_PHONE) {
@@ -153,12 +148,15 @@ int iut_start(struct case_ctx *x)
 		arg(&a, "sip:%s@%s%s%s:%u", x->exp->dial_user, v6 ? "[" : "",
 		    x->host, v6 ? "]" : "", x->ports->peer_sip);
 	}
-	/* The secret in its environment, never on its command line (ps);
+	/* The secrets in its environment, never on its command line (ps);
 	 * none given, none inherited either. */
 	snprintf(secret, sizeof(secret), "%s=%s", SECRET_ENV,
 		 x->o->secret ? x->o->secret : "");
+	snprintf(auth, sizeof(auth), "%s=%s", SIP_AUTH_ENV,
+		 x->exp->iut_sip_auth ? x->exp->iut_sip_auth : "");
 	err = spawn(&x->iut, "referlab-sim", x, "sim.log", &a, env);
 	memset(secret, 0, sizeof(secret));
+	memset(auth, 0, sizeof(auth));
 	if (err)
 		verdict_error(x->v, "cannot start %s: %s", x->o->sim_bin,
 			      strerror(err));

@@ -8,6 +8,7 @@
 #include <strings.h>
 #include "addr.h"
 #include "opts.h"
+#include "secret.h"
 
 enum { MAX_COUNT = 1000000 };
 
@@ -67,14 +68,15 @@ static int parse_count(uint32_t *out, const char *opt, const char *val,
 	return 0;
 }
 
-static int parse_auth(struct sim_conf *conf, const char *val, char *err,
-		      size_t errsz)
+/* from: "--sip-auth" or "$REFERLAB_SIP_AUTH", for the message */
+static int parse_auth(struct sim_conf *conf, const char *from,
+		      const char *val, char *err, size_t errsz)
 {
 	const char *colon = strchr(val, ':');
 	struct pl user, pass;
 
 	if (!colon || colon == val || !colon[1])
-		return usage(err, errsz, "--sip-auth: expected USER:PASSWORD");
+		return usage(err, errsz, "%s: expected USER:PASSWORD", from);
 	pl_set_str(&user, val);
 	user.l = (size_t)(colon - val);
 	pl_set_str(&pass, colon + 1);
@@ -124,7 +126,7 @@ static int parse_one(struct sim_conf *conf, const char *opt, const char *val,
 	else if (!strcmp(opt, "--webhook-secret-file"))
 		conf->secret_file = val;
 	else if (!strcmp(opt, "--sip-auth"))
-		return parse_auth(conf, val, err, errsz);
+		return parse_auth(conf, opt, val, err, errsz);
 	else if (!strcmp(opt, "--trace"))
 		conf->trace = val;
 	else if (!strcmp(opt, "--log")) {
@@ -194,6 +196,13 @@ int opts_parse(struct sim_conf *conf, int argc, char **argv,
 		if (e)
 			return e;
 		++i;
+	}
+	/* The password out of the command line, which any user can read */
+	if (!conf->auth_user && getenv(SIP_AUTH_ENV) && *getenv(SIP_AUTH_ENV)) {
+		e = parse_auth(conf, "$" SIP_AUTH_ENV, getenv(SIP_AUTH_ENV),
+			       err, errsz);
+		if (e)
+			return e;
 	}
 	return check(conf, err, errsz);
 }

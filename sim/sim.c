@@ -35,6 +35,7 @@ static void destructor(void *arg)
 	mem_deref(sim->subs);
 	list_flush(&sim->calls);
 	mem_deref(sim->lsnr);
+	mem_deref(sim->framing);
 	mem_deref(sim->sock);
 	mem_deref(sim->hooks);
 	mem_deref(sim->call_hook);
@@ -97,6 +98,28 @@ static void udp_tune(struct sim *sim, const struct sip_msg *msg)
 	if (err)
 		simlog(LOG_WARN, NULL, "UDP socket buffers on %J: %m",
 		       &msg->dst, err);
+}
+
+/* RFC 3261 18.3: a datagram holding less body than its Content-Length
+ * says is answered 400; libre 1.1.0 would pass it on with the short body
+ * (and sipsess answer it). Registered before sipsess, so it sees every
+ * request first. */
+static bool framing_handler(const struct sip_msg *msg, void *arg)
+{
+	struct sim *sim = arg;
+	size_t body = mbuf_get_left(msg->mb);
+	uint32_t clen = pl_u32(&msg->clen);
+
+	if (msg->tp != SIP_TRANSP_UDP || !pl_isset(&msg->clen) || clen <= body)
+		return false;
+	simlog(LOG_WARN, NULL, "%r from %J (Call-ID %r): Content-Length %u "
+	       "but %zu bytes of body in the datagram: %s (RFC 3261 18.3)",
+	       &msg->met, &msg->src, &msg->callid, clen, body,
+	       pl_strcmp(&msg->met, "ACK") ? "400" : "dropped");
+	if (pl_strcmp(&msg->met, "ACK"))
+		(void)sip_reply(sim->sip, msg, 400, "Content-Length Exceeds "
+				"Datagram");
+	return true;
 }
 
 /* What sipsess leaves: OPTIONS, and the NOTIFYs of our REFERs, which may
@@ -179,7 +202,9 @@ int sim_alloc(struct sim **simp, const struct sim_conf *conf)
 	if (err)
 		goto out;
 	sip_set_trace_handler(sim->sip, trace_handler);
-	err = sipsess_listen(&sim->sock, sim->sip, HASH_SIZE,
+	err = sip_listen(&sim->framing, sim->sip, true, framing_handler, sim);
+	if (!err)
+		err = sipsess_listen(&sim->sock, sim->sip, HASH_SIZE,
 			     connect_handler, sim);
 	if (!err)
 		err = sip_listen(&sim->lsnr, sim->sip, true, request_handler,

@@ -21,6 +21,7 @@ struct sim {
 	struct sip *sip;
 	struct sipsess_sock *sock;
 	struct sip_lsnr *lsnr;
+	struct sip_lsnr *framing;     /* RFC 3261 18.3 check, before sipsess */
 	struct hookcli *hooks;
 	struct hook_target *call_hook;  /* --call-hook, or NULL           */
 	struct pcapw *trace;

@@ -24,7 +24,7 @@ enum {
 	OPT_TSRESOL   = 9,
 	MAX_RECORD    = 16 << 20,  /* larger than any real frame: corrupt */
 	MAX_IFACES    = 256,
-	READ_BUF      = 1 << 20,   /* stdio buffer of a file we open */
+	READ_BUF      = 1 << 20,   /* window of a file we open */
 };
 
 struct iface {
@@ -45,8 +45,8 @@ struct pcapfile {
 	unsigned n_ifaces;
 	uint64_t offset;      /* of the next unread byte */
 	uint64_t num;
-	uint8_t *buf;
-	size_t bufsz;
+	uint8_t *win;         /* read window: frames are handed out in place */
+	size_t winsz, pos, end;
 };
 
 static void destructor(void *arg)
@@ -55,7 +55,7 @@ static void destructor(void *arg)
 
 	if (pf->own && pf->f)
 		fclose(pf->f);
-	mem_deref(pf->buf);
+	mem_deref(pf->win);
 }
 
 static int fail(struct pcapfile *pf, uint64_t off, const char *fmt, ...)
@@ -87,36 +87,80 @@ static uint16_t u16(const struct pcapfile *pf, const uint8_t *p)
 	return pf->swap ? __builtin_bswap16(v) : v;
 }
 
-/* Read exactly n bytes; a short read is a truncated file. */
-static int readn(struct pcapfile *pf, void *p, size_t n, bool eof_ok)
+/* At least n bytes from the read position on in the window, when the
+ * file has them. A file we opened is read a window at a time, straight
+ * into it (no stdio buffer in between); a stream we were given (a pipe
+ * from a live capture) only as far as asked, so frames come as soon as
+ * they are written. */
+static int refill(struct pcapfile *pf, size_t n)
 {
-	size_t got = fread(p, 1, n, pf->f);
+	size_t avail = pf->end - pf->pos;
 
-	if (got == n) {
-		pf->offset += n;
-		return 0;
+	if (pf->pos) {
+		memmove(pf->win, pf->win + pf->pos, avail);
+		pf->pos = 0;
+		pf->end = avail;
 	}
-	if (got == 0 && eof_ok && feof(pf->f))
-		return ENOENT;
-	if (ferror(pf->f))
-		return fail(pf, pf->offset + got, "read error: %m"), EIO;
-	return fail(pf, pf->offset + got, "file truncated (%zu of %zu bytes)",
-		    got, n);
+	if (n > pf->winsz || !pf->win) {
+		size_t sz = MAX(n, (size_t)READ_BUF);
+		/* libre's mem_realloc() wants an existing block */
+		uint8_t *b = pf->win ? mem_realloc(pf->win, sz)
+				     : mem_alloc(sz, NULL);
+
+		if (!b)
+			return ENOMEM;
+		pf->win = b;
+		pf->winsz = sz;
+	}
+	while (pf->end < n) {
+		size_t want = pf->own ? pf->winsz - pf->end : n - pf->end;
+		size_t got = fread(pf->win + pf->end, 1, want, pf->f);
+
+		if (!got)
+			break;
+		pf->end += got;
+	}
+	return 0;
 }
 
-static int grow(struct pcapfile *pf, size_t n)
+/* n bytes in place, valid until the next take(); a short read is a
+ * truncated file. */
+static int take(struct pcapfile *pf, size_t n, bool eof_ok,
+		const uint8_t **p)
 {
-	uint8_t *b;
+	size_t avail = pf->end - pf->pos;
+	int err;
 
-	if (n <= pf->bufsz)
-		return 0;
-	/* libre's mem_realloc() wants an existing block */
-	b = pf->buf ? mem_realloc(pf->buf, n) : mem_alloc(n, NULL);
-	if (!b)
-		return ENOMEM;
-	pf->buf = b;
-	pf->bufsz = n;
+	if (avail < n) {
+		err = refill(pf, n);
+		if (err)
+			return err;
+		avail = pf->end - pf->pos;
+	}
+	if (avail < n) {
+		if (avail == 0 && eof_ok && feof(pf->f))
+			return ENOENT;
+		if (ferror(pf->f))
+			return fail(pf, pf->offset + avail, "read error: %m"),
+				EIO;
+		return fail(pf, pf->offset + avail, "file truncated (%zu of "
+			    "%zu bytes)", avail, n);
+	}
+	*p = pf->win + pf->pos;
+	pf->pos += n;
+	pf->offset += n;
 	return 0;
+}
+
+/* Read exactly n bytes into p */
+static int readn(struct pcapfile *pf, void *p, size_t n, bool eof_ok)
+{
+	const uint8_t *src;
+	int err = take(pf, n, eof_ok, &src);
+
+	if (!err)
+		memcpy(p, src, n);
+	return err;
 }
 
 static uint64_t scale_ts(uint64_t ts, uint8_t resol)
@@ -163,6 +207,7 @@ static int pcap_header(struct pcapfile *pf, uint32_t magic)
 static int pcap_next(struct pcapfile *pf, struct pcap_frame *fr)
 {
 	uint64_t off = pf->offset;
+	const uint8_t *data;
 	uint8_t h[16];
 	uint32_t incl;
 	int err;
@@ -174,10 +219,7 @@ static int pcap_next(struct pcapfile *pf, struct pcap_frame *fr)
 	if (incl > MAX_RECORD)
 		return fail(pf, off, "frame %llu: record length %u is corrupt",
 			    (unsigned long long)pf->num + 1, incl);
-	err = grow(pf, incl);
-	if (err)
-		return err;
-	err = readn(pf, pf->buf, incl, false);
+	err = take(pf, incl, false, &data);
 	if (err == EBADMSG)
 		return fail(pf, off, "frame %llu: record truncated (the file "
 			    "ends inside it)", (unsigned long long)pf->num + 1);
@@ -188,7 +230,7 @@ static int pcap_next(struct pcapfile *pf, struct pcap_frame *fr)
 	fr->ts_ns = (uint64_t)u32(pf, h) * 1000000000ULL +
 		(uint64_t)u32(pf, h + 4) * (pf->nsec ? 1 : 1000);
 	fr->linktype = pf->linktype;
-	fr->data = pf->buf;
+	fr->data = data;
 	fr->caplen = incl;
 	fr->origlen = u32(pf, h + 12);
 	fr->offset = off;
@@ -295,6 +337,7 @@ static int ng_next(struct pcapfile *pf, struct pcap_frame *fr)
 	for (;;) {
 		uint64_t off = pf->offset;
 		uint32_t type, blen, rest;
+		const uint8_t *body;
 		uint8_t h[8];
 		size_t len;
 		int err;
@@ -315,9 +358,7 @@ static int ng_next(struct pcapfile *pf, struct pcap_frame *fr)
 			return fail(pf, off, "block length %u is corrupt",
 				    blen);
 		rest = blen - 8 - (type == PCAPNG_SHB ? 4 : 0);
-		err = grow(pf, rest);
-		if (!err)
-			err = readn(pf, pf->buf, rest, false);
+		err = take(pf, rest, false, &body);
 		if (err)
 			return err;
 		len = rest - 4;   /* the trailing copy of the length */
@@ -328,7 +369,7 @@ static int ng_next(struct pcapfile *pf, struct pcap_frame *fr)
 			break;
 
 		case PCAPNG_IDB:
-			err = ng_iface(pf, pf->buf, len, off);
+			err = ng_iface(pf, body, len, off);
 			if (err)
 				return err;
 			break;
@@ -336,7 +377,7 @@ static int ng_next(struct pcapfile *pf, struct pcap_frame *fr)
 		case PCAPNG_EPB:
 		case PCAPNG_SPB:
 		case PCAPNG_OPB:
-			return ng_packet(pf, type, pf->buf, len, off, fr);
+			return ng_packet(pf, type, body, len, off, fr);
 
 		default:
 			break;   /* statistics, name resolution, custom... */
@@ -364,10 +405,11 @@ static int check_magic(struct pcapfile *pf)
 		return err;
 	memcpy(&magic, m, 4);
 	if (magic == PCAPNG_SHB) {
+		/* the block loop reads the section header from the start,
+		 * still in the window: no seek, so a pipe works too */
 		pf->ng = true;
 		pf->offset = 0;
-		if (fseek(pf->f, 0, SEEK_SET))
-			return fail(pf, 0, "cannot rewind: %m");
+		pf->pos = 0;
 		return 0;
 	}
 	if (magic == PCAP_MAGIC_US || magic == PCAP_MAGIC_NS ||
@@ -427,9 +469,9 @@ int pcapfile_open(struct pcapfile **pfp, const char *path, char *errbuf,
 			re_snprintf(errbuf, errsz, "cannot open: %m", err);
 		return err;
 	}
-	/* 1 MiB reads: the default 4 KiB buffer made one read(2) per
-	 * frame or two on gigabyte captures */
-	(void)setvbuf(f, NULL, _IOFBF, READ_BUF);
+	/* reads of a whole window go straight into it: a stdio buffer
+	 * would only copy every byte once more */
+	(void)setvbuf(f, NULL, _IONBF, 0);
 	return open_stream(pfp, f, true, errbuf, errsz);
 }
 

@@ -54,52 +54,50 @@ static bool is_clen(const uint8_t *name, size_t n)
 		(n == 1 && (name[0] == 'l' || name[0] == 'L'));
 }
 
-/* Find the blank line and the Content-Length; -1 when there is none. */
-static long long content_length(const uint8_t *p, size_t hlen, bool *dup)
+/* A header line [line, eol): when it is Content-Length, its value into
+ * *clen (*dup when an earlier one differs); false when that value is
+ * not a number. */
+static bool clen_line(const uint8_t *line, const uint8_t *eol,
+		      long long *clen, bool *dup)
 {
-	const uint8_t *line = memchr(p, '\n', hlen), *end = p + hlen;
-	long long clen = -1;
+	const uint8_t *c = memchr(line, ':', (size_t)(eol - line));
+	long long v = 0;
+	size_t n;
 
-	*dup = false;
-	while (line && ++line < end) {
-		const uint8_t *eol = memchr(line, '\n', (size_t)(end - line));
-		const uint8_t *c = memchr(line, ':', eol ? (size_t)(eol - line)
-						  : (size_t)(end - line));
-		size_t n;
-
-		if (!eol)
-			eol = end;
-		if (c) {
-			n = (size_t)(c - line);
-			while (n && (line[n - 1] == ' ' || line[n - 1] == '\t'))
-				--n;
-			if (is_clen(line, n)) {
-				long long v = 0;
-
-				for (++c; c < eol && (*c == ' ' || *c == '\t'); c++)
-					;
-				if (c >= eol || !isdigit(*c))
-					return -2;
-				for (; c < eol && isdigit(*c) && v <= MAX_BODY; c++)
-					v = v * 10 + (*c - '0');
-				if (clen >= 0 && clen != v)
-					*dup = true;
-				clen = v;
-			}
-		}
-		line = eol;
-	}
-	return clen;
+	if (!c)
+		return true;
+	n = (size_t)(c - line);
+	while (n && (line[n - 1] == ' ' || line[n - 1] == '\t'))
+		--n;
+	if (!is_clen(line, n))
+		return true;
+	for (++c; c < eol && (*c == ' ' || *c == '\t'); c++)
+		;
+	if (c >= eol || !isdigit(*c))
+		return false;
+	for (; c < eol && isdigit(*c) && v <= MAX_BODY; c++)
+		v = v * 10 + (*c - '0');
+	if (*clen >= 0 && *clen != v)
+		*dup = true;
+	*clen = v;
+	return true;
 }
 
-/* Offset just past the blank line that ends the headers, or 0. */
-static size_t headers_end(const uint8_t *p, size_t len)
+/* One pass over the header lines: the offset just past the blank line
+ * that ends them, or 0; on the way the Content-Length (-1 when there is
+ * none, -2 when one is not a number). Only a line that starts with 'C'
+ * or 'L' can be Content-Length ("l" compact), so only those are read. */
+static size_t headers_scan(const uint8_t *p, size_t len, long long *clen,
+			   bool *dup)
 {
 	const uint8_t *nl = p, *end = p + (len < MAX_HEADERS ? len : MAX_HEADERS);
 
+	*clen = -1;
+	*dup = false;
 	/* memchr, not a byte loop: this runs over every header byte */
 	while ((nl = memchr(nl, '\n', (size_t)(end - nl)))) {
 		size_t i = (size_t)(nl - p);
+		const uint8_t *line = nl + 1, *eol;
 
 		if (i + 1 >= len)
 			return 0;
@@ -108,6 +106,12 @@ static size_t headers_end(const uint8_t *p, size_t len)
 		if (i + 2 < len && p[i + 1] == '\r' && p[i + 2] == '\n')
 			return i + 3;
 		++nl;
+		if (*clen == -2 || ((line[0] | 0x20) != 'c' &&
+				    (line[0] | 0x20) != 'l'))
+			continue;
+		eol = memchr(line, '\n', (size_t)(end - line));
+		if (eol && !clen_line(line, eol, clen, dup))
+			*clen = -2;
 	}
 	return 0;
 }
@@ -130,7 +134,7 @@ static enum sipframe_res frame(struct sipframe *f, const uint8_t *p,
 	default:
 		break;
 	}
-	hlen = headers_end(p, len);
+	hlen = headers_scan(p, len, &clen, &dup);
 	if (!hlen) {
 		if (stream && len < MAX_HEADERS)
 			return SIPFRAME_MORE;
@@ -138,7 +142,6 @@ static enum sipframe_res frame(struct sipframe *f, const uint8_t *p,
 			 "headers in %zu bytes", len);
 		return SIPFRAME_BAD;
 	}
-	clen = content_length(p, hlen, &dup);
 	if (clen == -2 || dup || clen > MAX_BODY) {
 		snprintf(f->why, sizeof(f->why), "Content-Length is %s",
 			 dup ? "given twice with different values"

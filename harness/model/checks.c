@@ -4,6 +4,7 @@
  */
 #include <string.h>
 #include "model/model_int.h"
+#include "model/relike.h"
 
 /* Headers RFC 3261 §7.3.1 (or their own RFC) allows on several rows. */
 static const char *const multi[] = {
@@ -41,8 +42,10 @@ void check_duplicates(struct model *m, struct list *findings,
 		const struct pl *name = &msg->hdr[a].name;
 		unsigned earlier = 0;
 
+		/* lengths first: most pairs differ there, without a call */
 		for (b = 0; b < a; b++)
-			earlier += !pl_casecmp(name, &msg->hdr[b].name);
+			earlier += msg->hdr[b].name.l == name->l &&
+				!pl_casecmp(name, &msg->hdr[b].name);
 		/* may_repeat is the slow test: only for actual repeats */
 		if (earlier == 1 && !may_repeat(name))
 			(void)finding_add(findings, &m->opts.rules,
@@ -85,14 +88,6 @@ static unsigned hdr_values(const struct sipmsg *msg, enum sip_hdrid id)
 	return n;
 }
 
-/* A name-addr or addr-spec whose URI libre can read. */
-static bool addr_valid(const struct pl *val)
-{
-	struct sip_addr addr;
-
-	return !sip_addr_decode(&addr, val) && pl_isset(&addr.uri.scheme);
-}
-
 /* Refer-Sub = "true" / "false", then parameters (RFC 4488 §4) */
 static bool refer_sub_valid(const struct pl *val)
 {
@@ -114,7 +109,7 @@ void check_refer_headers(struct model *m, struct transfer *t,
 	if (n != 1)
 		(void)finding_add(&t->findings, rs, R_REFER_TO_COUNT, frame,
 				  "REFER with %u Refer-To values", n);
-	if (sipmsg_first(msg, SIP_HDR_REFER_TO, &h) && !addr_valid(&h))
+	if (sipmsg_first(msg, SIP_HDR_REFER_TO, &h) && !relike_addr_valid(&h))
 		(void)finding_add(&t->findings, rs, R_REFER_TO_SYNTAX, frame,
 				  "Refer-To '%r' is not a valid name-addr or "
 				  "addr-spec", &h);
@@ -127,7 +122,7 @@ void check_refer_headers(struct model *m, struct transfer *t,
 	else if (n > 1)
 		(void)finding_add(&t->findings, rs, R_REFERRED_BY_SYNTAX,
 				  frame, "REFER with %u Referred-By values", n);
-	else if (!addr_valid(&h))
+	else if (!relike_addr_valid(&h))
 		(void)finding_add(&t->findings, rs, R_REFERRED_BY_SYNTAX,
 				  frame, "Referred-By '%r' is not a valid "
 				  "name-addr or addr-spec", &h);

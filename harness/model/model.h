@@ -27,14 +27,16 @@ enum {
 	MODEL_MAX_GLOBAL = 1000, /* findings kept outside transfers */
 };
 
-/* One line of the message ladder of a dialog. */
+/* One line of the message ladder of a dialog; lines live in their
+ * ladder's blocks and go with it. */
 struct ladder_line {
 	struct le le;
 	uint64_t frame;
 	uint64_t ts_ns;
 	struct sa src, dst;
 	enum sip_transp tp;
-	char *text;              /* "REFER sip:bob@x" / "202 Accepted" */
+	char *text;              /* "REFER sip:bob@x" / "202 Accepted", kept
+				    right after the line */
 	char *note;              /* NOTIFY: "sipfrag 180; active" or NULL */
 	char method[16];         /* request method, or CSeq method of a response */
 	uint16_t scode;          /* 0 for requests */
@@ -47,6 +49,7 @@ struct ladder {
 	struct list lines;
 	unsigned count;          /* lines in the list (list_count walks it) */
 	unsigned dropped;        /* lines beyond MODEL_MAX_LADDER */
+	struct ladder_block *blocks;  /* where the lines live (model.c) */
 };
 
 enum substate {

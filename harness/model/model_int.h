@@ -14,7 +14,7 @@ enum {
 
 struct trans {
 	struct le le;
-	char *branch;
+	char *branch;            /* in the transaction's own allocation */
 	enum model_method mm;
 	uint32_t cseq;
 	int side;                /* who sent the request */

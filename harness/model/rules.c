@@ -87,7 +87,7 @@ static const struct rule catalogue[R__COUNT] = {
 	 "4.1.3", "every NOTIFY gets a final response"},
 	{R_NOTIFY_UNKNOWN_481, "notify.unknown-subscription", SEV_ERROR,
 	 "RFC 6665", "4.1.3", "a NOTIFY matching no subscription is answered "
-	 "481 (the RFC also allows a more fitting 4xx/5xx)"},
+	 "481, or a more fitting 4xx/5xx"},
 	{R_NOTIFY_FIRST_TIMEOUT, "notify.first.timeout", SEV_ERROR, "RFC 6665",
 	 "4.2.1.2", "the first NOTIFY follows the accepted REFER promptly "
 	 "(within the notify timeout)"},

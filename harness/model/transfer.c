@@ -5,6 +5,7 @@
 #include <string.h>
 #include "sipfrag.h"
 #include "model/model_int.h"
+#include "model/relike.h"
 
 static void transfer_destructor(void *arg)
 {
@@ -187,7 +188,7 @@ static enum substate substate_decode(const struct sipmsg *msg,
 		return SUBST_NONE;
 	if (!sipmsg_token(&h, &v))
 		return SUBST_OTHER;
-	if (!msg_param_decode(&h, "reason", &r))
+	if (!relike_param(&h, "reason", &r))
 		(void)pl_strcpy(&r, reason, sz);
 	if (!pl_strcasecmp(&v, "active"))
 		return SUBST_ACTIVE;
@@ -285,12 +286,21 @@ static void ladder_note(struct dialog *d, const struct notify_rec *n)
 	};
 	struct le *le = list_tail(&d->ladder->lines);
 	struct ladder_line *ln = le ? le->data : NULL;
+	char note[96];
+	int len;
 
 	if (!ln || ln->frame != n->frame)
 		return;
-	(void)re_sdprintf(&ln->note, "sipfrag %u, %s%s%s", n->status,
-			  states[n->substate], n->reason[0] ? ";reason=" : "",
-			  n->reason);
+	/* snprintf into a stack buffer and one copy: re_sdprintf formats
+	 * twice (2 % of a run); reason[] is 32 bytes, so it all fits */
+	len = snprintf(note, sizeof(note), "sipfrag %u, %s%s%s", n->status,
+		       states[n->substate], n->reason[0] ? ";reason=" : "",
+		       n->reason);
+	if (len < 0 || (size_t)len >= sizeof(note))
+		return;
+	ln->note = mem_alloc((size_t)len + 1, NULL);
+	if (ln->note)
+		memcpy(ln->note, note, (size_t)len + 1);
 }
 
 void xfer_notify(struct model *m, struct dialog *d, struct trans *tr,
@@ -305,7 +315,7 @@ void xfer_notify(struct model *m, struct dialog *d, struct trans *tr,
 	struct transfer *t;
 
 	memset(&ev, 0, sizeof(ev));
-	if (has_event && (sipevent_event_decode(&ev, &eh) ||
+	if (has_event && (relike_event_decode(&ev, &eh) ||
 		   pl_strcasecmp(&ev.event, "refer")))
 		return;               /* another event package: not ours */
 
@@ -348,10 +358,12 @@ void xfer_notify_response(struct model *m, struct trans *tr,
 
 	if (msg->scode < 200)
 		return;
-	if (tr->stray_notify && msg->scode != 481)
+	/* RFC 6665 4.1.3: 481, "unless another 400- or 500-class response
+	 * is more appropriate" -- which only the answerer can judge. */
+	if (tr->stray_notify && (msg->scode < 400 || msg->scode >= 600))
 		model_global(m, R_NOTIFY_UNKNOWN_481, wm->frame,
 			     "NOTIFY (frame %llu) matches no subscription but "
-			     "was answered %u, not 481",
+			     "was answered %u, not 481 (or another 4xx/5xx)",
 			     (unsigned long long)tr->frame, msg->scode);
 	if (!tr->ntf || tr->ntf->answer)
 		return;

@@ -2,6 +2,7 @@
  * @file hooks.c  The hooks the sip:refer verb would call for a transfer,
  *                in either payload dialect (spec §5)
  */
+#include <stdlib.h>
 #include <string.h>
 #include "output/output.h"
 
@@ -17,36 +18,6 @@ static cJSON *hook(const char *name, uint64_t frame, double time,
 	return o;
 }
 
-/* The call info of spec §7 that the wire shows, camelCase (spec
- * dialect); callStatus as it is when the verb completes. */
-static void add_callinfo(cJSON *p, const struct transfer *t,
-			 const struct derived *dv)
-{
-	const struct callinfo *ci = &t->call;
-	char addr[64];
-
-	json_add_str(p, "callId", t->callid);
-	if (ci->dir != CALL_DIR_UNKNOWN)
-		cJSON_AddStringToObject(p, "direction", ci->dir ==
-					CALL_DIR_INBOUND ? "inbound"
-							 : "outbound");
-	if (ci->from) {
-		cJSON_AddStringToObject(p, "from", ci->from);
-		cJSON_AddStringToObject(p, "to", ci->to ? ci->to : "");
-		cJSON_AddStringToObject(p, "callerName", ci->caller_name ?
-					ci->caller_name : "");
-	}
-	if (ci->sip_status) {
-		cJSON_AddNumberToObject(p, "sipStatus", ci->sip_status);
-		json_add_str(p, "sipReason", ci->sip_reason);
-	}
-	cJSON_AddStringToObject(p, "callStatus", t->bye_frame &&
-				t->bye_ts <= dv->action_ts ? "completed"
-							   : "in-progress");
-	(void)re_snprintf(addr, sizeof(addr), "%J", &t->referrer);
-	cJSON_AddStringToObject(p, "fsSipAddress", addr);
-}
-
 /* The jambonz dialect (spec §5): what feature-server 0.9.x puts on the
  * wire, every key snake_case. */
 static const struct {
@@ -58,63 +29,134 @@ static const struct {
 	{"referStatus", "refer_status"},
 };
 
-static cJSON *jambonz_keys(cJSON *spec)
+/* The payloads are written straight into the output: the text ladder
+ * shows one per hook, and building a cJSON tree only to print it was a
+ * sixth of a run. hooks_json() parses the same text back. */
+static void wkey(struct wbuf *w, const char *key, bool first,
+		 enum hook_dialect dialect)
 {
-	cJSON *out = cJSON_CreateObject(), *item;
+	size_t i;
 
-	cJSON_ArrayForEach(item, spec) {
-		const char *name = item->string;
-		size_t i;
-
+	if (dialect == DIALECT_JAMBONZ)
 		for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-			if (!strcmp(name, keys[i].spec))
-				name = keys[i].jambonz;
-		cJSON_AddItemToObject(out, name, cJSON_Duplicate(item, true));
-	}
-	cJSON_Delete(spec);
-	return out;
+			if (!strcmp(key, keys[i].spec))
+				key = keys[i].jambonz;
+	if (!first)
+		wb_chr(w, ',');
+	wb_chr(w, '"');
+	wb_str(w, key);
+	wb_mem(w, "\":", 2);
 }
 
 /* Spec dialect (§5): referStatus and final_referred_call_status are
  * numbers, the eventHook's call_status a string; the actionHook
- * carries the call info too. The jambonz dialect renames the keys and
- * sends the eventHook's call_status as a number. */
+ * carries the call info too (§7, what the wire shows, camelCase), with
+ * callStatus as it is when the verb completes. The jambonz dialect
+ * renames the keys and sends the eventHook's call_status as a number. */
+void hook_event_write(struct wbuf *w, const struct notify_rec *n,
+		      enum hook_dialect dialect)
+{
+	wb_str(w, "{\"event\":\"transfer-status\",\"call_status\":");
+	if (dialect == DIALECT_JAMBONZ) {
+		wb_json_num(w, n->status);
+	}
+	else {
+		wb_chr(w, '"');
+		wb_u64(w, n->status, 0);
+		wb_chr(w, '"');
+	}
+	wb_chr(w, '}');
+}
+
+void hook_action_write(struct wbuf *w, const struct transfer *t,
+		       const struct derived *dv, enum hook_dialect dialect)
+{
+	const struct callinfo *ci = &t->call;
+	char addr[64];
+
+	wb_chr(w, '{');
+	wkey(w, "callId", true, dialect);
+	wb_json_str(w, t->callid);
+	if (ci->dir != CALL_DIR_UNKNOWN) {
+		wkey(w, "direction", false, dialect);
+		wb_str(w, ci->dir == CALL_DIR_INBOUND ? "\"inbound\""
+						      : "\"outbound\"");
+	}
+	if (ci->from) {
+		wkey(w, "from", false, dialect);
+		wb_json_str(w, ci->from);
+		wkey(w, "to", false, dialect);
+		wb_json_str(w, ci->to ? ci->to : "");
+		wkey(w, "callerName", false, dialect);
+		wb_json_str(w, ci->caller_name ? ci->caller_name : "");
+	}
+	if (ci->sip_status) {
+		wkey(w, "sipStatus", false, dialect);
+		wb_json_num(w, ci->sip_status);
+		wkey(w, "sipReason", false, dialect);
+		wb_json_str(w, ci->sip_reason);
+	}
+	wkey(w, "callStatus", false, dialect);
+	wb_str(w, t->bye_frame && t->bye_ts <= dv->action_ts ?
+	       "\"completed\"" : "\"in-progress\"");
+	addr_text(addr, sizeof(addr), &t->referrer);
+	wkey(w, "fsSipAddress", false, dialect);
+	wb_json_str(w, addr);
+	wkey(w, "referStatus", false, dialect);
+	wb_json_num(w, dv->refer_status);
+	if (dv->final_status) {
+		wkey(w, "final_referred_call_status", false, dialect);
+		wb_json_num(w, dv->final_status);
+	}
+	wb_chr(w, '}');
+}
+
+/* A payload as the writers above print it, read back into a tree (it
+ * holds strings and integers only, so nothing changes on the way). */
+static cJSON *payload(const struct transfer *t, const struct notify_rec *n,
+		      const struct derived *dv, enum hook_dialect dialect)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	struct wbuf w;
+	cJSON *p;
+
+	if (!f)
+		return cJSON_CreateNull();
+	wb_init(&w, f);
+	if (n)
+		hook_event_write(&w, n, dialect);
+	else
+		hook_action_write(&w, t, dv, dialect);
+	wb_flush(&w);
+	fclose(f);
+	p = text ? cJSON_Parse(text) : NULL;
+	free(text);
+	return p ? p : cJSON_CreateNull();
+}
+
 cJSON *hooks_json(const struct transfer *t, enum hook_dialect dialect)
 {
-	cJSON *arr = cJSON_CreateArray(), *p;
+	cJSON *arr = cJSON_CreateArray();
 	struct derived dv;
 	struct le *le;
 
 	derive_outcome(t, &dv);
 	for (le = list_head(&t->notifies); le; le = le->next) {
 		const struct notify_rec *n = le->data;
-		char code[8];
 
 		if (!derive_fires_event(t, n))
 			continue;
-		(void)re_snprintf(code, sizeof(code), "%u", n->status);
-		p = cJSON_CreateObject();
-		cJSON_AddStringToObject(p, "event", "transfer-status");
-		if (dialect == DIALECT_JAMBONZ)
-			cJSON_AddNumberToObject(p, "call_status", n->status);
-		else
-			cJSON_AddStringToObject(p, "call_status", code);
 		cJSON_AddItemToArray(arr, hook("eventHook", n->frame,
-					       transfer_time(t, n->ts_ns), p));
+					       transfer_time(t, n->ts_ns),
+					       payload(t, n, &dv, dialect)));
 	}
-	p = cJSON_CreateObject();
-	add_callinfo(p, t, &dv);
-	cJSON_AddNumberToObject(p, "referStatus", dv.refer_status);
-	if (dv.final_status)
-		cJSON_AddNumberToObject(p, "final_referred_call_status",
-					dv.final_status);
-	if (dialect == DIALECT_JAMBONZ)
-		p = jambonz_keys(p);
 	cJSON_AddItemToArray(arr, hook("actionHook", dv.action_frame,
-				       transfer_time(t, dv.action_ts), p));
+				       transfer_time(t, dv.action_ts),
+				       payload(t, NULL, &dv, dialect)));
 	return arr;
 }
-
 
 const char *dialect_name(enum hook_dialect dialect)
 {

@@ -53,6 +53,8 @@
 #include <stdio.h>
 #include <cjson/cJSON.h>
 #include "analysis.h"
+#include "model/derive.h"
+#include "output/wbuf.h"
 
 /* Hook payloads as the spec documents them, or as jambonz sends them. */
 enum hook_dialect { DIALECT_SPEC, DIALECT_JAMBONZ };
@@ -63,7 +65,13 @@ cJSON *transfer_json_dialect(const struct transfer *t,
 cJSON *finding_json(const struct finding *f);
 cJSON *hooks_json(const struct transfer *t, enum hook_dialect dialect);
 const char *dialect_name(enum hook_dialect dialect);
+/* The hook payloads hooks_json() holds, printed as cJSON prints them */
+void hook_event_write(struct wbuf *w, const struct notify_rec *n,
+		      enum hook_dialect dialect);
+void hook_action_write(struct wbuf *w, const struct transfer *t,
+		       const struct derived *dv, enum hook_dialect dialect);
 void json_add_addr(cJSON *o, const char *key, const struct sa *sa);
+void addr_text(char *buf, size_t sz, const struct sa *sa);   /* "%J" */
 void json_add_str(cJSON *o, const char *key, const char *s);
 void json_add_num_or_null(cJSON *o, const char *key, uint64_t v);
 cJSON *files_json(const struct analysis *a);

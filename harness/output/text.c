@@ -6,150 +6,233 @@
 #include "output/output.h"
 
 /* Text from a capture is shown on a terminal: a control character there
- * (ESC[2J clears the screen, OSC retitles the window) is shown as '?'. */
-static const char *vis(char *buf, size_t sz, const char *s)
-{
-	size_t i;
-
-	for (i = 0; s && s[i] && i + 1 < sz; i++)
-		buf[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?'
-								      : s[i];
-	buf[i] = '\0';
-	return buf;
-}
+ * (ESC[2J clears the screen, OSC retitles the window) is shown as '?'
+ * (wb_vis); at most VIS_MAX characters of it, as 1 KiB buffers kept. */
+enum { VIS_MAX = 1023 };
 
 /* "%.3f" of transfer_time(), without formatting a double (that was a
  * tenth of a run on big captures). Below 10^14 ns the nearest double
  * is within 10^-11 s of the exact value and a non-tie is 10^-9 s from a
  * rounding boundary, so integer rounding gives printf's digits; a tie
  * (x.xxx5 exactly) and longer captures are left to printf. */
-static const char *seconds(char *buf, size_t sz, const struct transfer *t,
-			   uint64_t ts)
+static void seconds(struct wbuf *w, const struct transfer *t, uint64_t ts)
 {
 	uint64_t ns = ts >= t->file_t0 ? ts - t->file_t0 : 0;
 	uint64_t ms = ns / 1000000, rem = ns % 1000000;
+	char buf[32], *p = buf + sizeof(buf);
 
-	if (rem == 500000 || ns >= 100000000000000ULL)
-		snprintf(buf, sz, "%.3f", transfer_time(t, ts));
-	else
-		snprintf(buf, sz, "%llu.%03llu",
-			 (unsigned long long)((ms + (rem > 500000)) / 1000),
-			 (unsigned long long)((ms + (rem > 500000)) % 1000));
-	return buf;
+	if (rem == 500000 || ns >= 100000000000000ULL) {
+		snprintf(buf, sizeof(buf), "%.3f", transfer_time(t, ts));
+		wb_pad(w, buf, 9);
+		return;
+	}
+	ms += rem > 500000;
+	*--p = '\0';
+	*--p = (char)('0' + ms % 10);
+	*--p = (char)('0' + ms / 10 % 10);
+	*--p = (char)('0' + ms / 100 % 10);
+	*--p = '.';
+	ms /= 1000;
+	do {
+		*--p = (char)('0' + ms % 10);
+		ms /= 10;
+	} while (ms);
+	wb_pad(w, p, 9);
 }
 
-static void direction(char *buf, size_t sz, const struct transfer *t,
+/* sa_cmp(SA_ALL), the IPv4 case inline: two per ladder line */
+static bool same_addr(const struct sa *a, const struct sa *b)
+{
+	if (a->u.sa.sa_family == AF_INET && b->u.sa.sa_family == AF_INET)
+		return a->u.in.sin_addr.s_addr == b->u.in.sin_addr.s_addr &&
+			a->u.in.sin_port == b->u.in.sin_port;
+	return sa_cmp(a, b, SA_ALL);
+}
+
+static void direction(struct wbuf *w, const struct transfer *t,
 		      const struct ladder_line *ln)
 {
-	if (sa_cmp(&ln->src, &t->referrer, SA_ALL) &&
-	    sa_cmp(&ln->dst, &t->recipient, SA_ALL))
-		str_ncpy(buf, "A -> B", sz);
-	else if (sa_cmp(&ln->src, &t->recipient, SA_ALL) &&
-		 sa_cmp(&ln->dst, &t->referrer, SA_ALL))
-		str_ncpy(buf, "A <- B", sz);
-	else
-		(void)re_snprintf(buf, sz, "%J -> %J", &ln->src, &ln->dst);
+	char src[64], dst[64], both[160];
+
+	if (same_addr(&ln->src, &t->referrer) &&
+	    same_addr(&ln->dst, &t->recipient)) {
+		wb_str(w, "A -> B ");  /* "%-7s" */
+	}
+	else if (same_addr(&ln->src, &t->recipient) &&
+		 same_addr(&ln->dst, &t->referrer)) {
+		wb_str(w, "A <- B ");
+	}
+	else {
+		addr_text(src, sizeof(src), &ln->src);
+		addr_text(dst, sizeof(dst), &ln->dst);
+		snprintf(both, sizeof(both), "%s -> %s", src, dst);
+		wb_pad(w, both, -7);
+	}
 }
 
-static void ladder(FILE *f, const struct transfer *t)
+static void ladder(struct wbuf *w, const struct transfer *t)
 {
 	struct le *le;
 
-	fprintf(f, "   %7s %9s  %-7s %s\n", "frame", "time", "dir", "message");
+	wb_str(w, "     frame      time  dir     message\n");
 	for (le = list_head(&t->ladder->lines); le; le = le->next) {
 		const struct ladder_line *ln = le->data;
-		char dir[128], v[1024], secs[32];
 
-		direction(dir, sizeof(dir), t, ln);
-		fprintf(f, "   %7llu %9s  %-7s %s", (unsigned long long)ln->frame,
-			seconds(secs, sizeof(secs), t, ln->ts_ns), dir,
-			vis(v, sizeof(v), ln->text));
-		if (ln->note)
-			fprintf(f, "  [%s]", vis(v, sizeof(v), ln->note));
-		fprintf(f, "%s\n", ln->retrans ? "  (retransmission)" : "");
+		wb_mem(w, "   ", 3);
+		wb_u64(w, ln->frame, 7);
+		wb_chr(w, ' ');
+		seconds(w, t, ln->ts_ns);
+		wb_mem(w, "  ", 2);
+		direction(w, t, ln);
+		wb_chr(w, ' ');
+		wb_vis(w, ln->text, VIS_MAX);
+		if (ln->note) {
+			wb_mem(w, "  [", 3);
+			wb_vis(w, ln->note, VIS_MAX);
+			wb_chr(w, ']');
+		}
+		if (ln->retrans)
+			wb_str(w, "  (retransmission)");
+		wb_chr(w, '\n');
 	}
-	if (t->ladder->dropped)
-		fprintf(f, "   ... %u more messages not kept\n",
-			t->ladder->dropped);
-}
-
-static void outcome(FILE *f, const struct transfer *t)
-{
-	struct derived dv;
-
-	derive_outcome(t, &dv);
-	fprintf(f, "   outcome: %s", outcome_name(dv.outcome));
-	if (t->scode)
-		fprintf(f, " (REFER answered %u", t->scode);
-	else
-		fprintf(f, " (REFER unanswered: reported as 408");
-	if (dv.final_status)
-		fprintf(f, ", final NOTIFY status %u", dv.final_status);
-	fprintf(f, ")\n");
-}
-
-static void hooks(FILE *f, const struct transfer *t,
-		  enum hook_dialect dialect)
-{
-	cJSON *arr = hooks_json(t, dialect), *h;
-
-	fprintf(f, "   hooks (%s dialect):\n", dialect_name(dialect));
-	cJSON_ArrayForEach(h, arr) {
-		cJSON *fr = cJSON_GetObjectItem(h, "frame");
-		char *p = cJSON_PrintUnformatted(cJSON_GetObjectItem(h,
-								     "payload"));
-		char where[32];
-
-		if (cJSON_IsNumber(fr))
-			snprintf(where, sizeof(where), "frame %.0f",
-				 fr->valuedouble);
-		else
-			snprintf(where, sizeof(where), "timer");
-		fprintf(f, "     %-12s %-10s %s\n", where,
-			cJSON_GetObjectItem(h, "hook")->valuestring,
-			p ? p : "");
-		cJSON_free(p);
+	if (t->ladder->dropped) {
+		wb_str(w, "   ... ");
+		wb_u64(w, t->ladder->dropped, 0);
+		wb_str(w, " more messages not kept\n");
 	}
-	cJSON_Delete(arr);
 }
 
-static void finding_line(FILE *f, const struct finding *fd)
+static void outcome(struct wbuf *w, const struct transfer *t,
+		    const struct derived *dv)
 {
-	char v[1024];
+	wb_str(w, "   outcome: ");
+	wb_str(w, outcome_name(dv->outcome));
+	if (t->scode) {
+		wb_str(w, " (REFER answered ");
+		wb_u64(w, t->scode, 0);
+	}
+	else {
+		wb_str(w, " (REFER unanswered: reported as 408");
+	}
+	if (dv->final_status) {
+		wb_str(w, ", final NOTIFY status ");
+		wb_u64(w, dv->final_status, 0);
+	}
+	wb_str(w, ")\n");
+}
 
-	fprintf(f, "     %-7s %-28s %s §%s  frame %llu: %s\n",
-		severity_name(fd->rule->sev), fd->rule->name, fd->rule->rfc,
-		fd->rule->section, (unsigned long long)fd->frame,
-		vis(v, sizeof(v), fd->text));
+/* One line per hook of hooks_json(): where it fires, which, the payload */
+static void hook_head(struct wbuf *w, uint64_t frame, const char *name)
+{
+	wb_mem(w, "     ", 5);
+	if (frame) {
+		wb_str(w, "frame ");
+		wb_u64(w, frame, 0);
+		/* "%-12s": frame numbers below a million fill it */
+		if (frame < 1000000)
+			wb_fill(w, ' ', frame < 10 ? 5 : frame < 100 ? 4 :
+				frame < 1000 ? 3 : frame < 10000 ? 2 :
+				frame < 100000 ? 1 : 0);
+	}
+	else {
+		wb_str(w, "timer       ");
+	}
+	wb_chr(w, ' ');
+	wb_pad(w, name, -10);
+	wb_chr(w, ' ');
+}
+
+static void hooks(struct wbuf *w, const struct transfer *t,
+		  const struct derived *dv, enum hook_dialect dialect)
+{
+	struct le *le;
+
+	wb_str(w, "   hooks (");
+	wb_str(w, dialect_name(dialect));
+	wb_str(w, " dialect):\n");
+	for (le = list_head(&t->notifies); le; le = le->next) {
+		const struct notify_rec *n = le->data;
+
+		if (!derive_fires_event(t, n))
+			continue;
+		hook_head(w, n->frame, "eventHook");
+		hook_event_write(w, n, dialect);
+		wb_chr(w, '\n');
+	}
+	hook_head(w, dv->action_frame, "actionHook");
+	hook_action_write(w, t, dv, dialect);
+	wb_chr(w, '\n');
+}
+
+static void finding_line(struct wbuf *w, const struct finding *fd)
+{
+	wb_mem(w, "     ", 5);
+	wb_pad(w, severity_name(fd->rule->sev), -7);
+	wb_chr(w, ' ');
+	wb_pad(w, fd->rule->name, -28);
+	wb_chr(w, ' ');
+	wb_str(w, fd->rule->rfc);
+	wb_str(w, " §");
+	wb_str(w, fd->rule->section);
+	wb_str(w, "  frame ");
+	wb_u64(w, fd->frame, 0);
+	wb_str(w, ": ");
+	wb_vis(w, fd->text, VIS_MAX);
+	wb_chr(w, '\n');
+}
+
+static void transfer_head(struct wbuf *w, const struct transfer *t)
+{
+	char a[64], b[64];
+
+	wb_str(w, "== transfer ");
+	wb_u64(w, t->num, 0);
+	wb_mem(w, "  ", 2);
+	wb_str(w, t->file ? t->file : "");
+	wb_str(w, "  Call-ID ");
+	wb_vis(w, t->callid, VIS_MAX);
+	wb_mem(w, "  ", 2);
+	wb_str(w, transport_name(t->tp));
+	addr_text(a, sizeof(a), &t->referrer);
+	addr_text(b, sizeof(b), &t->recipient);
+	wb_str(w, "\n   A = ");
+	wb_str(w, a);
+	wb_str(w, " (referrer), B = ");
+	wb_str(w, b);
+	wb_str(w, " (recipient)\n");
+	wb_str(w, "   Refer-To: ");
+	wb_vis(w, t->refer_to ? t->refer_to : "(none)", VIS_MAX);
+	wb_chr(w, '\n');
+	if (t->referred_by) {
+		wb_str(w, "   Referred-By: ");
+		wb_vis(w, t->referred_by, VIS_MAX);
+		wb_chr(w, '\n');
+	}
 }
 
 void out_text_transfer_dialect(FILE *f, const struct transfer *t,
 			       enum hook_dialect dialect)
 {
+	struct wbuf w;
+	struct derived dv;
 	struct le *le;
-	char v[1024];
 
-	fprintf(f, "== transfer %u  %s  Call-ID %s  %s\n", t->num,
-		t->file ? t->file : "", vis(v, sizeof(v), t->callid),
-		transport_name(t->tp));
-	(void)re_fprintf(f, "   A = %J (referrer), B = %J (recipient)\n",
-			 &t->referrer, &t->recipient);
-	fprintf(f, "   Refer-To: %s\n", t->refer_to ?
-		vis(v, sizeof(v), t->refer_to) : "(none)");
-	if (t->referred_by)
-		fprintf(f, "   Referred-By: %s\n",
-			vis(v, sizeof(v), t->referred_by));
-	ladder(f, t);
-	outcome(f, t);
-	hooks(f, t, dialect);
+	wb_init(&w, f);
+	derive_outcome(t, &dv);
+	transfer_head(&w, t);
+	ladder(&w, t);
+	outcome(&w, t, &dv);
+	hooks(&w, t, &dv, dialect);
 	if (list_isempty(&t->findings)) {
-		fprintf(f, "   findings: none\n\n");
-		return;
+		wb_str(&w, "   findings: none\n\n");
 	}
-	fprintf(f, "   findings:\n");
-	for (le = list_head(&t->findings); le; le = le->next)
-		finding_line(f, le->data);
-	fprintf(f, "\n");
+	else {
+		wb_str(&w, "   findings:\n");
+		for (le = list_head(&t->findings); le; le = le->next)
+			finding_line(&w, le->data);
+		wb_chr(&w, '\n');
+	}
+	wb_flush(&w);
 }
 
 void out_text_transfer(FILE *f, const struct transfer *t)
@@ -163,9 +246,13 @@ void out_text_end(FILE *f, const struct analysis *a, bool global)
 	struct le *le;
 
 	if (global && !list_isempty(&a->findings)) {
+		struct wbuf w;
+
 		fprintf(f, "== findings outside transfers\n");
+		wb_init(&w, f);
 		for (le = list_head(&a->findings); le; le = le->next)
-			finding_line(f, le->data);
+			finding_line(&w, le->data);
+		wb_flush(&w);
 		if (a->global_dropped)
 			fprintf(f, "     ... and %u more\n", a->global_dropped);
 		fprintf(f, "\n");

@@ -103,9 +103,13 @@ static void summary(FILE *f, const cJSON *doc)
 			esc_xml(f, cJSON_IsString(s) ? s->valuestring : "");
 			fputc(' ', f);
 		}
-		fprintf(f, "</td><td>%.0f/%.0f passed</td><td>%.1f s</td><td>",
+		fprintf(f, "</td><td>%.0f/%.0f passed",
 			jnum(jget(r, "counts"), "pass"),
-			jnum(jget(r, "counts"), "total"), jnum(r, "duration_s"));
+			jnum(jget(r, "counts"), "total"));
+		if (cJSON_GetArraySize(jget(r, "left_out")))
+			fprintf(f, ", %d left out",
+				cJSON_GetArraySize(jget(r, "left_out")));
+		fprintf(f, "</td><td>%.1f s</td><td>", jnum(r, "duration_s"));
 		esc_xml(f, jstr(r, "finished"));
 		if (cJSON_IsTrue(jget(r, "interrupted")))
 			fputs(" (interrupted)", f);

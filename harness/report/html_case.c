@@ -99,9 +99,6 @@ static void assertions(FILE *f, const cJSON *v)
 		      "implementation fires none; its hook expectations were "
 		      "checked against what sip:refer would have called.</p>\n",
 		      f);
-	if (*jstr(v, "not_applicable"))
-		esc_wrap(f, "<p class=\"note\">Not applicable: ",
-			 jstr(v, "not_applicable"), "</p>\n");
 
 	if (cJSON_GetArraySize(jget(v, "errors"))) {
 		fputs("<h4>Why it could not be judged</h4><ul class=\"err\">", f);

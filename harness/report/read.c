@@ -191,6 +191,7 @@ static void run_label(const cJSON *root, char *buf, size_t sz)
 static int run_index(struct report_doc *r, const cJSON *root, const char *path)
 {
 	cJSON *runs = cJSON_GetObjectItemCaseSensitive(r->doc, "runs"), *run;
+	const cJSON *c;
 	const char *shard = jstr(root, "shard"), *fin = jstr(root, "finished");
 	char label[320];
 	int i = 0;
@@ -212,6 +213,7 @@ static int run_index(struct report_doc *r, const cJSON *root, const char *path)
 		cJSON_AddStringToObject(run, "family", jstr(root, "family"));
 		cJSON_AddArrayToObject(run, "shards");
 		cJSON_AddArrayToObject(run, "sources");
+		cJSON_AddArrayToObject(run, "left_out");
 		cJSON_AddNumberToObject(run, "duration_s", 0);
 		cJSON_AddStringToObject(run, "finished", "");
 		cJSON_AddBoolToObject(run, "interrupted", false);
@@ -222,6 +224,9 @@ static int run_index(struct report_doc *r, const cJSON *root, const char *path)
 				     cJSON_CreateString(shard));
 	cJSON_AddItemToArray(cJSON_GetObjectItem(run, "sources"),
 			     cJSON_CreateString(path));
+	cJSON_ArrayForEach(c, jget(root, "left_out"))
+		cJSON_AddItemToArray(cJSON_GetObjectItem(run, "left_out"),
+				     cJSON_Duplicate(c, true));
 	cJSON_SetNumberValue(cJSON_GetObjectItem(run, "duration_s"),
 			     jnum(run, "duration_s") + jnum(root, "duration_s"));
 	if (strcmp(fin, jstr(run, "finished")) > 0)

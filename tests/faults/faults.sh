@@ -62,6 +62,10 @@ for n in peer-silent-after-202 iut-killed; do
 		"$lib/accept-202-no-notify.json" >suite/$n.json
 	cp "$lib/accept-202-no-notify.xml" suite/$n.xml
 done
+# The kill (FAULT_KILL_AFTER=1 s) must fall inside the call whatever the
+# library's notifyTimeout: here the verb waits 10 s for a NOTIFY.
+jq '.app[0].notifyTimeout = 10' suite/iut-killed.json >suite/k.json &&
+	mv suite/k.json suite/iut-killed.json
 start=$SECONDS
 REFERLAB_SIM=$REFERLAB_SRC/tests/faults/killer-sim.sh FAULT_SIM=$REFERLAB_BIN/referlab-sim \
 	FAULT_KILL_CASE=iut-killed FAULT_KILL_AFTER=1 \

@@ -19,6 +19,7 @@ static void test_full_file(void)
 	CU_ASSERT_STRING_EQUAL(e->scenario, "data/ok.xml");
 	CU_ASSERT_EQUAL(e->role, EXPECT_PHONE);
 	CU_ASSERT_EQUAL(e->transport, EXPECT_TCP);
+	CU_ASSERT_EQUAL(e->transports, 1u << EXPECT_TCP);
 	CU_ASSERT_EQUAL(e->family, EXPECT_IPV6);
 	CU_ASSERT_EQUAL_FATAL(e->sipp_argc, 2);
 	CU_ASSERT_STRING_EQUAL(e->sipp_args[1], "10");
@@ -47,6 +48,9 @@ static void test_full_file(void)
 	CU_ASSERT_EQUAL(cJSON_GetArraySize(e->hooks[1].subset), 0);
 	CU_ASSERT_EQUAL(e->mustc, 1);
 	CU_ASSERT_EQUAL(e->mayc, 1);
+	CU_ASSERT_EQUAL(e->tagc, 2);
+	CU_ASSERT_TRUE(expect_has_tag(e, "timer-64t1"));
+	CU_ASSERT_FALSE(expect_has_tag(e, "timer"));
 	expect_free(e);
 }
 
@@ -61,7 +65,9 @@ static void test_defaults(void)
 		err, sizeof(err)), 0);
 	CU_ASSERT_STRING_EQUAL(e->scenario, "data/ok.xml");
 	CU_ASSERT_EQUAL(e->transport, EXPECT_UDP);
+	CU_ASSERT_EQUAL(e->transports, 1u << EXPECT_UDP | 1u << EXPECT_TCP);
 	CU_ASSERT_EQUAL(e->family, EXPECT_IPV4);
+	CU_ASSERT_EQUAL(e->tagc, 0);
 	CU_ASSERT_PTR_NULL(e->dial_user);
 	CU_ASSERT_STRING_EQUAL(e->dialect, "spec");
 	CU_ASSERT_EQUAL(e->timeout_s, 30);
@@ -95,6 +101,19 @@ static void test_bad_inputs(void)
 		 "\"transport\": \"sctp\"}, " APP "\"sequence\": \"INVITE\"}",
 		 "peer.transport: must be udp or tcp"},
 		{"{\"description\": \"d\", \"peer\": {\"role\": \"carrier\", "
+		 "\"transports\": []}, " APP "\"sequence\": \"INVITE\"}",
+		 "peer.transports: must be a non-empty array"},
+		{"{\"description\": \"d\", \"peer\": {\"role\": \"carrier\", "
+		 "\"transports\": [\"udp\", \"udp\"]}, " APP "\"sequence\": "
+		 "\"INVITE\"}", "peer.transports[1]: 'udp' twice"},
+		{"{\"description\": \"d\", \"peer\": {\"role\": \"carrier\", "
+		 "\"transports\": [\"sctp\"]}, " APP "\"sequence\": \"INVITE\"}",
+		 "peer.transports[0]: must be udp or tcp"},
+		{"{\"description\": \"d\", \"peer\": {\"role\": \"carrier\", "
+		 "\"transport\": \"tcp\", \"transports\": [\"udp\"]}, " APP
+		 "\"sequence\": \"INVITE\"}",
+		 "peer.transport: 'tcp' is not among peer.transports"},
+		{"{\"description\": \"d\", \"peer\": {\"role\": \"carrier\", "
 		 "\"scenario\": \"nope.xml\"}, " APP "\"sequence\": \"INVITE\"}",
 		 "peer.scenario: cannot read 'data/nope.xml': No such file"},
 		{"{\"description\": \"d\", \"peer\": {\"role\": \"carrier\", "
@@ -112,6 +131,8 @@ static void test_bad_inputs(void)
 		 "data/ok.json: sequence: column 16: expected ')'"},
 		{BASE ", \"retransmissions\": \"skip\"}",
 		 "retransmissions: must be match or ignore"},
+		{BASE ", \"tags\": \"slow\"}", "tags: must be an array of "
+		 "strings"},
 		{BASE ", \"timeout\": 0}", "timeout: must be an integer from 1 "
 		 "to 600"},
 		{BASE ", \"timeout\": 2.5}", "timeout: must be an integer"},

@@ -31,7 +31,8 @@ leaks() {
 }
 
 # ---- 1. a suite run with every kind of secret ---------------------------
-# A carrier that challenges the REFER (the sim answers with --sip-auth),
+# A carrier that challenges the REFER (the sim answers with the case's
+# iut.sip_auth, handed over in $REFERLAB_SIP_AUTH),
 # hooks with basic auth, every hook signed.
 mkdir -p suite
 jq --arg p "referlab:$SIP_PASS" --arg hp "$HOOK_PASS" \
@@ -191,9 +192,12 @@ for how in file env option replay; do
 done
 grep -q -- 'webhook-secret' out-option/*/commands.txt &&
 	tl_fail "a --webhook-secret in commands.txt: $(grep -h webhook-secret out-option/*/commands.txt)"
-# (the SIP password is still on the sim's command line: --sip-auth)
+# The SIP password as well: the case challenges the REFER and passes
+# (exit 0 above), so the sim had it, from $REFERLAB_SIP_AUTH.
 grep -lF -- "$WH_SECRET" wrap/cmdline-* wrap/parent-{file,env,replay} &&
 	tl_fail "the webhook secret is on a command line (ps)"
+grep -lF -- "$SIP_PASS" wrap/cmdline-* wrap/parent-{file,env,option} &&
+	tl_fail "the SIP password is on a command line (ps)"
 leaks hooks-file.* hooks-env.* out-file out-env out-option out-replay run-*.log replay.log
 
 # referlab-sim on its own: the secret from --webhook-secret-file or the

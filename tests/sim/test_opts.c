@@ -1,8 +1,10 @@
 /**
  * @file test_opts.c  referlab-sim's command line, parsed
  */
+#include <stdlib.h>
 #include <string.h>
 #include "opts.h"
+#include "secret.h"
 #include "unit.h"
 
 static struct sim_conf conf;
@@ -50,6 +52,30 @@ static void test_good(void)
 	CU_ASSERT_STRING_EQUAL(conf.account_sid, "referlab-account");
 	opts_reset(&conf);
 	CU_ASSERT_PTR_NULL(conf.auth_user);
+}
+
+/* The credentials from the environment, out of ps; the option wins. */
+static void test_auth_env(void)
+{
+	setenv(SIP_AUTH_ENV, "envuser:env:pw", 1);
+	CU_ASSERT_EQUAL_FATAL(parse("--sip", "udp:127.0.0.1:1", "--app", "a",
+				    NULL, NULL), 0);
+	CU_ASSERT_STRING_EQUAL(conf.auth_user, "envuser");
+	CU_ASSERT_STRING_EQUAL(conf.auth_pass, "env:pw");
+	CU_ASSERT_EQUAL_FATAL(parse("--sip", "udp:127.0.0.1:1", "--app", "a",
+				    "--sip-auth", "opt:pw"), 0);
+	CU_ASSERT_STRING_EQUAL(conf.auth_user, "opt");
+	setenv(SIP_AUTH_ENV, "nocolon", 1);
+	CU_ASSERT_NOT_EQUAL(parse("--sip", "udp:127.0.0.1:1", "--app", "a",
+				  NULL, NULL), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "$REFERLAB_SIP_AUTH: expected "
+				      "USER:PASSWORD"));
+	setenv(SIP_AUTH_ENV, "", 1);   /* empty: as if not set */
+	CU_ASSERT_EQUAL(parse("--sip", "udp:127.0.0.1:1", "--app", "a", NULL,
+			      NULL), 0);
+	CU_ASSERT_PTR_NULL(conf.auth_user);
+	unsetenv(SIP_AUTH_ENV);
+	opts_reset(&conf);
 }
 
 static void test_refused(void)
@@ -111,6 +137,7 @@ static void test_listen_limit(void)
 static const struct unit_test opts_tests[] = {
 	{"every option", test_good},
 	{"usage errors name the argument", test_refused},
+	{"--sip-auth from $REFERLAB_SIP_AUTH", test_auth_env},
 	{"at most OPTS_MAX_LISTEN --sip", test_listen_limit},
 	{NULL, NULL},
 };
