@@ -129,11 +129,16 @@ static void m_row(const char *leaf, void *arg)
 	esc_wrap(arg, "<tr><td>", leaf, "</td>");
 }
 
-static void m_cell(const cJSON *c, void *arg)
+static void m_cell(const cJSON *c, const char *left_out, void *arg)
 {
 	FILE *f = arg;
 	char id[512];
 
+	if (!c && left_out) {
+		esc_wrap(f, "<td class=\"c\" title=\"", left_out,
+			 "\">left out</td>");
+		return;
+	}
 	if (!c) {
 		fputs("<td class=\"c\">—</td>", f);
 		return;

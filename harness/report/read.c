@@ -504,6 +504,19 @@ const cJSON *row_next(const cJSON *c)
 	return c;
 }
 
+/* Why run ri left the case out (its "left_out"), or NULL */
+static const char *left_out_reason(const cJSON *doc, int ri, const char *name)
+{
+	const cJSON *l;
+
+	cJSON_ArrayForEach(l, jget(cJSON_GetArrayItem(jget(doc, "runs"), ri),
+				   "left_out")) {
+		if (!strcmp(jstr(l, "case"), name))
+			return jstr(l, "reason");
+	}
+	return NULL;
+}
+
 void matrix_walk(const cJSON *doc, const struct matrix_h *h, void *arg)
 {
 	char group[256], last[256] = "";
@@ -518,8 +531,12 @@ void matrix_walk(const cJSON *doc, const struct matrix_h *h, void *arg)
 			snprintf(last, sizeof(last), "%s", group);
 		}
 		h->row(leaf, arg);
-		for (i = 0; i < nr; i++)
-			h->cell(row_cell(c, i), arg);
+		for (i = 0; i < nr; i++) {
+			const cJSON *cell = row_cell(c, i);
+
+			h->cell(cell, cell ? NULL : left_out_reason(doc, i,
+				jstr(c, "case")), arg);
+		}
 		h->row_end(arg);
 	}
 }

@@ -67,11 +67,12 @@ const cJSON *row_cell(const cJSON *c, int run);
 const cJSON *row_next(const cJSON *c);
 
 /* The matrix row by row: group(name) when a new group starts, then
- * cell(case or NULL) for each run of the row after row(leaf name). */
+ * cell(case or NULL) for each run of the row after row(leaf name); with
+ * no case, left_out is the run's reason for leaving it out, or NULL. */
 struct matrix_h {
 	void (*group)(const char *group, int nruns, void *arg);
 	void (*row)(const char *leaf, void *arg);
-	void (*cell)(const cJSON *c, void *arg);
+	void (*cell)(const cJSON *c, const char *left_out, void *arg);
 	void (*row_end)(void *arg);
 };
 void matrix_walk(const cJSON *doc, const struct matrix_h *h, void *arg);

@@ -51,9 +51,10 @@ static void md_row(const char *leaf, void *arg)
 	esc_wrap_md(arg, "| ", leaf, " |");
 }
 
-static void md_cell(const cJSON *c, void *arg)
+static void md_cell(const cJSON *c, const char *left_out, void *arg)
 {
-	fprintf(arg, " %s |", c ? md_marks[case_kind(c)] : "—");
+	fprintf(arg, " %s |", c ? md_marks[case_kind(c)] : left_out ?
+		"left out" : "—");
 }
 
 static void md_row_end(void *arg)

@@ -69,4 +69,15 @@ tl_expect_eq "junit.xml: 4 tests, 2 skipped with their reasons" \
 "$REFERLAB_BIN/referlab" report out/results.json --md report.md >/dev/null 2>&1 ||
 	tl_fail "referlab report on a run with left-out cases failed"
 grep -q "left out: c-udp, d-slow" report.md || tl_fail "the markdown report does not name the left-out cases"
+# Beside a run that played them, the interop matrix says "left out" in
+# this run's column (the reason as the HTML cell's title), not "—".
+"$REFERLAB_BIN/referlab" run suite --jobs 2 --out out2 >run2.out 2>&1 ||
+	tl_fail "the run of every case failed: $(tail -3 run2.out)"
+"$REFERLAB_BIN/referlab" report out/results.json out2/results.json --md both.md \
+	--html both.html >/dev/null 2>&1 || tl_fail "referlab report of both runs failed"
+tl_expect_eq "matrix rows of the left-out cases" \
+	"| c-udp | ✅ PASS | left out | | d-slow | ✅ PASS | left out |" \
+	"$(grep -E '^\| (c-udp|d-slow) \|' both.md | tr '\n' ' ' | sed 's/ $//')"
+grep -q 'title="--quick: waits out a 64\*T1 transaction timer (tag timer-64t1)">left out</td>' both.html ||
+	tl_fail "the HTML matrix does not give the reason of a left-out cell"
 echo "run order: ok"
