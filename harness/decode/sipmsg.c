@@ -6,6 +6,7 @@
  * reads each byte once or twice and writes only into *m.
  */
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 #include "decode/sipmsg.h"
@@ -650,6 +651,7 @@ int sipmsg_decode(struct sipmsg *m, const char *p, size_t len,
 		return EINVAL;
 	}
 	memset(m, 0, offsetof(struct sipmsg, hdr));
+	span(&m->raw, p, len);
 	err = lines(m, p, len, why);
 	if (!err)
 		err = fields(m, why);
@@ -725,4 +727,56 @@ bool sipmsg_token(const struct pl *val, struct pl *tok)
 		;
 	span(tok, p, t - p);
 	return tok->l > 0;
+}
+
+size_t sipmsg_size(const struct sipmsg *m)
+{
+	return offsetof(struct sipmsg, hdr) + m->nhdrs * sizeof(m->hdr[0]);
+}
+
+/* A slice inside [from, from + len] moves to the same place in to;
+ * one elsewhere (none today) keeps pointing where it did. */
+static void rebase(struct pl *pl, const char *from, size_t len,
+		   const char *to)
+{
+	uintptr_t p = (uintptr_t)pl->p, f = (uintptr_t)from;
+
+	if (pl->p && p >= f && p - f <= len)
+		pl->p = to + (p - f);
+}
+
+static void rebase_addr(struct sipmsg_addr *a, const char *from, size_t len,
+			const char *to)
+{
+	rebase(&a->dname, from, len, to);
+	rebase(&a->auri, from, len, to);
+	rebase(&a->scheme, from, len, to);
+	rebase(&a->user, from, len, to);
+	rebase(&a->params, from, len, to);
+	rebase(&a->tag, from, len, to);
+}
+
+void sipmsg_move(struct sipmsg *dst, char *bytes, const struct sipmsg *src)
+{
+	const char *from = src->raw.p;
+	size_t len = src->raw.l;
+	struct pl *fields[] = {
+		&dst->raw, &dst->ver, &dst->met, &dst->ruri, &dst->reason,
+		&dst->callid, &dst->cseq.met, &dst->via.sentby,
+		&dst->via.branch, &dst->ctyp.type, &dst->ctyp.subtype,
+		&dst->body,
+	};
+	size_t i;
+
+	memcpy(dst, src, sipmsg_size(src));
+	if (len)
+		memcpy(bytes, from, len);
+	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+		rebase(fields[i], from, len, bytes);
+	rebase_addr(&dst->from, from, len, bytes);
+	rebase_addr(&dst->to, from, len, bytes);
+	for (i = 0; i < dst->nhdrs; i++) {
+		rebase(&dst->hdr[i].name, from, len, bytes);
+		rebase(&dst->hdr[i].val, from, len, bytes);
+	}
 }
