@@ -201,17 +201,17 @@ static bool cut(struct pl *head, struct pl *rest, char c)
 /* The value of parameter `name`: ";" LWS name LWS "=" LWS value, the
  * value running to LWS or ';'; libre's grammar, which the analyser's
  * findings were written against (an empty value is no parameter). */
-static bool param(const struct pl *params, const char *name, struct pl *v)
+static bool param_n(const struct pl *params, const char *name, size_t n,
+		    struct pl *v)
 {
 	const char *p = params->p, *end = params->p + params->l;
-	size_t n = strlen(name);
 
 	while (p && p < end && (p = memchr(p, ';', end - p))) {
 		const char *q = ++p;
 
 		while (q < end && is_ws(*q))
 			++q;
-		if ((size_t)(end - q) <= n || strncasecmp(q, name, n))
+		if ((size_t)(end - q) <= n || !same_ci(q, name, n))
 			continue;
 		for (q += n; q < end && is_ws(*q); q++)
 			;
@@ -228,6 +228,9 @@ static bool param(const struct pl *params, const char *name, struct pl *v)
 	}
 	return false;
 }
+
+/* name a string literal: its length known at compile time */
+#define param(params, name, v) param_n(params, name, sizeof(name) - 1, v)
 
 /* scheme ":" [user [":" password] "@"] hostport ...: the scheme is
  * a run before a ':' and the user runs to ':' or '@', as
@@ -399,6 +402,16 @@ static int header_add(struct sipmsg *m, const char *name, const char *colon,
 	return 0;
 }
 
+/* The first ':' in [p, end): a loop, not memchr, because it is a few
+ * bytes into a header line, where the call costs more than the search */
+static const char *colon_in(const char *p, const char *end)
+{
+	for (; p < end; p++)
+		if (*p == ':')
+			return p;
+	return NULL;
+}
+
 /* A header line "Name: value", or a line that begins with LWS: the
  * folded continuation of the value above (RFC 3261 §7.3.1), or of a
  * name whose ':' has not come yet (*name, as libre reads "Contact" CRLF
@@ -406,7 +419,7 @@ static int header_add(struct sipmsg *m, const char *name, const char *colon,
 static int header_line(struct sipmsg *m, const char *p, size_t l,
 		       const char **name, const char **why)
 {
-	const char *colon = memchr(p, ':', l), *end = p + l;
+	const char *colon = colon_in(p, p + l), *end = p + l;
 	struct pl more = {p, l};
 	bool folded = p[0] == ' ' || p[0] == '\t';
 	struct sipmsg_hdr *h;
@@ -510,16 +523,17 @@ static int cseq_decode(struct sipmsg *m, const struct pl *val)
 	return EBADMSG;
 }
 
-/* LWS, then lit in any case: the end of it, or NULL */
-static const char *expect(const char *p, const char *end, const char *lit)
+/* LWS, then lit (n bytes) in any case: the end of it, or NULL */
+static const char *expect_n(const char *p, const char *end, const char *lit,
+			    size_t n)
 {
-	size_t n = strlen(lit);
-
 	if (!p)
 		return NULL;
 	p = skip_ws(p, end);
-	return (size_t)(end - p) >= n && !strncasecmp(p, lit, n) ? p + n : NULL;
+	return (size_t)(end - p) >= n && same_ci(p, lit, n) ? p + n : NULL;
 }
+
+#define expect(p, end, lit) expect_n(p, end, lit, sizeof(lit) - 1)
 
 /* "SIP" LWS "/" LWS "2.0" LWS "/" LWS transport at p; letters in any
  * case (libre's regex compares so); the end of the transport or NULL */
