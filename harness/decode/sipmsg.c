@@ -12,7 +12,8 @@
 #include "decode/sipmsg.h"
 
 /* The headers the analyser and its consumers look up; the rest keep
- * SIP_HDR_NONE. list: RFC 3261 allows several values on one line. */
+ * SIP_HDR_NONE. list: RFC 3261 allows several values on one line.
+ * Names in lower case, as same_ci() wants them. */
 #define H(name) name, sizeof(name) - 1
 static const struct {
 	const char *name;
@@ -21,27 +22,27 @@ static const struct {
 	enum sip_hdrid id;
 	bool list;
 } known[] = {
-	{H("Via"), 'v', SIP_HDR_VIA, true},
-	{H("From"), 'f', SIP_HDR_FROM, false},
-	{H("To"), 't', SIP_HDR_TO, false},
-	{H("Call-ID"), 'i', SIP_HDR_CALL_ID, false},
-	{H("CSeq"), 0, SIP_HDR_CSEQ, false},
-	{H("Contact"), 'm', SIP_HDR_CONTACT, true},
-	{H("Content-Type"), 'c', SIP_HDR_CONTENT_TYPE, false},
-	{H("Content-Length"), 'l', SIP_HDR_CONTENT_LENGTH, false},
-	{H("Event"), 'o', SIP_HDR_EVENT, false},
-	{H("Subscription-State"), 0, SIP_HDR_SUBSCRIPTION_STATE, false},
-	{H("Refer-To"), 'r', SIP_HDR_REFER_TO, false},
-	{H("Referred-By"), 'b', SIP_HDR_REFERRED_BY, false},
-	{H("Refer-Sub"), 0, SIP_HDR_REFER_SUB, false},
-	{H("Record-Route"), 0, SIP_HDR_RECORD_ROUTE, true},
-	{H("Route"), 0, SIP_HDR_ROUTE, true},
-	{H("Authorization"), 0, SIP_HDR_AUTHORIZATION, false},
-	{H("Proxy-Authorization"), 0, SIP_HDR_PROXY_AUTHORIZATION, false},
-	{H("Allow-Events"), 'u', SIP_HDR_ALLOW_EVENTS, true},
-	{H("Supported"), 'k', SIP_HDR_SUPPORTED, true},
-	{H("Require"), 0, SIP_HDR_REQUIRE, true},
-	{H("Allow"), 0, SIP_HDR_ALLOW, true},
+	{H("via"), 'v', SIP_HDR_VIA, true},
+	{H("from"), 'f', SIP_HDR_FROM, false},
+	{H("to"), 't', SIP_HDR_TO, false},
+	{H("call-id"), 'i', SIP_HDR_CALL_ID, false},
+	{H("cseq"), 0, SIP_HDR_CSEQ, false},
+	{H("contact"), 'm', SIP_HDR_CONTACT, true},
+	{H("content-type"), 'c', SIP_HDR_CONTENT_TYPE, false},
+	{H("content-length"), 'l', SIP_HDR_CONTENT_LENGTH, false},
+	{H("event"), 'o', SIP_HDR_EVENT, false},
+	{H("subscription-state"), 0, SIP_HDR_SUBSCRIPTION_STATE, false},
+	{H("refer-to"), 'r', SIP_HDR_REFER_TO, false},
+	{H("referred-by"), 'b', SIP_HDR_REFERRED_BY, false},
+	{H("refer-sub"), 0, SIP_HDR_REFER_SUB, false},
+	{H("record-route"), 0, SIP_HDR_RECORD_ROUTE, true},
+	{H("route"), 0, SIP_HDR_ROUTE, true},
+	{H("authorization"), 0, SIP_HDR_AUTHORIZATION, false},
+	{H("proxy-authorization"), 0, SIP_HDR_PROXY_AUTHORIZATION, false},
+	{H("allow-events"), 'u', SIP_HDR_ALLOW_EVENTS, true},
+	{H("supported"), 'k', SIP_HDR_SUPPORTED, true},
+	{H("require"), 0, SIP_HDR_REQUIRE, true},
+	{H("allow"), 0, SIP_HDR_ALLOW, true},
 };
 #undef H
 
@@ -57,15 +58,20 @@ static bool is_ws(char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-/* strncasecmp for the short ASCII names here, inlined: the library
- * call was 2-3 % of a run */
-static bool same_ci(const char *a, const char *b, size_t n)
+/* a[0..n) equals lit in any case; lit is written in lower case, so
+ * only a's letters need folding: strncasecmp inlined, at half the
+ * work (the library call was 2-3 % of a run, lowering both sides 4 %) */
+static bool same_ci(const char *a, const char *lit, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		if (lower(a[i]) != lower(b[i]))
+	for (i = 0; i < n; i++) {
+		char l = lit[i];
+
+		if (l >= 'a' && l <= 'z' ? (char)(a[i] | 0x20) != l
+					 : a[i] != l)
 			return false;
+	}
 	return true;
 }
 
@@ -113,7 +119,7 @@ static enum sip_hdrid hdr_id(const struct pl *name)
 	for (i = 0; i < names.n[name->l]; i++) {
 		size_t k = names.idx[name->l][i];
 
-		if (c == lower(known[k].name[0]) &&
+		if (c == known[k].name[0] &&
 		    same_ci(name->p + 1, known[k].name + 1, name->l - 1))
 			return known[k].id;
 	}
@@ -543,7 +549,7 @@ static const char *via_proto(const char *p, const char *end)
 
 	if (p == end || (*p != 'S' && *p != 's'))
 		return NULL;
-	p = expect(expect(expect(expect(p, end, "SIP"), end, "/"), end,
+	p = expect(expect(expect(expect(p, end, "sip"), end, "/"), end,
 			  "2.0"), end, "/");
 	if (!p)
 		return NULL;
