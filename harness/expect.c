@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "expect.h"
+#include "secret.h"
 
 enum { MAX_FILE = 1 << 20, MAX_LIST = 256 };
 
@@ -268,9 +269,16 @@ static int parse_iut(struct ctx *c, struct expect *e, const cJSON *iut)
 	err = err ? err : get_str(c, "iut.sip_auth",
 		cJSON_GetObjectItemCaseSensitive(iut, "sip_auth"), false,
 		&e->iut_sip_auth);
-	if (!err && e->iut_sip_auth && !strchr(e->iut_sip_auth, ':'))
+	if (err || !e->iut_sip_auth)
+		return err;
+	if (!strchr(e->iut_sip_auth, ':'))
 		return fail(c, "iut.sip_auth", "must be \"user:password\"");
-	return err;
+	/* it reaches referlab-sim in a fixed-size environment entry
+	 * (iut_start): longer, it would arrive cut and fail the digest */
+	if (strlen(e->iut_sip_auth) >= SIP_AUTH_MAX)
+		return fail(c, "iut.sip_auth", "%zu characters, at most %d",
+			    strlen(e->iut_sip_auth), SIP_AUTH_MAX - 1);
+	return 0;
 }
 
 static int parse_app(struct ctx *c, struct expect *e, const cJSON *app)
