@@ -17,7 +17,9 @@
  * given: how the runner hands them over without a command line */
 #define SIP_AUTH_ENV "REFERLAB_SIP_AUTH"
 
-enum { SECRET_MAX = 1024 };   /* with its NUL */
+/* SIP_AUTH_MAX: the longest USER:PASSWORD, with its NUL, that the runner
+ * hands over (expectation files are held to it, harness/expect.c) */
+enum { SECRET_MAX = 1024, SIP_AUTH_MAX = 512 };   /* with their NUL */
 
 /* *secret: the value of OPT when given (*secret already set), else the
  * first line of file (when not NULL, read into buf), else $SECRET_ENV

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "expect.h"
+#include "secret.h"
 
 enum { MAX_FILE = 1 << 20, MAX_LIST = 256 };
 
@@ -256,6 +257,22 @@ static int resolve_scenario(struct ctx *c, struct expect *e)
 	return 0;
 }
 
+static int parse_iut_auth(struct ctx *c, struct expect *e, const cJSON *v)
+{
+	int err = get_str(c, "iut.sip_auth", v, false, &e->iut_sip_auth);
+
+	if (err || !e->iut_sip_auth)
+		return err;
+	if (!strchr(e->iut_sip_auth, ':'))
+		return fail(c, "iut.sip_auth", "must be \"user:password\"");
+	/* it reaches referlab-sim in a fixed-size environment entry
+	 * (iut_start): longer, it would arrive cut and fail the digest */
+	if (strlen(e->iut_sip_auth) >= SIP_AUTH_MAX)
+		return fail(c, "iut.sip_auth", "%zu characters, at most %d",
+			    strlen(e->iut_sip_auth), SIP_AUTH_MAX - 1);
+	return 0;
+}
+
 static int parse_iut(struct ctx *c, struct expect *e, const cJSON *iut)
 {
 	static const char *const keys[] = {"sip_auth", "refer_timeout_ms",
@@ -266,11 +283,8 @@ static int parse_iut(struct ctx *c, struct expect *e, const cJSON *iut)
 	if (err || !iut)
 		return err;
 	err = check_keys(c, "iut", iut, keys);
-	err = err ? err : get_str(c, "iut.sip_auth",
-		cJSON_GetObjectItemCaseSensitive(iut, "sip_auth"), false,
-		&e->iut_sip_auth);
-	if (!err && e->iut_sip_auth && !strchr(e->iut_sip_auth, ':'))
-		return fail(c, "iut.sip_auth", "must be \"user:password\"");
+	err = err ? err : parse_iut_auth(c, e,
+		cJSON_GetObjectItemCaseSensitive(iut, "sip_auth"));
 	/* below RFC 3261 Timer F with T1 = 500 ms, or it changes nothing */
 	return err ? err : get_uint(c, "iut.refer_timeout_ms",
 		cJSON_GetObjectItemCaseSensitive(iut, "refer_timeout_ms"), 1,

@@ -52,6 +52,8 @@ struct delivery {
 	char *body;               /* POST body (JSON), or ""             */
 	struct mbuf *rx;          /* the answer's body so far, or NULL   */
 	char why[96];             /* what an error code alone does not say */
+	uint16_t big_scode;       /* status of an answer whose body was
+				     over HOOK_ANSWER_MAX, or 0          */
 	unsigned attempt;         /* 1-based                              */
 	int err;                  /* a failure to start the attempt       */
 	uint64_t t0;              /* jiffies at the attempt's start       */
@@ -333,6 +335,7 @@ static int body_h(const uint8_t *buf, size_t size, const struct http_msg *msg,
 			re_snprintf(d->why, sizeof(d->why), "answer body over "
 				    "the %u-byte limit (chunked)",
 				    HOOK_ANSWER_MAX);
+		d->big_scode = msg->scode;
 		return EFBIG;
 	}
 	if (!d->rx)
@@ -353,6 +356,14 @@ static void resp_h(int err, const struct http_msg *msg, void *arg)
 
 	if (!err && !msg)
 		err = EPROTO;
+	if (err && d->big_scode) {
+		/* the answer's body was over the limit (body_h): an answer,
+		 * not a connection failure, so its status decides on a
+		 * retry (hook_policy_retry) */
+		attempt_log(d, "error: HTTP %u, %s", d->big_scode, d->why);
+		attempt_failed(d, EFBIG, d->big_scode, d->why);
+		return;
+	}
 	if (err) {
 		if (d->why[0])
 			attempt_log(d, "error: %s", d->why);
@@ -411,6 +422,7 @@ static void request_start(struct delivery *d)
 	d->t0 = tmr_jiffies();
 	d->rx = mem_deref(d->rx);
 	d->why[0] = '\0';
+	d->big_scode = 0;
 	if (d->hc->secret)
 		err = hooksig_compute(sig, sizeof(sig), d->hc->secret,
 				     (uint64_t)time(NULL), d->body,
@@ -596,7 +608,9 @@ static int delivery_prepare(struct delivery *d, const struct hook_target *t,
 const char *hook_failure(char *buf, size_t sz, int err, uint16_t status,
 			 const char *body)
 {
-	if (err && body)
+	if (err && body && status)
+		re_snprintf(buf, sz, "HTTP %u, %s", status, body);
+	else if (err && body)
 		re_snprintf(buf, sz, "%s", body);
 	else if (err)
 		re_snprintf(buf, sz, "%m", err);

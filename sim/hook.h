@@ -75,17 +75,21 @@ enum { HOOK_ANSWER_MAX = 1024 * 1024 };
  *           other: the last answer once the retry policy gave up) and
  *           body its body, NUL-terminated, or NULL when empty.
  *   err !0: no usable answer: ETIMEDOUT (conf.timeout_ms passed),
- *           ECONNREFUSED or another connection error, EFBIG (a body over
- *           HOOK_ANSWER_MAX); status 0, and body NULL or one line saying
- *           what err alone does not ("answer body 1048577 bytes, over the
- *           1048576-byte limit"). */
+ *           ECONNREFUSED or another connection error: status 0; or
+ *           EFBIG: an answer came, its body over HOOK_ANSWER_MAX (the
+ *           retry policy judged it by its status, never as a connection
+ *           failure): status is its code. body is NULL or one line
+ *           saying what err alone does not ("answer body 1048577 bytes,
+ *           over the 1048576-byte limit"). */
 typedef void (hook_done_h)(int err, uint16_t status, const char *body,
 			   void *arg);
 
 /* Why a hook failed, from hook_done_h's arguments, for a log line: the
  * HTTP status when an answer came ("HTTP 403"), else the error alone
- * ("Connection refused", or body when it says more), and "HTTP 200 with
- * an empty body" for a success without one. Returns buf. */
+ * ("Connection refused", or body when it says more), both for an answer
+ * over the limit ("HTTP 200, answer body 1048577 bytes, over the
+ * 1048576-byte limit"), and "HTTP 200 with an empty body" for a success
+ * without one. Returns buf. */
 const char *hook_failure(char *buf, size_t sz, int err, uint16_t status,
 			 const char *body);
 

@@ -149,7 +149,12 @@ bool hook_policy_retry(const struct hook_policy *p, int err, uint16_t scode)
 	if (!p)
 		return false;
 
-	if (err)
+	/* EFBIG: an answer came, its body over HOOK_ANSWER_MAX. It is no
+	 * connection failure (ct) nor timeout (rt): like any answer, its
+	 * status class decides (4xx, 5xx); a 2xx is not retried, as the
+	 * spec names no condition for it (the same server would most
+	 * likely send the same body again). */
+	if (err && err != EFBIG)
 		cond = err == ETIMEDOUT ? HOOK_RETRY_RT : HOOK_RETRY_CT;
 	else if (scode >= 400 && scode < 500)
 		cond = HOOK_RETRY_4XX;

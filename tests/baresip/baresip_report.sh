@@ -2,18 +2,8 @@
 # The same cases against referlab-sim and baresip, merged by `referlab
 # report`: the interop matrix has one column per implementation, and
 # every baresip cell links to its case folder with its capture.
-# shellcheck source=tests/lib/testlib.sh
-source "$REFERLAB_TESTLIB"
-tl_need sipp
-tl_need baresip
-tl_need jq
-tl_need_capture
-
-dir=$(tl_workdir baresip/baresip_report)
-cd "$dir" || exit 1
-lib="$REFERLAB_SRC/scenarios"
-mkdir -p suite/phones suite/carriers
-cp "$lib/phones/reject-603."* suite/phones/
+# shellcheck source=tests/baresip/baresip_lib.sh
+source "$REFERLAB_SRC/tests/baresip/baresip_lib.sh"
 cp "$lib/carriers/notify-100-200."* suite/carriers/
 
 "$REFERLAB_BIN/referlab" run suite --jobs 2 --out "$dir/out/sim" >sim.out 2>&1

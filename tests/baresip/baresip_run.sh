@@ -5,18 +5,8 @@
 # failures with their reasons (a baresip upgrade that fixes them makes
 # this test fail, so the README's matrix is revisited), and a case its
 # user cannot express, which is "not applicable", never a FAIL.
-# shellcheck source=tests/lib/testlib.sh
-source "$REFERLAB_TESTLIB"
-tl_need sipp
-tl_need baresip
-tl_need jq
-tl_need_capture
-
-dir=$(tl_workdir baresip/baresip_run)
-cd "$dir" || exit 1
-lib="$REFERLAB_SRC/scenarios"
-mkdir -p suite/carriers suite/phones
-cp "$lib/phones/reject-603."* suite/phones/
+# shellcheck source=tests/baresip/baresip_lib.sh
+source "$REFERLAB_SRC/tests/baresip/baresip_lib.sh"
 cp "$lib/carriers/notify-no-event-no-substate."* \
    "$lib/carriers/bye-after-202-notify-after-bye."* \
    "$lib/carriers/referto-number-custom-headers."* suite/carriers/

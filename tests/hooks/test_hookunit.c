@@ -235,6 +235,14 @@ static void test_policy_decisions_and_backoff(void)
 	CU_ASSERT_TRUE(hook_policy_retry(&all, 0, 404));
 	CU_ASSERT_FALSE(hook_policy_retry(&all, 0, 200));
 	CU_ASSERT_FALSE(hook_policy_retry(&all, 0, 302));
+	/* an answer over the size limit is judged by its status, never as
+	 * a connection failure */
+	CU_ASSERT_FALSE(hook_policy_retry(&ct, EFBIG, 200));
+	CU_ASSERT_FALSE(hook_policy_retry(&ct, EFBIG, 503));
+	CU_ASSERT_TRUE(hook_policy_retry(&rt5, EFBIG, 503));
+	CU_ASSERT_FALSE(hook_policy_retry(&rt5, EFBIG, 200));
+	CU_ASSERT_TRUE(hook_policy_retry(&all, EFBIG, 404));
+	CU_ASSERT_FALSE(hook_policy_retry(&all, EFBIG, 200));
 
 	CU_ASSERT_EQUAL(hook_policy_backoff(1), 500);
 	CU_ASSERT_EQUAL(hook_policy_backoff(2), 1000);

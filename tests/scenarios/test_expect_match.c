@@ -399,11 +399,22 @@ static void test_hooks(void)
 /* Payloads of the order tests: two eventHooks and an actionHook. */
 static cJSON *p100, *p200, *pact;
 
-static void payloads_alloc(void)
+/* Allocates the payloads; v[i] is a POST of the one order[i] names: '1'
+ * and '2' call_status "100" and "200" to /event, 'a' referStatus 202 to
+ * /action. */
+static void payloads_alloc(struct expect_hookcall *v, const char *order)
 {
+	size_t i;
+
 	p100 = cJSON_Parse("{\"call_status\": \"100\"}");
 	p200 = cJSON_Parse("{\"call_status\": \"200\"}");
 	pact = cJSON_Parse("{\"referStatus\": 202}");
+	for (i = 0; order[i]; i++) {
+		v[i].path = order[i] == 'a' ? "/action" : "/event";
+		v[i].method = "POST";
+		v[i].payload = order[i] == 'a' ? pact
+			: order[i] == '1' ? p100 : p200;
+	}
 }
 
 static void payloads_free(void)
@@ -422,11 +433,7 @@ static void test_hooks_among_others(void)
 		"]}");
 	struct expect_hookcall v[4];
 
-	payloads_alloc();
-	memcpy(v, (struct expect_hookcall[]){
-		{"/event", "POST", p100}, {"/event", "POST", p200},
-		{"/event", "POST", p100}, {"/action", "POST", pact},
-	}, sizeof(v));
+	payloads_alloc(v, "121a");
 	CU_ASSERT_EQUAL(expect_check_hooks(e, NULL, v, 4, collect, NULL), 0);
 	v[1].payload = p100;
 	CU_ASSERT_EQUAL(expect_check_hooks(e, NULL, v, 4, collect, NULL), 1);
@@ -448,11 +455,7 @@ static void test_hooks_any_order(void)
 		"]}");
 	struct expect_hookcall v[4];
 
-	payloads_alloc();
-	memcpy(v, (struct expect_hookcall[]){
-		{"/action", "POST", pact}, {"/event", "POST", p200},
-		{"/event", "POST", p100}, {"/event", "POST", p100},
-	}, sizeof(v));
+	payloads_alloc(v, "a211");
 	CU_ASSERT_EQUAL(expect_check_hooks(e, NULL, v, 3, collect, NULL), 0);
 	CU_ASSERT_EQUAL(expect_check_hooks(e, NULL, v, 4, collect, NULL), 1);
 	CU_ASSERT_STRING_EQUAL(lines[0], "hooks: unexpected hook request 4: "

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "expect.h"
+#include "secret.h"
 #include "unit.h"
 
 static void test_full_file(void)
@@ -197,6 +198,40 @@ static void test_bad_inputs(void)
 	}
 }
 
+/* iut.sip_auth of len characters: "u:" and then p's */
+static int parse_sip_auth(size_t len, struct expect **e, char *err,
+			  size_t errsz)
+{
+	static const char head[] = BASE ", \"iut\": {\"sip_auth\": \"u:";
+	static char json[sizeof(head) + SIP_AUTH_MAX + 8];
+	const size_t n = sizeof(head) - 1;
+
+	memcpy(json, head, n);
+	memset(json + n, 'p', len - 2);
+	strcpy(json + n + len - 2, "\"}}");
+	return expect_parse(e, "data/ok.json", json, err, errsz);
+}
+
+/* It reaches referlab-sim in a fixed-size environment entry: a longer
+ * one is refused here, by name, not cut on its way (and then failing
+ * the digest). */
+static void test_sip_auth_length(void)
+{
+	struct expect *e = NULL;
+	char err[300] = "";
+
+	CU_ASSERT_EQUAL_FATAL(parse_sip_auth(SIP_AUTH_MAX - 1, &e, err,
+					     sizeof(err)), 0);
+	CU_ASSERT_EQUAL(strlen(e->iut_sip_auth), SIP_AUTH_MAX - 1);
+	expect_free(e);
+	e = NULL;
+	CU_ASSERT_EQUAL(parse_sip_auth(SIP_AUTH_MAX, &e, err, sizeof(err)),
+			EINVAL);
+	CU_ASSERT_PTR_NULL(e);
+	CU_ASSERT_STRING_EQUAL(err, "data/ok.json: iut.sip_auth: 512 "
+			       "characters, at most 511");
+}
+
 static void test_unreadable_files(void)
 {
 	struct expect *e = NULL;
@@ -219,6 +254,7 @@ static const struct unit_test tests[] = {
 	{"a file using every key", test_full_file},
 	{"defaults", test_defaults},
 	{"bad inputs name file and JSON path", test_bad_inputs},
+	{"iut.sip_auth longer than the sim is handed", test_sip_auth_length},
 	{"unreadable files", test_unreadable_files},
 	{NULL, NULL},
 };

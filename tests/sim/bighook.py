@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """bighook.py: an HTTP server whose answers are larger than any the sim
 takes (`referlab hooks` serves 1 MiB at most). Prints "listening PORT",
-then answers every POST 200 with a valid application padded with blanks:
-  /length/N   N bytes, with Content-Length
-  /chunked/N  N bytes in 64 KiB chunks, no length given
+then answers every POST with a valid application padded with blanks:
+  /length/N[/STATUS]   N bytes, with Content-Length
+  /chunked/N[/STATUS]  N bytes in 64 KiB chunks, no length given
+STATUS is the answer's status code, 200 when not given. Each request is
+logged to stderr ("bighook: "POST /length/N HTTP/1.1" 200 -").
 """
 import http.server
 import sys
@@ -20,9 +22,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def do_POST(self):
         self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        _, how, n = self.path.split("/")
+        _, how, n, *status = self.path.split("/")
         data = body(int(n))
-        self.send_response(200)
+        self.send_response(int(status[0]) if status else 200)
         self.send_header("Content-Type", "application/json")
         if how == "length":
             self.send_header("Content-Length", str(len(data)))
