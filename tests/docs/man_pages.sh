@@ -55,6 +55,16 @@ help_codes() {
 		grep -oE '[0-9]+' | sort -un
 }
 
+# Exit codes referlab.1's EXIT STATUS gives command $2 in its tagged
+# paragraph (".TP", ".B CMD", then "0 ...; 1 ...; 2 ..."): numbers
+# opening a clause.
+page_codes() {
+	section "$1" '^\.SH EXIT STATUS$' |
+		awk -v c="$2" 'on && /^\.TP/ { exit } on { print }
+			prev ~ /^\.TP/ && $0 == ".B " c { on = 1 } { prev = $0 }' |
+		tr '\n' ' ' | grep -oE '(^|; *)[0-9]+ ' | grep -oE '[0-9]+' | sort -un
+}
+
 # Every element of list $2 must be in list $3 (both one a line); else a
 # problem per element, worded by $1 ("{}" stands for the element).
 subset() {
@@ -95,11 +105,7 @@ check_pages() {
 		subset "referlab.1 '$cmd': the subsection documents {}, which referlab $cmd --help does not print" \
 			"$(tagged_opts <<<"$sect")" "$(long_opts <<<"$help")"
 		subset "referlab.1 EXIT STATUS '$cmd': referlab $cmd --help gives exit code {}, the page does not" \
-			"$(help_codes <<<"$help")" \
-			"$(section "$page" '^\.SH EXIT STATUS$' |
-				awk -v c="$cmd" 'on && /^\.TP/ { exit } on { print }
-					prev ~ /^\.TP/ && $0 == ".B " c { on = 1 } { prev = $0 }' |
-				tr '\n' ' ' | grep -oE '(^|; *)[0-9]+ ' | grep -oE '[0-9]+' | sort -un)"
+			"$(help_codes <<<"$help")" "$(page_codes "$page" "$cmd")"
 	done
 
 	# referlab-sim --help against referlab-sim.1's OPTIONS
