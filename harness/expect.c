@@ -258,7 +258,8 @@ static int resolve_scenario(struct ctx *c, struct expect *e)
 
 static int parse_iut(struct ctx *c, struct expect *e, const cJSON *iut)
 {
-	static const char *const keys[] = {"sip_auth", NULL};
+	static const char *const keys[] = {"sip_auth", "refer_timeout_ms",
+					   NULL};
 	int err;
 
 	err = get_obj(c, "iut", iut, false);
@@ -270,7 +271,10 @@ static int parse_iut(struct ctx *c, struct expect *e, const cJSON *iut)
 		&e->iut_sip_auth);
 	if (!err && e->iut_sip_auth && !strchr(e->iut_sip_auth, ':'))
 		return fail(c, "iut.sip_auth", "must be \"user:password\"");
-	return err;
+	/* below RFC 3261 Timer F with T1 = 500 ms, or it changes nothing */
+	return err ? err : get_uint(c, "iut.refer_timeout_ms",
+		cJSON_GetObjectItemCaseSensitive(iut, "refer_timeout_ms"), 1,
+		31999, &e->iut_refer_timeout_ms);
 }
 
 static int parse_app(struct ctx *c, struct expect *e, const cJSON *app)

@@ -87,6 +87,8 @@ struct expect {
 	char *dial_user;        /* phone: user part the IUT dials          */
 
 	char *iut_sip_auth;     /* "user:password" for the IUT, or NULL    */
+	unsigned iut_refer_timeout_ms; /* referlab-sim --refer-timeout; 0:
+				   the IUT's own Timer F                    */
 	char *dialect;          /* hook payload dialect: "spec"/"jambonz"  */
 	unsigned timeout_s;     /* the whole case                           */
 

@@ -143,6 +143,10 @@ int iut_start(struct case_ctx *x)
 	arg(&a, "1");
 	arg(&a, "--trace");
 	arg(&a, "%s/sim-trace.pcap", x->dir);
+	if (x->exp->iut_refer_timeout_ms) {
+		arg(&a, "--refer-timeout");
+		arg(&a, "%u", x->exp->iut_refer_timeout_ms);
+	}
 	if (p->role == PLAN_PHONE) {
 		arg(&a, "--dial");
 		arg(&a, "sip:%s@%s%s%s:%u", x->exp->dial_user, v6 ? "[" : "",

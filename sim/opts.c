@@ -68,6 +68,22 @@ static int parse_count(uint32_t *out, const char *opt, const char *val,
 	return 0;
 }
 
+/* --refer-timeout MS: within libre's own Timer F, which ends the
+ * transaction anyway */
+static int parse_refer_timeout(struct sim_conf *conf, const char *val,
+			       char *err, size_t errsz)
+{
+	char *end;
+	unsigned long n = strtoul(val, &end, 10);
+
+	if (!*val || *end || *val == '-' || n == 0 || n >= OPTS_TIMER_F_MS)
+		return usage(err, errsz, "--refer-timeout %s: expected "
+			     "milliseconds from 1 to %d (below RFC 3261 Timer "
+			     "F, 64*T1)", val, OPTS_TIMER_F_MS - 1);
+	conf->refer_timeout_ms = (uint32_t)n;
+	return 0;
+}
+
 /* from: "--sip-auth" or "$REFERLAB_SIP_AUTH", for the message */
 static int parse_auth(struct sim_conf *conf, const char *from,
 		      const char *val, char *err, size_t errsz)
@@ -137,6 +153,8 @@ static int parse_one(struct sim_conf *conf, const char *opt, const char *val,
 	}
 	else if (!strcmp(opt, "--max-calls"))
 		return parse_count(&conf->max_calls, opt, val, err, errsz);
+	else if (!strcmp(opt, "--refer-timeout"))
+		return parse_refer_timeout(conf, val, err, errsz);
 	else
 		return parse_count(&conf->exit_after, opt, val, err, errsz);
 	return 0;
@@ -148,7 +166,7 @@ static bool is_known(const char *opt)
 		"--sip", "--app", "--call-hook", "--hook-base", "--dial",
 		"--dialect", "--webhook-secret", "--webhook-secret-file",
 		"--sip-auth", "--trace", "--log", "--max-calls",
-		"--exit-after-calls",
+		"--exit-after-calls", "--refer-timeout",
 	};
 	size_t i;
 

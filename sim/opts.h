@@ -7,7 +7,12 @@
 #include <re.h>
 #include "hook.h"
 
-enum { OPTS_MAX_LISTEN = 8 };
+enum {
+	OPTS_MAX_LISTEN = 8,
+	/* libre 1.1.0 ends a non-INVITE transaction at 64*T1 = 32 s with
+	 * its T1 compiled in; --refer-timeout can only come sooner */
+	OPTS_TIMER_F_MS = 64 * 500,
+};
 
 struct opts_listen {
 	enum sip_transp tp;
@@ -30,6 +35,7 @@ struct sim_conf {
 	bool log_json;
 	uint32_t max_calls;        /* 0: no limit */
 	uint32_t exit_after;       /* 0: run until a signal */
+	uint32_t refer_timeout_ms; /* 0: libre's Timer F (64*T1) */
 	const char *account_sid, *application_sid;
 };
 

@@ -25,7 +25,8 @@ struct refer {
 	struct hook_target *event_hook;
 	struct sip_request *req;
 	struct sip_auth *auth;
-	struct tmrq_ent tmr;        /* notifyTimeout, then the linger        */
+	struct tmrq_ent tmr;        /* --refer-timeout, notifyTimeout, then
+				     * the linger */
 	char *refer_to, *referred_by, *headers;
 	uint32_t notify_timeout_ms;
 	uint32_t cseq, cseq_first;  /* of the REFER, after/before a challenge */
@@ -118,17 +119,42 @@ static int auth_handler(char **user, char **pass, const char *realm,
 
 static void response_handler(int err, const struct sip_msg *msg, void *arg);
 
+/* No final response: the verb reports 408 (spec), as for Timer F. */
+static void no_response(struct refer *r, int err)
+{
+	simlog(LOG_WARN, sid(r), "REFER: no final response (%m): reported as "
+	       "408", err);
+	r->answered = true;
+	r->refer_status = 408;
+	settle(r);
+	complete(r, 408, 0);
+}
+
+/* --refer-timeout: our Timer F, for a smaller T1 than libre's compiled-in
+ * 500 ms (RFC 3261 §17.1.1.1 allows one in closed networks). Dropping
+ * the request ends libre's client transaction and its retransmissions;
+ * its response handler is not called any more. */
+static void refer_timeout(void *arg)
+{
+	struct refer *r = arg;
+
+	r->req = mem_deref(r->req);
+	no_response(r, ETIMEDOUT);
+}
+
 static int send_refer(struct refer *r)
 {
 	struct call *call = r->call;
+	uint32_t timeout = call->sim->conf->refer_timeout_ms;
 	struct sip_contact contact;
 	bool supported = !r->supported_given;
+	int err;
 
 	sip_contact_set(&contact, CALL_CONTACT_USER, &call->laddr, call->tp);
 	/* the CSeq sip_drequestf is about to use: NOTIFYs name it in
 	 * Event: refer;id= (RFC 3515 §2.4.6) */
 	r->cseq = sip_dialog_lseq(call->dlg);
-	return sip_drequestf(&r->req, call->sim->sip, true, "REFER",
+	err = sip_drequestf(&r->req, call->sim->sip, true, "REFER",
 			     call->dlg, 0, r->auth, NULL, response_handler, r,
 			     "%H"
 			     "Refer-To: %s\r\n"
@@ -141,6 +167,13 @@ static int send_refer(struct refer *r)
 			     r->referred_by,
 			     supported ? "Supported: norefersub\r\n" : "",
 			     r->headers ? r->headers : "");
+	/* a new transaction (again after a challenge): a new Timer F */
+	if (err || !timeout)
+		return err;
+	if (tmrq_start(&r->tmr, call->sim->tq, timeout, refer_timeout, r))
+		simlog(LOG_ERROR, sid(r), "--refer-timeout timer: out of "
+		       "memory: libre's Timer F (32 s) applies");
+	return 0;
 }
 
 static void accepted(struct refer *r, const struct sip_msg *msg)
@@ -181,13 +214,9 @@ static void response_handler(int err, const struct sip_msg *msg, void *arg)
 
 	if (!err && msg && msg->scode < 200)
 		return;
+	tmrq_cancel(&r->tmr);
 	if (err || !msg) {
-		simlog(LOG_WARN, sid(r), "REFER: no final response (%m): "
-		       "reported as 408", err);
-		r->answered = true;
-		r->refer_status = 408;
-		settle(r);
-		complete(r, 408, 0);
+		no_response(r, err);
 		return;
 	}
 	simlog(LOG_INFO, sid(r), "REFER answered %u %r", msg->scode,

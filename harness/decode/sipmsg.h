@@ -34,6 +34,7 @@ struct sipmsg_hdr {
 };
 
 struct sipmsg {
+	struct pl raw;                /* the whole message, as decoded */
 	bool req;
 	struct pl ver, met, ruri;     /* ruri: the request's, raw */
 	uint16_t scode;
@@ -64,6 +65,8 @@ bool sipmsg_apply(const struct sipmsg *m, enum sip_hdrid id,
 		  sipmsg_val_h *h, void *arg);
 const char *sipmsg_missing(const struct sipmsg *m);
 bool sipmsg_token(const struct pl *val, struct pl *tok);
+size_t sipmsg_size(const struct sipmsg *m);
+void sipmsg_move(struct sipmsg *dst, char *bytes, const struct sipmsg *src);
 
 /* sipmsg_decode: 0, or EBADMSG with *why naming what is wrong ("header
  * line 3 has no ':'"); *m is filled either way as far as it was read.
@@ -73,6 +76,11 @@ bool sipmsg_token(const struct pl *val, struct pl *tok);
  * returns true (then true). sipmsg_missing: the first of Call-ID, CSeq,
  * From, To, Via that a message cannot do without (§8.1.1) and lacks.
  * sipmsg_token: the first run of characters other than ';', SP and HT
- * ("terminated" of "terminated;reason=noresource"), false if none. */
+ * ("terminated" of "terminated;reason=noresource"), false if none.
+ * sipmsg_size: the bytes of *m that hold something (the header lines
+ * it has, not all SIPMSG_MAX_HDRS). sipmsg_move: copies src's
+ * sipmsg_size() bytes to dst and its message's src->raw.l bytes to
+ * bytes, so that dst's slices point into bytes: a message that must
+ * outlive its packet's buffer (handed to another thread). */
 
 #endif

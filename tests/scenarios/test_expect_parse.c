@@ -25,6 +25,7 @@ static void test_full_file(void)
 	CU_ASSERT_STRING_EQUAL(e->sipp_args[1], "10");
 	CU_ASSERT_STRING_EQUAL(e->dial_user, "bob");
 	CU_ASSERT_STRING_EQUAL(e->iut_sip_auth, "alice:secret");
+	CU_ASSERT_EQUAL(e->iut_refer_timeout_ms, 2500);
 	CU_ASSERT_STRING_EQUAL(e->dialect, "jambonz");
 	CU_ASSERT_EQUAL(e->timeout_s, 45);
 	CU_ASSERT_EQUAL(cJSON_GetArraySize(e->app), 1);
@@ -140,6 +141,10 @@ static void test_bad_inputs(void)
 		 "jambonz"},
 		{BASE ", \"iut\": {\"sip_auth\": \"alice\"}}",
 		 "iut.sip_auth: must be \"user:password\""},
+		{BASE ", \"iut\": {\"refer_timeout_ms\": 32000}}",
+		 "iut.refer_timeout_ms: must be an integer from 1 to 31999"},
+		{BASE ", \"iut\": {\"refer_timeout_ms\": \"4s\"}}",
+		 "iut.refer_timeout_ms: must be an integer"},
 		{BASE ", \"answers\": {\"action\": {}}}",
 		 "answers.action: a hook path must start with '/'"},
 		{BASE ", \"answers\": {\"/a\": {\"status\": 99}}}",

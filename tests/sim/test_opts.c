@@ -31,7 +31,8 @@ static void test_good(void)
 			"--dialect", "jambonz", "--sip-auth", "al:pa:ss",
 			"--log", "json", "--max-calls", "10",
 			"--exit-after-calls", "3", "--dial", "sip:p@127.0.0.1:5",
-			"--webhook-secret-file", "s.txt"};
+			"--webhook-secret-file", "s.txt",
+			"--refer-timeout", "31999"};
 
 	CU_ASSERT_EQUAL_FATAL(opts_parse(&conf, ARRAY_SIZE(argv), argv, err,
 					 sizeof(err)), 0);
@@ -46,6 +47,7 @@ static void test_good(void)
 	CU_ASSERT(conf.log_json);
 	CU_ASSERT_EQUAL(conf.max_calls, 10);
 	CU_ASSERT_EQUAL(conf.exit_after, 3);
+	CU_ASSERT_EQUAL(conf.refer_timeout_ms, 31999);
 	CU_ASSERT_STRING_EQUAL(conf.dial, "sip:p@127.0.0.1:5");
 	CU_ASSERT_STRING_EQUAL(conf.secret_file, "s.txt");
 	CU_ASSERT_PTR_NULL(conf.secret);   /* read later: secret_resolve() */
@@ -99,6 +101,12 @@ static void test_refused(void)
 		{{"--app", "a", "--max-calls", "2x"}, "--max-calls 2x: expected a number"},
 		{{"--app", "a", "--sip-auth", ":pw"}, "--sip-auth: expected USER:PASSWORD"},
 		{{"--app", "a", "--sip-auth", "u:"}, "--sip-auth: expected USER:PASSWORD"},
+		{{"--app", "a", "--refer-timeout", "32000"},
+		 "--refer-timeout 32000: expected milliseconds from 1 to 31999"},
+		{{"--app", "a", "--refer-timeout", "0"},
+		 "--refer-timeout 0: expected milliseconds"},
+		{{"--app", "a", "--refer-timeout", "1s"},
+		 "--refer-timeout 1s: expected milliseconds"},
 		{{"--app", "a", "stray"}, "unexpected argument 'stray'"},
 		{{"--app", "a", "--trace"}, "--trace needs a value"},
 		{{"--app", "a", "--verbose"}, "unknown option '--verbose'"},

@@ -1,0 +1,292 @@
+/**
+ * @file msgq.c  The decoder's output, handed from its thread to the model's
+ *
+ * A chunk is a run of records, each a header and its payload, 8-byte
+ * aligned. A message record holds the struct wire_msg, the struct sipmsg
+ * (only the header lines it has) and the message's bytes, so the
+ * consumer's pointers stay valid until it has handled the whole chunk,
+ * whatever the producer does to its buffers meanwhile.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include "decode/msgq.h"
+
+enum kind { TICK, MSG, ERR };
+
+struct rec {
+	uint32_t kind;
+	uint32_t size;               /* of the whole record, aligned */
+};
+
+struct chunk {
+	struct chunk *next;
+	size_t used, cap;
+	max_align_t data[];
+};
+
+struct msgq {
+	struct msgq_handlers h;
+	bool threaded;
+	pthread_mutex_t mu;
+	pthread_cond_t data, space;
+	struct chunk *head, *tail;   /* published, oldest first */
+	struct chunk *spare;         /* handled MSGQ_CHUNK chunks, for reuse */
+	struct chunk *fill;          /* the producer's, not yet published */
+	unsigned inflight;           /* chunks out of the spare list */
+	bool closed;
+};
+
+enum { ERR_MAX = 512 };              /* an error text is cut there */
+
+static size_t align8(size_t n)
+{
+	return (n + 7) & ~(size_t)7;
+}
+
+static void chunks_free(struct chunk *c)
+{
+	while (c) {
+		struct chunk *next = c->next;
+
+		free(c);
+		c = next;
+	}
+}
+
+static void destructor(void *arg)
+{
+	struct msgq *q = arg;
+
+	chunks_free(q->head);
+	chunks_free(q->spare);
+	free(q->fill);
+	if (q->threaded) {
+		pthread_mutex_destroy(&q->mu);
+		pthread_cond_destroy(&q->data);
+		pthread_cond_destroy(&q->space);
+	}
+}
+
+int msgq_alloc(struct msgq **qp, const struct msgq_handlers *h,
+	       bool threaded)
+{
+	struct msgq *q;
+
+	if (!qp || !h || !h->tick || !h->msg || !h->err)
+		return EINVAL;
+	q = mem_zalloc(sizeof(*q), destructor);
+	if (!q)
+		return ENOMEM;
+	q->h = *h;
+	if (threaded) {
+		if (pthread_mutex_init(&q->mu, NULL))
+			return mem_deref(q), ENOMEM;
+		if (pthread_cond_init(&q->data, NULL)) {
+			pthread_mutex_destroy(&q->mu);
+			return mem_deref(q), ENOMEM;
+		}
+		if (pthread_cond_init(&q->space, NULL)) {
+			pthread_cond_destroy(&q->data);
+			pthread_mutex_destroy(&q->mu);
+			return mem_deref(q), ENOMEM;
+		}
+		q->threaded = true;
+	}
+	*qp = q;
+	return 0;
+}
+
+static void publish(struct msgq *q)
+{
+	struct chunk *c = q->fill;
+
+	if (!c)
+		return;
+	q->fill = NULL;
+	pthread_mutex_lock(&q->mu);
+	if (q->tail)
+		q->tail->next = c;
+	else
+		q->head = c;
+	q->tail = c;
+	pthread_cond_signal(&q->data);
+	pthread_mutex_unlock(&q->mu);
+}
+
+/* A chunk with room for need bytes, once fewer than MSGQ_CHUNKS are in
+ * flight: the bound on memory, and on how far the producer runs ahead. */
+static struct chunk *chunk_get(struct msgq *q, size_t need)
+{
+	size_t cap = need > MSGQ_CHUNK ? need : MSGQ_CHUNK;
+	struct chunk *c = NULL;
+
+	pthread_mutex_lock(&q->mu);
+	while (q->inflight >= MSGQ_CHUNKS)
+		pthread_cond_wait(&q->space, &q->mu);
+	if (cap == MSGQ_CHUNK && q->spare) {
+		c = q->spare;
+		q->spare = c->next;
+	}
+	++q->inflight;
+	pthread_mutex_unlock(&q->mu);
+	if (!c)
+		c = malloc(sizeof(*c) + cap);
+	if (!c) {
+		pthread_mutex_lock(&q->mu);
+		--q->inflight;
+		pthread_mutex_unlock(&q->mu);
+		return NULL;
+	}
+	c->next = NULL;
+	c->used = 0;
+	c->cap = cap;
+	return c;
+}
+
+/* Room for a record of size bytes (aligned) at the end of q->fill. */
+static struct rec *reserve(struct msgq *q, enum kind kind, size_t size)
+{
+	struct rec *r;
+
+	size = align8(size);
+	if (q->fill && q->fill->cap - q->fill->used < size)
+		publish(q);
+	if (!q->fill && !(q->fill = chunk_get(q, size)))
+		return NULL;
+	r = (struct rec *)((char *)q->fill->data + q->fill->used);
+	r->kind = kind;
+	r->size = (uint32_t)size;
+	q->fill->used += size;
+	return r;
+}
+
+int msgq_tick(struct msgq *q, uint64_t ts_ns)
+{
+	struct rec *r;
+
+	if (!q->threaded) {
+		q->h.tick(ts_ns, q->h.arg);
+		return 0;
+	}
+	r = reserve(q, TICK, sizeof(*r) + sizeof(ts_ns));
+	if (!r)
+		return ENOMEM;
+	memcpy(r + 1, &ts_ns, sizeof(ts_ns));
+	return 0;
+}
+
+/* The record: rec, wire_msg, sipmsg, the message's bytes. The body is
+ * a slice of those bytes (decoder.c), so it moves with them. */
+int msgq_msg(struct msgq *q, const struct wire_msg *wm)
+{
+	size_t at_sm = align8(sizeof(struct rec) + sizeof(*wm));
+	size_t at_bytes = align8(at_sm + sipmsg_size(wm->sm));
+	const struct pl *raw = &wm->sm->raw;
+	struct wire_msg *copy;
+	struct sipmsg *sm;
+	struct rec *r;
+	char *bytes;
+
+	if (!q->threaded) {
+		q->h.msg(wm, q->h.arg);
+		return 0;
+	}
+	r = reserve(q, MSG, at_bytes + raw->l);
+	if (!r)
+		return ENOMEM;
+	copy = (struct wire_msg *)(r + 1);
+	sm = (struct sipmsg *)((char *)r + at_sm);
+	bytes = (char *)r + at_bytes;
+	*copy = *wm;
+	sipmsg_move(sm, bytes, wm->sm);
+	copy->sm = sm;
+	copy->msg = NULL;            /* libre's objects stay on their thread */
+	copy->body = sm->body;
+	return 0;
+}
+
+int msgq_err(struct msgq *q, uint64_t frame, const char *what)
+{
+	size_t n = what ? strnlen(what, ERR_MAX - 1) : 0;
+	struct rec *r;
+	char *text;
+
+	if (!q->threaded) {
+		q->h.err(frame, what, q->h.arg);
+		return 0;
+	}
+	r = reserve(q, ERR, sizeof(*r) + sizeof(frame) + n + 1);
+	if (!r)
+		return ENOMEM;
+	memcpy(r + 1, &frame, sizeof(frame));
+	text = (char *)(r + 1) + sizeof(frame);
+	if (n)
+		memcpy(text, what, n);
+	text[n] = '\0';
+	return 0;
+}
+
+void msgq_close(struct msgq *q)
+{
+	if (!q->threaded)
+		return;
+	publish(q);
+	pthread_mutex_lock(&q->mu);
+	q->closed = true;
+	pthread_cond_signal(&q->data);
+	pthread_mutex_unlock(&q->mu);
+}
+
+static void dispatch(const struct msgq *q, const struct chunk *c)
+{
+	size_t at = 0;
+
+	while (at < c->used) {
+		const struct rec *r =
+			(const struct rec *)((const char *)c->data + at);
+		uint64_t v;
+
+		memcpy(&v, r + 1, sizeof(v));
+		if (r->kind == TICK)
+			q->h.tick(v, q->h.arg);
+		else if (r->kind == MSG)
+			q->h.msg((const struct wire_msg *)(r + 1), q->h.arg);
+		else
+			q->h.err(v, (const char *)(r + 1) + sizeof(v),
+				 q->h.arg);
+		at += r->size;
+	}
+}
+
+bool msgq_drain(struct msgq *q)
+{
+	struct chunk *c;
+
+	if (!q->threaded)
+		return false;
+	pthread_mutex_lock(&q->mu);
+	while (!q->head && !q->closed)
+		pthread_cond_wait(&q->data, &q->mu);
+	c = q->head;
+	if (c) {
+		q->head = c->next;
+		if (!q->head)
+			q->tail = NULL;
+	}
+	pthread_mutex_unlock(&q->mu);
+	if (!c)
+		return false;
+	dispatch(q, c);
+	pthread_mutex_lock(&q->mu);
+	if (c->cap == MSGQ_CHUNK) {
+		c->next = q->spare;
+		q->spare = c;
+		c = NULL;
+	}
+	--q->inflight;
+	pthread_cond_signal(&q->space);
+	pthread_mutex_unlock(&q->mu);
+	free(c);
+	return true;
+}

@@ -1,0 +1,53 @@
+/**
+ * @file msgq.h  The decoder's output, handed from its thread to the model's
+ *
+ * The analyser runs in two stages on two cores: one thread reads frames
+ * and decodes them (pcapfile -> decoder), the other rebuilds and checks
+ * the transfers and writes them out (model -> output). Between them, this
+ * queue carries the decoder's events in the order they happened: a tick
+ * (a frame's time), a message (copied with its bytes, struct sipmsg's
+ * slices rebased onto the copy) or a malformed message's error.
+ *
+ * Events travel in chunks of a few hundred, so the threads meet once per
+ * chunk, not per message; at most MSGQ_CHUNKS chunks are in flight, which
+ * bounds the memory (the producer waits for the consumer). One producer,
+ * one consumer. A queue made with threaded false is no queue at all: each
+ * event goes straight to its handler on the producer's call, which is
+ * how a run goes on when no thread can be started.
+ */
+#ifndef REFERLAB_MSGQ_H
+#define REFERLAB_MSGQ_H
+
+#include "decode/decoder.h"
+
+enum {
+	MSGQ_CHUNK  = 256 * 1024,    /* bytes of events per chunk */
+	MSGQ_CHUNKS = 8,             /* chunks in flight at most */
+};
+
+struct msgq_handlers {
+	void (*tick)(uint64_t ts_ns, void *arg);
+	decoder_msg_h *msg;
+	decoder_err_h *err;
+	void *arg;
+};
+
+struct msgq;
+
+int  msgq_alloc(struct msgq **qp, const struct msgq_handlers *h,
+		bool threaded);
+/* the producer's side */
+int  msgq_tick(struct msgq *q, uint64_t ts_ns);
+int  msgq_msg(struct msgq *q, const struct wire_msg *wm);
+int  msgq_err(struct msgq *q, uint64_t frame, const char *what);
+void msgq_close(struct msgq *q);
+/* the consumer's side */
+bool msgq_drain(struct msgq *q);
+
+/* msgq_tick/msg/err: 0, or ENOMEM when no chunk could be allocated (the
+ * event is lost; the caller reports it). msgq_close: no more events; the
+ * last chunk goes out. msgq_drain: waits for the next chunk and hands
+ * each of its events to its handler, in order; false once the queue is
+ * closed and empty (then there is nothing more to wait for). */
+
+#endif
