@@ -44,7 +44,8 @@ static void usage(FILE *out)
 		"  --html FILE        also write the ladder, transfers, findings "
 		"and hooks as\n                     one self-contained HTML page\n\n"
 		"Exit: 0 no error-level finding, 1 error findings, 2 usage, "
-		"4 unreadable input.\n", prog, prog);
+		"3 the --html page\n      cannot be written, 4 unreadable "
+		"input.\n", prog, prog);
 }
 
 static void transfer_h(struct transfer *t, void *arg)

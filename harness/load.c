@@ -42,7 +42,8 @@ static void usage(FILE *out)
 "                    /tmp/referlab-load-XXXXXX, printed)\n"
 "  --json            the report as one JSON object\n\n"
 "Exit codes: 0 every transfer completed, 1 some failed or were not\n"
-"started, 2 usage, 3 environment (no sipp, no referlab-sim, no ports).\n");
+"started, 2 usage, 3 environment (no sipp, no referlab-sim, no ports),\n"
+"130 interrupted (SIGINT, SIGTERM; the report is still printed).\n");
 }
 
 static int number(const char *opt, const char *s, uint32_t lo, uint32_t hi,

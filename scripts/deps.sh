@@ -14,6 +14,7 @@ packages=(
 	clang libclang-rt-14-dev  # tests/fuzz/run.sh: libFuzzer targets (clang 14)
 	baresip-core  # referlab run --iut baresip: a second implementation under test
 	curl openssl  # tests: raw hook requests, Jambonz-Signature computed apart
+	groff-base  # tests/docs: the man pages render without a warning (groff -ww)
 )
 
 missing=()
