@@ -48,6 +48,21 @@ static int read_line(char *buf, size_t sz, const char *prog,
 	return EXIT_OK;
 }
 
+/* Every program hands the secret on in buffers of SECRET_MAX (the
+ * runner to referlab-sim's environment): longer, it would be signed
+ * with cut short, and every signature would then be wrong. */
+static int check_length(const char **secret, const char *prog,
+			const char *from)
+{
+	size_t n = *secret ? strlen(*secret) : 0;
+
+	if (n < SECRET_MAX)
+		return EXIT_OK;
+	*secret = NULL;
+	return cli_usage_error(prog, "%s: %zu bytes, at most %d", from, n,
+			       SECRET_MAX - 1);
+}
+
 int secret_resolve(const char **secret, const char *file, char *buf,
 		   size_t sz, const char *prog, const char *opt)
 {
@@ -58,7 +73,7 @@ int secret_resolve(const char **secret, const char *file, char *buf,
 		return cli_usage_error(prog, "%s and %s-file: give one of "
 				       "them", opt, opt);
 	if (*secret)
-		return EXIT_OK;
+		return check_length(secret, prog, opt);
 	if (file) {
 		rc = read_line(buf, sz, prog, opt, file);
 		*secret = rc ? NULL : buf;
@@ -67,5 +82,5 @@ int secret_resolve(const char **secret, const char *file, char *buf,
 
 	env = getenv(SECRET_ENV);
 	*secret = env && *env ? env : NULL;
-	return EXIT_OK;
+	return check_length(secret, prog, "$" SECRET_ENV);
 }

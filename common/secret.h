@@ -25,7 +25,8 @@ enum { SECRET_MAX = 1024, SIP_AUTH_MAX = 512 };   /* with their NUL */
  * first line of file (when not NULL, read into buf), else $SECRET_ENV
  * when set and not empty, else NULL. opt names the option ("--secret")
  * in messages; its file option is opt with "-file". Returns EXIT_OK, or
- * prints one line and returns EXIT_USAGE (both options given) or
+ * prints one line and returns EXIT_USAGE (both options given, or the
+ * option's or the environment's secret is SECRET_MAX bytes or longer) or
  * EXIT_INPUT (the file cannot be read, is empty, or its line is longer
  * than buf). */
 int secret_resolve(const char **secret, const char *file, char *buf,

@@ -94,8 +94,31 @@ static void test_precedence(void)
 	CU_ASSERT_PTR_NULL(got);
 }
 
+/* what the programs cannot hand on whole is refused, never cut */
+static void test_too_long(void)
+{
+	static char big[SECRET_MAX + 1];
+	char buf[16];
+	const char *got = big;
+
+	memset(big, 's', SECRET_MAX - 1);
+	CU_ASSERT_EQUAL(secret_resolve(&got, NULL, buf, sizeof(buf), "test",
+				       "--secret"), EXIT_OK);
+	CU_ASSERT_PTR_EQUAL(got, big);
+	big[SECRET_MAX - 1] = 's';
+	CU_ASSERT_EQUAL(secret_resolve(&got, NULL, buf, sizeof(buf), "test",
+				       "--secret"), EXIT_USAGE);
+	CU_ASSERT_PTR_NULL(got);
+	setenv(SECRET_ENV, big, 1);
+	CU_ASSERT_EQUAL(secret_resolve(&got, NULL, buf, sizeof(buf), "test",
+				       "--secret"), EXIT_USAGE);
+	CU_ASSERT_PTR_NULL(got);
+	unsetenv(SECRET_ENV);
+}
+
 static const struct unit_test tests[] = {
 	{"first line of a file", test_file},
+	{"longer than SECRET_MAX - 1", test_too_long},
 	{"option, file, environment", test_precedence},
 	{NULL, NULL}
 };
