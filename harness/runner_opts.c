@@ -51,11 +51,13 @@ static void usage(FILE *f)
 "                         referrer): check the SIP side only\n"
 "  --keep-going           go on after 3 ERRORs in a row (default: stop)\n"
 "  --quick                leave out the cases tagged " RUNNER_TAG_SLOW " (they\n"
-"                         wait out RFC 3261 Timer F, 32 s); listed apart\n"
+"                         wait out RFC 3261 Timer F: 32 s with T1 = 500 ms);\n"
+"                         listed apart\n"
 "  --list                 print the names of the selected cases, run none\n"
 "  --timeout S            upper bound per case, seconds (default %d)\n\n"
 "Exit: 0 all pass, 1 a case failed or errored, 2 usage, 3 environment,\n"
-"      4 a case folder or file cannot be read, 130 interrupted.\n",
+"      4 a case folder or file cannot be read, 128+N stopped by signal N\n"
+"      (130 SIGINT, 143 SIGTERM).\n",
 		TIMEOUT_DEFAULT_S);
 }
 

@@ -399,7 +399,7 @@ static void usage(FILE *out)
 "and their 200s, BYE, 200), 64 calls interleaved, mixed outcomes: per 10\n"
 "transfers 5 with NOTIFY 100/180/200, 2 with NOTIFY 100/200, 1 busy (486),\n"
 "1 REFER rejected 403, 1 REFER accepted 200. The same N gives the same\n"
-"bytes. About 6.5 KB per transfer: 160000 transfers make 1 GiB.\n\n"
+"bytes. About 6.5 KB per transfer: 165000 transfers make 1 GiB.\n\n"
 "  --transfers N   1..%d\n"
 "  --tcp           SIP over TCP (one connection per carrier), not UDP\n"
 "  --out FILE      where to write (default: stdout, unless a terminal)\n\n"
