@@ -6,8 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "ports.h"
 #include "runner_case.h"
+#include "runner_observe.h"
 #include "secret.h"
 
 enum { ARGV_MAX = 64 };
@@ -161,6 +163,59 @@ int iut_start(struct case_ctx *x)
 		verdict_error(x->v, "cannot start %s: %s", x->o->sim_bin,
 			      strerror(err));
 	return err;
+}
+
+/* The Call-IDs of the messages SIPp sent, from its -trace_msg log:
+ * "----- date" / "UDP message sent (N bytes):" / "" / the message, its
+ * headers up to the first empty line (a sipfrag body may quote another
+ * Call-ID). What it received could be anyone's; what it sent, with -m 1,
+ * is the case's call. */
+void peer_callids(const struct case_ctx *x, struct callids *ids)
+{
+	enum { SKIP, START, HEADERS } st = SKIP;
+	char path[PATH_MAX + 32], line[1024];
+	FILE *f;
+
+	memset(ids, 0, sizeof(*ids));
+	snprintf(path, sizeof(path), "%s/sipp-messages.log", x->dir);
+	f = fopen(path, "r");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		const char *v;
+		size_t len;
+
+		line[strcspn(line, "\r\n")] = '\0';
+		if (!strncmp(line, "-----", 5)) {
+			st = SKIP;
+			continue;
+		}
+		if (st == SKIP) {
+			if (strstr(line, " message sent ("))
+				st = START;
+			continue;
+		}
+		if (st == START) {   /* the empty line before the message */
+			st = line[0] ? HEADERS : START;
+			if (!line[0])
+				continue;
+		}
+		if (!line[0]) {
+			st = SKIP;
+			continue;
+		}
+		v = !strncasecmp(line, "Call-ID:", 8) ? line + 8 :
+			!strncasecmp(line, "i:", 2) ? line + 2 : NULL;
+		if (!v)
+			continue;
+		v += strspn(v, " \t");
+		len = strlen(v);
+		while (len && (v[len - 1] == ' ' || v[len - 1] == '\t'))
+			len--;
+		if (len && !callids_add(ids, v, len))
+			break;
+	}
+	fclose(f);
 }
 
 static unsigned quotes(const char *s)
