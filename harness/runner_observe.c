@@ -181,7 +181,10 @@ bool callids_add(struct callids *ids, const char *callid, size_t len)
 {
 	char id[CALLID_LEN];
 
-	snprintf(id, sizeof(id), "%.*s", (int)len, callid);
+	if (len >= sizeof(id))
+		return false;
+	memcpy(id, callid, len);
+	id[len] = '\0';
 	if (callids_has(ids, id))
 		return true;
 	if (ids->n >= CALLIDS_MAX)

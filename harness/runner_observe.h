@@ -22,7 +22,7 @@ struct callids {
 };
 
 bool callids_has(const struct callids *ids, const char *callid);
-/* adds it once; false when the list is full */
+/* adds it once; false when it is too long or the list is full */
 bool callids_add(struct callids *ids, const char *callid, size_t len);
 
 struct observed {

@@ -169,11 +169,13 @@ int iut_start(struct case_ctx *x)
  * "----- date" / "UDP message sent (N bytes):" / "" / the message, its
  * headers up to the first empty line (a sipfrag body may quote another
  * Call-ID). What it received could be anyone's; what it sent, with -m 1,
- * is the case's call. */
+ * is the case's call. One it cannot hold whole (a line or a Call-ID too
+ * long, too many) makes the list unknown rather than wrong. */
 void peer_callids(const struct case_ctx *x, struct callids *ids)
 {
 	enum { SKIP, START, HEADERS } st = SKIP;
 	char path[PATH_MAX + 32], line[1024];
+	bool ok = true;
 	FILE *f;
 
 	memset(ids, 0, sizeof(*ids));
@@ -181,29 +183,20 @@ void peer_callids(const struct case_ctx *x, struct callids *ids)
 	f = fopen(path, "r");
 	if (!f)
 		return;
-	while (fgets(line, sizeof(line), f)) {
+	while (ok && fgets(line, sizeof(line), f)) {
 		const char *v;
-		size_t len;
+		size_t len = strcspn(line, "\r\n");
 
-		line[strcspn(line, "\r\n")] = '\0';
-		if (!strncmp(line, "-----", 5)) {
-			st = SKIP;
+		ok = line[len] || feof(f);
+		line[len] = '\0';
+		if (!strncmp(line, "-----", 5) || (st == SKIP &&
+		    strstr(line, " message sent ("))) {
+			st = line[0] == '-' ? SKIP : START;
 			continue;
 		}
-		if (st == SKIP) {
-			if (strstr(line, " message sent ("))
-				st = START;
+		if (st == SKIP || (st == START && !line[0]))
 			continue;
-		}
-		if (st == START) {   /* the empty line before the message */
-			st = line[0] ? HEADERS : START;
-			if (!line[0])
-				continue;
-		}
-		if (!line[0]) {
-			st = SKIP;
-			continue;
-		}
+		st = line[0] ? HEADERS : SKIP;   /* its headers end */
 		v = !strncasecmp(line, "Call-ID:", 8) ? line + 8 :
 			!strncasecmp(line, "i:", 2) ? line + 2 : NULL;
 		if (!v)
@@ -212,10 +205,11 @@ void peer_callids(const struct case_ctx *x, struct callids *ids)
 		len = strlen(v);
 		while (len && (v[len - 1] == ' ' || v[len - 1] == '\t'))
 			len--;
-		if (len && !callids_add(ids, v, len))
-			break;
+		ok = ok && (!len || callids_add(ids, v, len));
 	}
 	fclose(f);
+	if (!ok)
+		memset(ids, 0, sizeof(*ids));
 }
 
 static unsigned quotes(const char *s)

@@ -144,6 +144,15 @@ static void test_peer_callids(void)
 	CU_ASSERT_EQUAL_FATAL(ids.n, 1);
 	CU_ASSERT_STRING_EQUAL(ids.v[0], "own-1");
 
+	/* a Call-ID too long to hold: unknown, not a wrong one */
+	f = fopen(path, "w");
+	CU_ASSERT_FATAL(f != NULL);
+	fprintf(f, "-----\nUDP message sent (9 bytes):\n\nSIP/2.0 200 OK\n"
+		"Call-ID: %0300d\n\n", 1);
+	fclose(f);
+	peer_callids(&x, &ids);
+	CU_ASSERT_EQUAL(ids.n, 0);
+
 	unlink(path);
 	peer_callids(&x, &ids);
 	CU_ASSERT_EQUAL(ids.n, 0);
