@@ -81,8 +81,8 @@ static void record_h(const cJSON *rec, void *arg)
 
 /* The harness's own busy parts, SIPp and the capture thread, must not
  * preempt the IUT or the hook server when they wake: on a 2-core box
- * each wake-up of theirs (SIPp's 1 ms timer, the capture's per-packet
- * wake-up) otherwise queues the IUT's or the hook server's answer behind
+ * each wake-up of theirs (SIPp's 1 ms timer, the capture's block of
+ * packets) otherwise queues the IUT's or the hook server's answer behind
  * a time slice, the latency's tail (perf sched). SCHED_BATCH keeps their
  * share of the CPU and the wire times (kernel time stamps) as they were;
  * any process may switch between it and SCHED_OTHER. pid 0: the calling
@@ -462,7 +462,11 @@ static int capture_begin(struct load_ctx *x, struct capture **cap,
 	sa_set_str(&lo, "127.0.0.1", 0);
 	snprintf(path, sizeof(path), "%s/capture.pcap", x->o->out);
 	sched_batch(0, true);    /* the capture thread inherits it */
-	e = capture_start(cap, path, &lo, 1, ports, 2, err, sizeof(err));
+	/* buffered: the latency comes from the file's kernel time stamps,
+	 * read after the run, so the capture thread need not wake per
+	 * packet on a box the IUT and SIPp share */
+	e = capture_start(cap, path, &lo, 1, ports, 2, CAPTURE_BUFFERED, err,
+			  sizeof(err));
 	sched_batch(0, false);
 	if (e) {
 		re_snprintf(x->r->note, sizeof(x->r->note),

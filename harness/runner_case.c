@@ -213,8 +213,8 @@ static int capture_begin(struct case_ctx *x)
 	ports[1] = x->ports->peer_sip;
 	snprintf(path, sizeof(path), "%s/capture.pcap", x->dir);
 	if (!e)
-		e = capture_start(&x->cap, path, addrs, naddr, ports, 2, err,
-				  sizeof(err));
+		e = capture_start(&x->cap, path, addrs, naddr, ports, 2,
+				  CAPTURE_IMMEDIATE, err, sizeof(err));
 	else
 		snprintf(err, sizeof(err), "%s: not an IP address", x->host);
 	if (e)

@@ -80,6 +80,9 @@ int  peer_start(struct case_ctx *x);
 int  iut_start(struct case_ctx *x);
 /* SIPp's exit status as the second verdict */
 void peer_judge(struct case_ctx *x);
+/* the Call-IDs SIPp sent messages in (its message log): the case's */
+struct callids;
+void peer_callids(const struct case_ctx *x, struct callids *ids);
 /* true while SIPp's SIP socket is not bound yet */
 bool peer_bound(const struct case_ctx *x);
 

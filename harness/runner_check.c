@@ -142,9 +142,31 @@ static uint32_t notify_timeout(const cJSON *app)
 	return 0;
 }
 
+/* Only the case's own call is judged. Another call on its ports (a port
+ * reused by a neighbour) is left out and named in verdict.json; when
+ * SIPp's log names no call of its own and the capture holds several,
+ * which one is the case's cannot be told: an ERROR, not a guess. */
+static bool own_calls(struct case_ctx *x, const struct observed *ob,
+		      size_t nown)
+{
+	if (ob->foreign) {
+		verdict_set_number(x->v, "capture_foreign_messages",
+				   (double)ob->foreign);
+		verdict_set_string(x->v, "capture_foreign_call_id",
+				   ob->foreign_callid);
+	}
+	if (nown || ob->calls < 2)
+		return true;
+	verdict_error(x->v, "the capture holds %zu calls and the SIPp peer "
+		      "sent in none (sipp-messages.log): which is the case's "
+		      "cannot be told; see the capture", ob->calls);
+	return false;
+}
+
 void case_check(struct case_ctx *x, const char *pcap)
 {
 	struct observed ob;
+	struct callids own;
 	struct fail_ctx f = {x->v, NULL};
 	char err[512];
 	int e;
@@ -158,10 +180,15 @@ void case_check(struct case_ctx *x, const char *pcap)
 				   "findings: no capture of the wire");
 		return;
 	}
-	e = observe_pcap(&ob, pcap, notify_timeout(x->exp->app), err,
+	peer_callids(x, &own);
+	e = observe_pcap(&ob, pcap, notify_timeout(x->exp->app), &own, err,
 			 sizeof(err));
 	if (e) {
 		verdict_error(x->v, "the capture cannot be analysed: %s", err);
+		observe_free(&ob);
+		return;
+	}
+	if (!own_calls(x, &ob, own.n)) {
 		observe_free(&ob);
 		return;
 	}

@@ -166,15 +166,67 @@ static void obs_msg_free(struct obs_msg *m)
 	free(m);
 }
 
+bool callids_has(const struct callids *ids, const char *callid)
+{
+	size_t i;
+
+	for (i = 0; ids && i < ids->n; i++) {
+		if (!strcmp(ids->v[i], callid))
+			return true;
+	}
+	return false;
+}
+
+bool callids_add(struct callids *ids, const char *callid, size_t len)
+{
+	char id[CALLID_LEN];
+
+	if (len >= sizeof(id))
+		return false;
+	memcpy(id, callid, len);
+	id[len] = '\0';
+	if (callids_has(ids, id))
+		return true;
+	if (ids->n >= CALLIDS_MAX)
+		return false;
+	memcpy(ids->v[ids->n++], id, sizeof(id));
+	return true;
+}
+
+static bool is_own(const struct callids *own, const char *callid)
+{
+	return !own || !own->n || callids_has(own, callid);
+}
+
+/* Distinct Call-IDs, and the messages of calls not the case's */
+static void count_calls(struct observed *ob, const struct callids *own)
+{
+	size_t i, j;
+
+	for (i = 0; i < ob->n; i++) {
+		const char *id = ob->msgs[i]->callid;
+
+		for (j = 0; j < i && strcmp(ob->msgs[j]->callid, id); j++)
+			;
+		ob->calls += j == i;
+		if (is_own(own, id))
+			continue;
+		ob->foreign++;
+		if (!ob->foreign_callid)
+			ob->foreign_callid = id;
+	}
+}
+
 /* The matchers' view: the messages of the dialog of the first INVITE
- * (the case's call; a REFER and its NOTIFYs share its Call-ID). */
-static int build_view(struct observed *ob)
+ * of the case's own calls (a REFER and its NOTIFYs share its Call-ID). */
+static int build_view(struct observed *ob, const struct callids *own)
 {
 	const char *callid = NULL;
 	size_t i;
 
 	for (i = 0; i < ob->n && !callid; i++) {
-		if (ob->msgs[i]->method && !strcmp(ob->msgs[i]->method, "INVITE"))
+		if (ob->msgs[i]->method && !strcmp(ob->msgs[i]->method, "INVITE")
+		    && is_own(own, ob->msgs[i]->callid))
 			callid = ob->msgs[i]->callid;
 	}
 	ob->view = calloc(ob->n + 1, sizeof(*ob->view));
@@ -184,7 +236,8 @@ static int build_view(struct observed *ob)
 		struct obs_msg *m = ob->msgs[i];
 		struct expect_msg *v;
 
-		if (callid && strcmp(m->callid, callid))
+		if (callid ? strcmp(m->callid, callid) != 0 :
+		    !is_own(own, m->callid))
 			continue;
 		v = &ob->view[ob->viewc++];
 		v->method = m->method;
@@ -230,7 +283,22 @@ static int decode_messages(struct observed *ob, const char *pcap,
 	return e ? e : ob->err;
 }
 
-static void add_findings(struct observed *ob, const struct list *l)
+/* A finding outside any transfer belongs to the call of its frame's
+ * message; one with no message (a malformed frame) to the case. */
+static bool frame_is_own(const struct observed *ob, uint64_t frame,
+			 const struct callids *own)
+{
+	size_t i;
+
+	for (i = 0; i < ob->n; i++) {
+		if (ob->msgs[i]->frame == frame)
+			return is_own(own, ob->msgs[i]->callid);
+	}
+	return true;
+}
+
+static void add_findings(struct observed *ob, const struct list *l,
+			 const struct callids *own)
 {
 	struct le *le;
 
@@ -238,6 +306,8 @@ static void add_findings(struct observed *ob, const struct list *l)
 		const struct finding *f = le->data;
 		struct expect_finding *ef;
 
+		if (!frame_is_own(ob, f->frame, own))
+			continue;
 		if (ob->findingc == ob->findingcap) {
 			size_t cap = ob->findingcap ? ob->findingcap * 2 : 16;
 			void *v = realloc(ob->findings, cap * sizeof(*ef));
@@ -254,8 +324,28 @@ static void add_findings(struct observed *ob, const struct list *l)
 	}
 }
 
+/* Other calls' transfers go: the checks (and baresip's derived hooks)
+ * see the case's only. */
+static void drop_foreign_transfers(struct analysis *a,
+				   const struct callids *own)
+{
+	struct le *le = list_head(&a->transfers);
+
+	while (le) {
+		struct transfer *t = le->data;
+
+		le = le->next;
+		if (is_own(own, t->callid))
+			continue;
+		list_unlink(&t->le);
+		mem_deref(t);
+		--a->ntransfers;
+	}
+}
+
 int observe_pcap(struct observed *ob, const char *pcap,
-		 uint32_t notify_timeout_ms, char *err, size_t errsz)
+		 uint32_t notify_timeout_ms, const struct callids *own,
+		 char *err, size_t errsz)
 {
 	struct analysis_opts ao = ANALYSIS_OPTS_DEFAULT;
 	struct le *le;
@@ -264,20 +354,22 @@ int observe_pcap(struct observed *ob, const char *pcap,
 	memset(ob, 0, sizeof(*ob));
 	e = decode_messages(ob, pcap, err, errsz);
 	if (!e)
-		e = build_view(ob);
+		e = build_view(ob, own);
 	if (e)
 		return e;
+	count_calls(ob, own);
 	if (notify_timeout_ms)
 		ao.notify_timeout_ms = notify_timeout_ms;
 	e = analysis_file(&ob->analysis, pcap, &ao, err, errsz);
 	if (e)
 		return e;
+	drop_foreign_transfers(ob->analysis, own);
 	for (le = list_head(&ob->analysis->transfers); le; le = le->next) {
 		const struct transfer *t = le->data;
 
-		add_findings(ob, &t->findings);
+		add_findings(ob, &t->findings, own);
 	}
-	add_findings(ob, &ob->analysis->findings);
+	add_findings(ob, &ob->analysis->findings, own);
 	return 0;
 }
 

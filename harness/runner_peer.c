@@ -6,8 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "ports.h"
 #include "runner_case.h"
+#include "runner_observe.h"
 #include "secret.h"
 
 enum { ARGV_MAX = 64 };
@@ -174,6 +176,53 @@ int iut_start(struct case_ctx *x)
 		verdict_error(x->v, "cannot start %s: %s", x->o->sim_bin,
 			      strerror(err));
 	return err;
+}
+
+/* The Call-IDs of the messages SIPp sent, from its -trace_msg log:
+ * "----- date" / "UDP message sent (N bytes):" / "" / the message, its
+ * headers up to the first empty line (a sipfrag body may quote another
+ * Call-ID). What it received could be anyone's; what it sent, with -m 1,
+ * is the case's call. One it cannot hold whole (a line or a Call-ID too
+ * long, too many) makes the list unknown rather than wrong. */
+void peer_callids(const struct case_ctx *x, struct callids *ids)
+{
+	enum { SKIP, START, HEADERS } st = SKIP;
+	char path[PATH_MAX + 32], line[1024];
+	bool ok = true;
+	FILE *f;
+
+	memset(ids, 0, sizeof(*ids));
+	snprintf(path, sizeof(path), "%s/sipp-messages.log", x->dir);
+	f = fopen(path, "r");
+	if (!f)
+		return;
+	while (ok && fgets(line, sizeof(line), f)) {
+		const char *v;
+		size_t len = strcspn(line, "\r\n");
+
+		ok = line[len] || feof(f);
+		line[len] = '\0';
+		if (!strncmp(line, "-----", 5) || (st == SKIP &&
+		    strstr(line, " message sent ("))) {
+			st = line[0] == '-' ? SKIP : START;
+			continue;
+		}
+		if (st == SKIP || (st == START && !line[0]))
+			continue;
+		st = line[0] ? HEADERS : SKIP;   /* its headers end */
+		v = !strncasecmp(line, "Call-ID:", 8) ? line + 8 :
+			!strncasecmp(line, "i:", 2) ? line + 2 : NULL;
+		if (!v)
+			continue;
+		v += strspn(v, " \t");
+		len = strlen(v);
+		while (len && (v[len - 1] == ' ' || v[len - 1] == '\t'))
+			len--;
+		ok = ok && (!len || callids_add(ids, v, len));
+	}
+	fclose(f);
+	if (!ok)
+		memset(ids, 0, sizeof(*ids));
 }
 
 static unsigned quotes(const char *s)
