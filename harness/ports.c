@@ -2,6 +2,7 @@
  * @file ports.c  Free loopback ports for the cases of one run
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,22 +10,72 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sys/file.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include "ports.h"
 
-static uint8_t reserved[(PORTS_MAX + 1) / 8 + 1];
+/* Ports reserved by this process: 0 when not, else the fd of its lock
+ * file + 1, or HELD_UNLOCKED when no lock file could be had. */
+enum { HELD_UNLOCKED = -1 };
+static int held[PORTS_MAX - PORTS_MIN + 1];
 
-static bool is_reserved(uint16_t p)
+/* Other processes on the host (referlab runs side by side, ctest -j, CI
+ * jobs) pick from the same range, and a port is only theirs once their
+ * child has bound it: between the check and that bind, two processes
+ * could pick the same one, and one case then captured the other's call.
+ * An exclusive flock on $TMPDIR/referlab-ports/PORT, held while the port
+ * is reserved, makes the reservation host-wide; the kernel drops it when
+ * the process ends, however it ends, so nothing is left to clean up.
+ * Where no lock file can be made (no writable $TMPDIR), ports are still
+ * reserved within the process, as before. */
+static const char *lock_dir(void)
 {
-	return reserved[p / 8] & (1u << (p % 8));
+	static char dir[256];
+	static bool tried;
+	const char *tmp = getenv("TMPDIR");
+
+	if (tried)
+		return dir[0] ? dir : NULL;
+	tried = true;
+	snprintf(dir, sizeof(dir), "%s/referlab-ports",
+		 tmp && *tmp ? tmp : "/tmp");
+	/* shared by every user, as /tmp is: sticky, writable by all */
+	if (!mkdir(dir, 0777))
+		(void)chmod(dir, 01777);
+	else if (errno != EEXIST)
+		dir[0] = '\0';
+	return dir[0] ? dir : NULL;
 }
 
-static void set_reserved(uint16_t p, bool on)
+/* 0 when another process holds p, else the value for held[] */
+static int lock_port(uint16_t p)
 {
-	if (on)
-		reserved[p / 8] |= (uint8_t)(1u << (p % 8));
-	else
-		reserved[p / 8] &= (uint8_t)~(1u << (p % 8));
+	const char *dir = lock_dir();
+	char path[300];
+	int fd;
+
+	if (!dir)
+		return HELD_UNLOCKED;
+	snprintf(path, sizeof(path), "%s/%u", dir, p);
+	/* read-only is enough for flock, and works on another user's file */
+	fd = open(path, O_RDONLY | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return HELD_UNLOCKED;
+	if (flock(fd, LOCK_EX | LOCK_NB)) {
+		close(fd);
+		return errno == EWOULDBLOCK ? 0 : HELD_UNLOCKED;
+	}
+	return fd + 1;
+}
+
+static void unreserve(uint16_t p)
+{
+	int *h = &held[p - PORTS_MIN];
+
+	if (*h > 0)
+		close(*h - 1);
+	*h = 0;
 }
 
 /* Binding is the only honest test of "free": a listener on 0.0.0.0 or a
@@ -74,22 +125,35 @@ bool ports_is_free(uint16_t port, bool ipv6)
 	return true;
 }
 
-static bool span_free(uint16_t first, unsigned span, bool ipv6)
+int ports_take(uint16_t first, unsigned span, bool ipv6)
 {
 	unsigned i;
 
+	if (span == 0 || span > 16 || first < PORTS_MIN ||
+	    first + span - 1 > PORTS_MAX)
+		return EINVAL;
 	for (i = 0; i < span; i++) {
-		if (is_reserved((uint16_t)(first + i)) ||
-		    !ports_is_free((uint16_t)(first + i), ipv6))
-			return false;
+		uint16_t p = (uint16_t)(first + i);
+		int *h = &held[p - PORTS_MIN];
+		bool mine = false;
+
+		if (!*h) {
+			*h = lock_port(p);
+			mine = *h != 0;
+		}
+		if (!mine || !ports_is_free(p, ipv6)) {
+			/* undo what this call took: ports first..i-1, and i */
+			ports_release(first, i + (mine ? 1 : 0));
+			return EADDRINUSE;
+		}
 	}
-	return true;
+	return 0;
 }
 
 int ports_alloc(uint16_t *port, unsigned span, bool ipv6)
 {
 	static bool seeded;
-	unsigned i, try;
+	unsigned try;
 
 	if (!port || span == 0 || span > 16)
 		return EINVAL;
@@ -102,12 +166,10 @@ int ports_alloc(uint16_t *port, unsigned span, bool ipv6)
 		uint16_t first = (uint16_t)(PORTS_MIN + random() %
 				 (PORTS_MAX - PORTS_MIN + 1 - span));
 
-		if (!span_free(first, span, ipv6))
-			continue;
-		for (i = 0; i < span; i++)
-			set_reserved((uint16_t)(first + i), true);
-		*port = first;
-		return 0;
+		if (!ports_take(first, span, ipv6)) {
+			*port = first;
+			return 0;
+		}
 	}
 	return EADDRNOTAVAIL;
 }
@@ -117,7 +179,8 @@ void ports_release(uint16_t port, unsigned span)
 	unsigned i;
 
 	for (i = 0; i < span && port + i <= PORTS_MAX; i++)
-		set_reserved((uint16_t)(port + i), false);
+		if (port + i >= PORTS_MIN)
+			unreserve((uint16_t)(port + i));
 }
 
 /* "  711: 0100007F:BE9E 00000000:0000 07 ..." : local port in hex, then

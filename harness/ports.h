@@ -23,6 +23,9 @@ enum {
 /* Reserve one free port (or `span` consecutive ones, the first returned)
  * Returns 0, or EADDRNOTAVAIL when PORTS_TRIES picks found none. */
 int  ports_alloc(uint16_t *port, unsigned span, bool ipv6);
+/* Reserve exactly first..first+span-1: 0, EADDRINUSE when one is taken
+ * (here, by another process, or bound), EINVAL outside the range. */
+int  ports_take(uint16_t first, unsigned span, bool ipv6);
 void ports_release(uint16_t port, unsigned span);
 /* true if nothing on this host is bound to the port (UDP and TCP);
  * it binds to find out, so never ask about a port a child is binding */

@@ -11,6 +11,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include "ports.h"
 #include "proc.h"
 #include "report.h"
@@ -153,6 +154,44 @@ static void test_ports_taken_is_not_free(void)
 	CU_ASSERT(ports_listening(p + 3));
 	close(fd);
 	ports_release(p, 4);
+}
+
+/* What another process gets from ports_take(first, span): its exit
+ * status carries the error (0, EADDRINUSE). */
+static int take_in_child(uint16_t first, unsigned span)
+{
+	int status = -1;
+	pid_t pid = fork();
+
+	if (pid == 0)
+		_exit(ports_take(first, span, false));
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+/* A port this process holds is taken for every other process on the
+ * host too (referlab runs side by side), until released; a span that
+ * overlaps it is refused whole and leaves nothing reserved. */
+static void test_ports_host_wide(void)
+{
+	uint16_t p;
+
+	CU_ASSERT_EQUAL_FATAL(ports_alloc(&p, 2, false), 0);
+	CU_ASSERT_EQUAL(take_in_child(p, 1), EADDRINUSE);
+	CU_ASSERT_EQUAL(take_in_child(p + 1, 1), EADDRINUSE);
+	CU_ASSERT_EQUAL(ports_take(p, 1, false), EADDRINUSE);   /* ours */
+	ports_release(p + 1, 1);
+	CU_ASSERT_EQUAL(take_in_child(p + 1, 1), 0);
+	ports_release(p, 1);
+	CU_ASSERT_EQUAL(take_in_child(p, 2), 0);
+	if (p > PORTS_MIN) {
+		CU_ASSERT_EQUAL_FATAL(ports_take(p, 1, false), 0);
+		CU_ASSERT_EQUAL(take_in_child(p - 1, 2), EADDRINUSE);
+		CU_ASSERT_EQUAL(take_in_child(p - 1, 1), 0);   /* undone */
+		ports_release(p, 1);
+	}
+	CU_ASSERT_EQUAL(ports_take(PORTS_MAX, 2, false), EINVAL);
 }
 
 /* ---- child processes ---- */
@@ -318,6 +357,7 @@ static const struct unit_test shard_tests[] = {
 static const struct unit_test port_tests[] = {
 	{"unique and free", test_ports_unique_and_free},
 	{"a bound port is not free", test_ports_taken_is_not_free},
+	{"reserved for every process on the host", test_ports_host_wide},
 	{NULL, NULL},
 };
 
