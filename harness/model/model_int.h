@@ -73,6 +73,9 @@ struct model {
 	size_t live;
 };
 
+/* model.c: n bytes that live as long as the ladder, not zeroed */
+void *ladder_carve(struct ladder *l, size_t n);
+
 /* transfer.c: the transfer half of the model */
 void xfer_refer(struct model *m, struct dialog *d, struct trans *tr,
 		const struct wire_msg *wm);
