@@ -27,8 +27,10 @@ enum model_method model_method(const struct pl *met)
 {
 	size_t i;
 
+	/* INVITE, CANCEL and NOTIFY share a length: the first letter
+	 * tells them apart without a memcmp call */
 	for (i = 0; i < sizeof(methods) / sizeof(methods[0]); i++)
-		if (met->l == methods[i].len &&
+		if (met->l == methods[i].len && met->p[0] == methods[i].name[0] &&
 		    !memcmp(met->p, methods[i].name, met->l))
 			return methods[i].mm;
 	return MM_OTHER;
@@ -36,9 +38,10 @@ enum model_method model_method(const struct pl *met)
 
 /* Ladder lines are carved from blocks of the ladder, one allocation for
  * many lines (an allocation per line and its text was a tenth of a
- * run in malloc and free). */
-enum { BLOCK_MIN = 1024, BLOCK_MAX = 16384 };  /* doubling: ~3000 dialogs
-						      are live at once */
+ * run in malloc and free). The first block holds a whole call with a
+ * transfer (~14 lines of ~220 bytes): one malloc per dialog, and less
+ * peak RSS than three growing blocks. */
+enum { BLOCK_MIN = 4096, BLOCK_MAX = 16384 };
 
 struct ladder_block {
 	struct ladder_block *next;
@@ -92,6 +95,45 @@ static void trans_destructor(void *arg)
 	list_unlink(&tr->le);
 }
 
+/* A transaction with room for a branch of size bytes: a spare one if it
+ * fits. Every message makes or finds one; a mem_zalloc and a mem_deref
+ * each was a tenth of the model's time. */
+static struct trans *trans_take(struct model *m, size_t size)
+{
+	struct le *le = list_head(&m->spare);
+	struct trans *tr;
+
+	if (le && ((struct trans *)le->data)->branch_size >= size) {
+		tr = le->data;
+		list_unlink(le);
+		--m->nspare;
+		size = tr->branch_size;
+	}
+	else {
+		size = MAX(size, (size_t)BRANCH_MIN);
+		tr = mem_alloc(sizeof(*tr) + size, trans_destructor);
+		if (!tr)
+			return NULL;
+	}
+	memset(tr, 0, sizeof(*tr));
+	tr->branch = (char *)(tr + 1);
+	tr->branch_size = size;
+	return tr;
+}
+
+/* Out of its dialog; kept for reuse up to SPARE_TRANS, which bounds
+ * the memory spares hold. */
+static void trans_drop(struct model *m, struct trans *tr)
+{
+	list_unlink(&tr->le);
+	if (m->nspare >= SPARE_TRANS) {
+		mem_deref(tr);
+		return;
+	}
+	list_prepend(&m->spare, &tr->le, tr);
+	++m->nspare;
+}
+
 static void dialog_destructor(void *arg)
 {
 	struct dialog *d = arg;
@@ -100,7 +142,8 @@ static void dialog_destructor(void *arg)
 	hash_unlink(&d->he);
 	list_unlink(&d->le);
 	list_unlink(&d->idle_le);
-	list_flush(&d->trans);
+	while (!list_isempty(&d->trans))
+		trans_drop(d->m, list_head(&d->trans)->data);
 	list_flush(&d->transfers);
 	mem_deref(d->ladder);
 	mem_deref(d->callid);
@@ -156,6 +199,7 @@ static void model_destructor(void *arg)
 	mem_deref(m->due);
 	hash_flush(m->dialogs);
 	mem_deref(m->dialogs);
+	list_flush(&m->spare);    /* after the dialogs, which fill it */
 }
 
 int model_alloc(struct model **mp, const struct model_opts *opts,
@@ -234,11 +278,11 @@ static uint32_t callid_hash(const struct pl *id)
 
 static struct dialog *dialog_get(struct model *m, const struct pl *callid)
 {
+	uint32_t key = callid_hash(callid);
 	struct dialog *d;
 	struct le *le;
 
-	le = hash_lookup(m->dialogs, callid_hash(callid), callid_cmp,
-			 (void *)callid);
+	le = hash_lookup(m->dialogs, key, callid_cmp, (void *)callid);
 	if (le)
 		return le->data;
 	d = mem_zalloc(sizeof(*d), dialog_destructor);
@@ -250,7 +294,7 @@ static struct dialog *dialog_get(struct model *m, const struct pl *callid)
 	if (!d->ladder || pl_strdup(&d->callid, callid))
 		return mem_deref(d);
 	d->callid_len = callid->l;
-	hash_append(m->dialogs, callid_hash(callid), &d->he, d);
+	hash_append(m->dialogs, key, &d->he, d);
 	list_append(&m->order, &d->le, d);
 	list_append(&m->idle, &d->idle_le, d);
 	d->seq = ++m->next_seq;
@@ -314,7 +358,7 @@ static void trans_prune(struct dialog *d)
 
 		le = le->next;
 		if (tr->final || d->m->now - tr->ts > MODEL_LINGER * 1000000000ULL)
-			mem_deref(tr);
+			trans_drop(d->m, tr);
 	}
 }
 
@@ -322,14 +366,13 @@ static struct trans *trans_new(struct dialog *d, const struct sipmsg *msg,
 			       enum model_method mm, int side, uint64_t frame)
 {
 	const struct pl *br = &msg->via.branch;
-	struct trans *tr = mem_zalloc(sizeof(*tr) + br->l + 1,
-				      trans_destructor);
+	struct trans *tr = trans_take(d->m, br->l + 1);
 
 	if (!tr)
 		return NULL;
-	tr->branch = (char *)(tr + 1);
 	if (br->l)
 		memcpy(tr->branch, br->p, br->l);
+	tr->branch[br->l] = '\0';
 	tr->mm = mm;
 	tr->cseq = msg->cseq.num;
 	tr->side = side;
@@ -459,8 +502,10 @@ static void invite_state(struct dialog *d, struct trans *tr,
 	struct pl ct;
 	int side = msg->req ? tr->side : 1 - tr->side;
 
+	/* the same Contact again (INVITE, 180, 200): keep the copy */
 	if (sipmsg_first(msg, SIP_HDR_CONTACT, &ct) &&
-	    !sipmsg_addr_decode(&addr, &ct)) {
+	    !sipmsg_addr_decode(&addr, &ct) &&
+	    (!d->contact[side] || pl_strcmp(&addr.auri, d->contact[side]))) {
 		d->contact[side] = mem_deref(d->contact[side]);
 		(void)pl_strdup(&d->contact[side], &addr.auri);
 	}

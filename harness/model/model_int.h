@@ -10,11 +10,14 @@ enum {
 	MAX_ROUTE = 16,          /* Record-Route entries remembered */
 	MAX_TRANS = 64,          /* transactions kept per dialog */
 	MAX_CODES = 8,           /* distinct responses kept per transaction */
+	SPARE_TRANS = 4096,      /* finished transactions kept for reuse */
+	BRANCH_MIN = 48,         /* room for a branch in a transaction */
 };
 
 struct trans {
 	struct le le;
 	char *branch;            /* in the transaction's own allocation */
+	size_t branch_size;      /* the room there */
 	enum model_method mm;
 	uint32_t cseq;
 	int side;                /* who sent the request */
@@ -59,6 +62,8 @@ struct model {
 	struct hash *dialogs;
 	struct list order;       /* live dialogs, in order of creation */
 	struct list idle;        /* the same, least recently active first */
+	struct list spare;       /* struct trans to reuse, most recent first */
+	size_t nspare;
 	struct dialog **due;     /* sweep's scratch: dialogs to release */
 	size_t due_cap;
 	uint64_t next_seq;

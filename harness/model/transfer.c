@@ -65,7 +65,7 @@ static struct transfer *transfer_new(struct model *m, struct dialog *d,
 	t->referrer_side = tr->side;
 	t->notify_timeout_ms = m->opts.notify_timeout_ms;
 	t->ladder = mem_ref(d->ladder);
-	(void)pl_strdup(&t->callid, &msg->callid);
+	t->callid = mem_ref(d->callid);   /* the same bytes: its key */
 	if (sipmsg_first(msg, SIP_HDR_REFER_TO, &h))
 		(void)pl_strdup(&t->refer_to, &h);
 	if (sipmsg_first(msg, SIP_HDR_REFERRED_BY, &h))
