@@ -88,6 +88,24 @@ void *ladder_carve(struct ladder *l, size_t n)
 	return p;
 }
 
+/* pl_strdup into the ladder: NULL for a pl without a pointer, as
+ * pl_strdup leaves its target. The strings that are set once per
+ * dialog or transfer live here, with the transfers that hold the
+ * ladder, not in an allocation each. */
+char *ladder_strdup(struct ladder *l, const struct pl *pl)
+{
+	char *s;
+
+	if (!pl->p)
+		return NULL;
+	s = ladder_carve(l, pl->l + 1);
+	if (!s)
+		return NULL;
+	memcpy(s, pl->p, pl->l);
+	s[pl->l] = '\0';
+	return s;
+}
+
 static void trans_destructor(void *arg)
 {
 	struct trans *tr = arg;
@@ -145,49 +163,33 @@ static void dialog_destructor(void *arg)
 	while (!list_isempty(&d->trans))
 		trans_drop(d->m, list_head(&d->trans)->data);
 	list_flush(&d->transfers);
-	mem_deref(d->ladder);
-	mem_deref(d->callid);
-	for (i = 0; i < 2; i++) {
-		mem_deref(d->tag[i]);
+	for (i = 0; i < 2; i++)
 		mem_deref(d->contact[i]);
-	}
-	for (i = 0; i < d->nrroute; i++)
-		mem_deref(d->rroute[i]);
-	callinfo_reset(&d->call);
+	mem_deref(d->ladder);     /* with callid, tags, routes, call info */
 }
 
-void callinfo_reset(struct callinfo *ci)
-{
-	ci->from = mem_deref(ci->from);
-	ci->to = mem_deref(ci->to);
-	ci->caller_name = mem_deref(ci->caller_name);
-	ci->sip_reason = mem_deref(ci->sip_reason);
-}
-
+/* The strings are the dialog's, in its ladder, which the transfer
+ * holds. */
 void callinfo_copy(struct callinfo *dst, const struct callinfo *src)
 {
-	dst->from = mem_ref(src->from);
-	dst->to = mem_ref(src->to);
-	dst->caller_name = mem_ref(src->caller_name);
-	dst->sip_status = src->sip_status;
-	dst->sip_reason = mem_ref(src->sip_reason);
-	dst->dir = src->dir;
+	*dst = *src;
 }
 
 /* The calling and called numbers and the caller's name, spec §7. */
-static void call_from_invite(struct callinfo *ci, const struct sipmsg *msg)
+static void call_from_invite(struct dialog *d, const struct sipmsg *msg)
 {
+	struct callinfo *ci = &d->call;
 	struct pl dname = msg->from.dname;
 
 	if (ci->from)
 		return;
-	(void)pl_strdup(&ci->from, &msg->from.user);
-	(void)pl_strdup(&ci->to, &msg->to.user);
+	ci->from = ladder_strdup(d->ladder, &msg->from.user);
+	ci->to = ladder_strdup(d->ladder, &msg->to.user);
 	if (dname.l >= 2 && dname.p[0] == '"' && dname.p[dname.l - 1] == '"') {
 		++dname.p;
 		dname.l -= 2;
 	}
-	(void)pl_strdup(&ci->caller_name, &dname);
+	ci->caller_name = ladder_strdup(d->ladder, &dname);
 }
 
 static void model_destructor(void *arg)
@@ -291,7 +293,10 @@ static struct dialog *dialog_get(struct model *m, const struct pl *callid)
 	d->m = m;
 	d->uac = -1;
 	d->ladder = mem_zalloc(sizeof(*d->ladder), ladder_destructor);
-	if (!d->ladder || pl_strdup(&d->callid, callid))
+	if (!d->ladder)
+		return mem_deref(d);
+	d->callid = ladder_strdup(d->ladder, callid);
+	if (!d->callid)
 		return mem_deref(d);
 	d->callid_len = callid->l;
 	hash_append(m->dialogs, key, &d->he, d);
@@ -319,14 +324,14 @@ static int request_side(struct dialog *d, const struct sipmsg *msg)
 			return s;
 	for (s = 0; s < 2; s++) {
 		if (!d->tag[s]) {
-			(void)pl_strdup(&d->tag[s], &msg->from.tag);
+			d->tag[s] = ladder_strdup(d->ladder, &msg->from.tag);
 			break;
 		}
 	}
 	if (s == 2)
 		s = 1;                /* a third tag (forking): counted as B */
 	if (pl_isset(&msg->to.tag) && !d->tag[1 - s])
-		(void)pl_strdup(&d->tag[1 - s], &msg->to.tag);
+		d->tag[1 - s] = ladder_strdup(d->ladder, &msg->to.tag);
 	return s;
 }
 
@@ -491,7 +496,7 @@ static bool rroute_h(const struct pl *val, void *arg)
 	if (d->nrroute >= MAX_ROUTE)
 		return true;
 	if (!sipmsg_addr_decode(&addr, val))
-		(void)pl_strdup(&d->rroute[d->nrroute++], &addr.auri);
+		d->rroute[d->nrroute++] = ladder_strdup(d->ladder, &addr.auri);
 	return false;
 }
 
@@ -512,13 +517,13 @@ static void invite_state(struct dialog *d, struct trans *tr,
 	if (msg->req) {
 		if (!pl_isset(&msg->to.tag) && d->uac < 0) {
 			d->uac = side;
-			call_from_invite(&d->call, msg);
+			call_from_invite(d, msg);
 		}
 		return;
 	}
 	if (msg->scode >= 200 && !d->call.sip_status) {
 		d->call.sip_status = msg->scode;
-		(void)pl_strdup(&d->call.sip_reason, &msg->reason);
+		d->call.sip_reason = ladder_strdup(d->ladder, &msg->reason);
 	}
 	if (msg->scode < 200 || msg->scode > 299 || d->confirmed)
 		return;
@@ -581,7 +586,7 @@ static void response(struct model *m, struct dialog *d,
 		return;
 	}
 	if (pl_isset(&msg->to.tag) && !d->tag[1 - tr->side])
-		(void)pl_strdup(&d->tag[1 - tr->side], &msg->to.tag);
+		d->tag[1 - tr->side] = ladder_strdup(d->ladder, &msg->to.tag);
 	if (response_seen(tr, msg->scode)) {
 		retransmission(m, d, wm);
 		return;

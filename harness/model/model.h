@@ -28,7 +28,8 @@ enum {
 };
 
 /* One line of the message ladder of a dialog; lines live in their
- * ladder's blocks and go with it. */
+ * ladder's blocks and go with it, as do the strings of the dialog's
+ * transfers (struct transfer, struct callinfo). */
 struct ladder_line {
 	struct le le;
 	uint64_t frame;
@@ -112,7 +113,7 @@ struct transfer {
 	int referrer_side;       /* 0: the side that sent the first request */
 	unsigned retrans;        /* retransmissions in this dialog */
 	uint64_t first_retrans_frame;
-	struct ladder *ladder;
+	struct ladder *ladder;   /* holds the strings above and in call */
 	struct callinfo call;
 	struct list findings;    /* struct finding */
 	uint64_t end_ts;         /* capture time when the transfer was closed */

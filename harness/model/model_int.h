@@ -37,7 +37,7 @@ struct dialog {
 	struct le idle_le;       /* in model.idle, least recently active first */
 	uint64_t seq;            /* order of creation */
 	struct model *m;
-	char *callid;
+	char *callid;            /* callid, tag, rroute, call: in the ladder */
 	size_t callid_len;
 	char *tag[2];
 	uint32_t cseq[2];
@@ -78,8 +78,10 @@ struct model {
 	size_t live;
 };
 
-/* model.c: n bytes that live as long as the ladder, not zeroed */
+/* model.c: n bytes that live as long as the ladder, not zeroed; a
+ * string there */
 void *ladder_carve(struct ladder *l, size_t n);
+char *ladder_strdup(struct ladder *l, const struct pl *pl);
 
 /* transfer.c: the transfer half of the model */
 void xfer_refer(struct model *m, struct dialog *d, struct trans *tr,
@@ -99,7 +101,6 @@ void model_global(struct model *m, enum rule_id id, uint64_t frame,
 struct list *model_findings_for(struct dialog *d);
 
 void callinfo_copy(struct callinfo *dst, const struct callinfo *src);
-void callinfo_reset(struct callinfo *ci);
 
 /* checks.c: rules on single messages */
 void check_refer_headers(struct model *m, struct transfer *t,

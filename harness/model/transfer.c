@@ -14,12 +14,7 @@ static void transfer_destructor(void *arg)
 	list_unlink(&t->le);
 	list_flush(&t->notifies);
 	list_flush(&t->findings);
-	mem_deref(t->ladder);
-	mem_deref(t->callid);
-	mem_deref(t->refer_to);
-	mem_deref(t->referred_by);
-	mem_deref(t->reason);
-	callinfo_reset(&t->call);
+	mem_deref(t->ladder);     /* with the transfer's strings */
 }
 
 static void notify_destructor(void *arg)
@@ -65,11 +60,11 @@ static struct transfer *transfer_new(struct model *m, struct dialog *d,
 	t->referrer_side = tr->side;
 	t->notify_timeout_ms = m->opts.notify_timeout_ms;
 	t->ladder = mem_ref(d->ladder);
-	t->callid = mem_ref(d->callid);   /* the same bytes: its key */
+	t->callid = d->callid;
 	if (sipmsg_first(msg, SIP_HDR_REFER_TO, &h))
-		(void)pl_strdup(&t->refer_to, &h);
+		t->refer_to = ladder_strdup(t->ladder, &h);
 	if (sipmsg_first(msg, SIP_HDR_REFERRED_BY, &h))
-		(void)pl_strdup(&t->referred_by, &h);
+		t->referred_by = ladder_strdup(t->ladder, &h);
 	t->sub_false_asked = hdr_is_false(msg);
 	callinfo_copy(&t->call, &d->call);
 	if (d->uac >= 0)
@@ -129,7 +124,7 @@ void xfer_refer_response(struct model *m, struct trans *tr,
 	t->scode = msg->scode;
 	t->resp_frame = wm->frame;
 	t->resp_ts = wm->ts_ns;
-	(void)pl_strdup(&t->reason, &msg->reason);
+	t->reason = ladder_strdup(t->ladder, &msg->reason);
 	if (!is_2xx(msg->scode))
 		return;
 	if (msg->scode != 202)
