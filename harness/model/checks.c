@@ -32,13 +32,19 @@ static bool may_repeat(const struct pl *name)
 	return false;
 }
 
-/* A header name's bit in a 64-bit set: its length and its first
- * letter in either case */
+/* A header name's bit in a 64-bit set: from its length and its first
+ * and last letters in either case, mixed so that the thirty commonest
+ * names (Via, From, To, Call-ID, Contact, CSeq, Event, Refer-To ...)
+ * all get bits of their own */
 static uint64_t name_bit(const struct pl *name)
 {
-	unsigned c = name->l ? (unsigned char)name->p[0] | 0x20 : 0;
+	unsigned first = 0, last = 0;
 
-	return 1ULL << ((name->l * 7 + c) & 63);
+	if (name->l) {
+		first = (unsigned char)name->p[0] | 0x20;
+		last = (unsigned char)name->p[name->l - 1] | 0x20;
+	}
+	return 1ULL << ((name->l * 53 + first + last * 5) & 63);
 }
 
 /* A repeated single-valued header is reported once, at its second row. */

@@ -3,6 +3,7 @@
  *                   the NOTIFYs of its subscription, and the BYEs around
  */
 #include <string.h>
+#include <strings.h>
 #include "sipfrag.h"
 #include "model/model_int.h"
 #include "model/relike.h"
@@ -12,17 +13,14 @@ static void transfer_destructor(void *arg)
 	struct transfer *t = arg;
 
 	list_unlink(&t->le);
-	list_flush(&t->notifies);
+	list_clear(&t->notifies); /* in the ladder */
 	list_flush(&t->findings);
 	mem_deref(t->ladder);     /* with the transfer's strings */
 }
 
-static void notify_destructor(void *arg)
-{
-	struct notify_rec *n = arg;
-
-	list_unlink(&n->le);
-}
+/* pl_strcasecmp(pl, lit) == 0, the length compared without a call */
+#define PL_IS(pl, lit) ((pl)->l == sizeof(lit) - 1 && \
+			!strncasecmp((pl)->p, lit, sizeof(lit) - 1))
 
 static bool is_2xx(uint16_t scode)
 {
@@ -36,7 +34,7 @@ static bool hdr_is_false(const struct sipmsg *msg)
 	if (!sipmsg_first(msg, SIP_HDR_REFER_SUB, &h) ||
 	    !sipmsg_token(&h, &v))
 		return false;
-	return !pl_strcasecmp(&v, "false");
+	return PL_IS(&v, "false");
 }
 
 static struct transfer *transfer_new(struct model *m, struct dialog *d,
@@ -185,11 +183,11 @@ static enum substate substate_decode(const struct sipmsg *msg,
 		return SUBST_OTHER;
 	if (!relike_param(&h, "reason", &r))
 		(void)pl_strcpy(&r, reason, sz);
-	if (!pl_strcasecmp(&v, "active"))
+	if (PL_IS(&v, "active"))
 		return SUBST_ACTIVE;
-	if (!pl_strcasecmp(&v, "pending"))
+	if (PL_IS(&v, "pending"))
 		return SUBST_PENDING;
-	if (!pl_strcasecmp(&v, "terminated"))
+	if (PL_IS(&v, "terminated"))
 		return SUBST_TERMINATED;
 	return SUBST_OTHER;
 }
@@ -328,7 +326,7 @@ void xfer_notify(struct model *m, struct dialog *d, struct trans *tr,
 
 	memset(&ev, 0, sizeof(ev));
 	if (has_event && (relike_event_decode(&ev, &eh) ||
-		   pl_strcasecmp(&ev.event, "refer")))
+			  !PL_IS(&ev.event, "refer")))
 		return;               /* another event package: not ours */
 
 	t = notify_target(m, d, tr->side, &ev.id, wm->frame);
@@ -336,9 +334,12 @@ void xfer_notify(struct model *m, struct dialog *d, struct trans *tr,
 		tr->stray_notify = true;
 		return;
 	}
-	n = mem_zalloc(sizeof(*n), notify_destructor);
+	/* in the ladder, as many as NOTIFY transactions: they go with the
+	 * transfer, which holds the ladder */
+	n = ladder_carve(d->ladder, sizeof(*n));
 	if (!n)
 		return;
+	memset(n, 0, sizeof(*n));
 	n->frame = wm->frame;
 	n->ts_ns = wm->ts_ns;
 	n->cseq = msg->cseq.num;
