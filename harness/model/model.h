@@ -51,6 +51,7 @@ struct ladder {
 	unsigned count;          /* lines in the list (list_count walks it) */
 	unsigned dropped;        /* lines beyond MODEL_MAX_LADDER */
 	struct ladder_block *blocks;  /* where the lines live (model.c) */
+	struct ladder_pool *pool;     /* where they go back to (model.c) */
 };
 
 enum substate {

@@ -63,6 +63,7 @@ struct model {
 	struct list order;       /* live dialogs, in order of creation */
 	struct list idle;        /* the same, least recently active first */
 	struct list spare;       /* struct trans to reuse, most recent first */
+	struct ladder_pool *pool;  /* ladder blocks to reuse (model.c) */
 	size_t nspare;
 	struct dialog **due;     /* sweep's scratch: dialogs to release */
 	size_t due_cap;
