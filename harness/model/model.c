@@ -389,8 +389,12 @@ static int request_side(struct dialog *d, const struct sipmsg *msg)
 static bool trans_match(const struct trans *tr, const struct sipmsg *msg,
 			enum model_method mm)
 {
+	const struct pl *br = &msg->via.branch;
+
+	/* pl_strcmp(br, tr->branch) without its strlen */
 	return tr->mm == mm && tr->cseq == msg->cseq.num &&
-		!pl_strcmp(&msg->via.branch, tr->branch);
+		br->l == tr->branch_len &&
+		(!br->l || !memcmp(br->p, tr->branch, br->l));
 }
 
 static struct trans *trans_find(struct dialog *d, const struct sipmsg *msg,
@@ -429,6 +433,7 @@ static struct trans *trans_new(struct dialog *d, const struct sipmsg *msg,
 	if (br->l)
 		memcpy(tr->branch, br->p, br->l);
 	tr->branch[br->l] = '\0';
+	tr->branch_len = strlen(tr->branch);   /* as pl_strcmp saw it */
 	tr->mm = mm;
 	tr->cseq = msg->cseq.num;
 	tr->side = side;

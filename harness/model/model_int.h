@@ -18,6 +18,7 @@ struct trans {
 	struct le le;
 	char *branch;            /* in the transaction's own allocation */
 	size_t branch_size;      /* the room there */
+	size_t branch_len;       /* strlen(branch) */
 	enum model_method mm;
 	uint32_t cseq;
 	int side;                /* who sent the request */
