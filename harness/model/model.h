@@ -50,8 +50,8 @@ struct ladder {
 	struct list lines;
 	unsigned count;          /* lines in the list (list_count walks it) */
 	unsigned dropped;        /* lines beyond MODEL_MAX_LADDER */
-	struct ladder_block *blocks;  /* where the lines live (model.c) */
-	struct ladder_pool *pool;     /* where they go back to (model.c) */
+	struct ladder_block *blocks;  /* where the lines live (ladder.c) */
+	struct ladder_pool *pool;     /* where they go back to (ladder.c) */
 };
 
 enum substate {

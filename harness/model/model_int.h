@@ -64,7 +64,7 @@ struct model {
 	struct list order;       /* live dialogs, in order of creation */
 	struct list idle;        /* the same, least recently active first */
 	struct list spare;       /* struct trans to reuse, most recent first */
-	struct ladder_pool *pool;  /* ladder blocks to reuse (model.c) */
+	struct ladder_pool *pool;  /* ladder blocks to reuse (ladder.c) */
 	size_t nspare;
 	struct dialog **due;     /* sweep's scratch: dialogs to release */
 	size_t due_cap;
@@ -80,10 +80,14 @@ struct model {
 	size_t live;
 };
 
-/* model.c: n bytes that live as long as the ladder, not zeroed; a
- * string there */
+/* ladder.c: a ladder whose blocks go back to pool; n bytes that live
+ * as long as the ladder, not zeroed; a string there */
+struct ladder_pool *ladder_pool_alloc(void);
+struct ladder *ladder_alloc(struct ladder_pool *pool);
 void *ladder_carve(struct ladder *l, size_t n);
 char *ladder_strdup(struct ladder *l, const struct pl *pl);
+struct ladder_line *ladder_line_alloc(struct ladder *l, const struct pl *a,
+				      const struct pl *b);
 
 /* transfer.c: the transfer half of the model */
 void xfer_refer(struct model *m, struct dialog *d, struct trans *tr,
