@@ -238,9 +238,17 @@ static struct dialog *dialog_get(struct model *m, const struct pl *callid)
 	return d;
 }
 
-static bool tag_is(const char *tag, const struct pl *pl)
+/* pl_strcmp(pl, d->tag[s]) == 0, with the tag's strlen kept */
+static bool tag_is(const struct dialog *d, int s, const struct pl *pl)
 {
-	return tag && !pl_strcmp(pl, tag);
+	return d->tag[s] && pl->l == d->tag_len[s] &&
+		(!pl->l || !memcmp(pl->p, d->tag[s], pl->l));
+}
+
+static void tag_set(struct dialog *d, int s, const struct pl *tag)
+{
+	d->tag[s] = ladder_strdup(d->ladder, tag);
+	d->tag_len[s] = d->tag[s] ? strlen(d->tag[s]) : 0;
 }
 
 /* Side 0 is whoever sent the first request we saw with this Call-ID. */
@@ -249,18 +257,18 @@ static int request_side(struct dialog *d, const struct sipmsg *msg)
 	int s;
 
 	for (s = 0; s < 2; s++)
-		if (tag_is(d->tag[s], &msg->from.tag))
+		if (tag_is(d, s, &msg->from.tag))
 			return s;
 	for (s = 0; s < 2; s++) {
 		if (!d->tag[s]) {
-			d->tag[s] = ladder_strdup(d->ladder, &msg->from.tag);
+			tag_set(d, s, &msg->from.tag);
 			break;
 		}
 	}
 	if (s == 2)
 		s = 1;                /* a third tag (forking): counted as B */
 	if (pl_isset(&msg->to.tag) && !d->tag[1 - s])
-		d->tag[1 - s] = ladder_strdup(d->ladder, &msg->to.tag);
+		tag_set(d, 1 - s, &msg->to.tag);
 	return s;
 }
 
@@ -500,7 +508,7 @@ static void response(struct model *m, struct dialog *d,
 		return;
 	}
 	if (pl_isset(&msg->to.tag) && !d->tag[1 - tr->side])
-		d->tag[1 - tr->side] = ladder_strdup(d->ladder, &msg->to.tag);
+		tag_set(d, 1 - tr->side, &msg->to.tag);
 	if (response_seen(tr, msg->scode)) {
 		retransmission(m, d, wm);
 		return;

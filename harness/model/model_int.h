@@ -41,6 +41,7 @@ struct dialog {
 	char *callid;            /* callid, tag, rroute, call: in the ladder */
 	size_t callid_len;
 	char *tag[2];
+	size_t tag_len[2];       /* strlen(tag[s]) */
 	uint32_t cseq[2];
 	bool has_cseq[2];
 	char *contact[2];        /* each side's Contact URI (remote target) */
