@@ -59,8 +59,8 @@ void check_duplicates(struct model *m, struct list *findings,
 		uint64_t bit = name_bit(name);
 		unsigned earlier = 0;
 
-		/* no earlier name of this length and first letter: no
-		 * repeat, without the pairwise walk (was 2 % of a run) */
+		/* no earlier name with this bit: no repeat, without the
+		 * pairwise walk (was 1.5 % of a run) */
 		if (!(seen & bit)) {
 			seen |= bit;
 			continue;

@@ -108,7 +108,7 @@ struct transfer {
 	char *reason;
 	uint64_t resp_frame, resp_ts;
 	uint16_t challenge;      /* 401/407 seen before the final answer */
-	struct list notifies;    /* struct notify_rec, in order */
+	struct list notifies;    /* struct notify_rec, in order; in ladder */
 	uint64_t bye_frame, bye_ts;
 	bool bye_by_referrer;
 	int referrer_side;       /* 0: the side that sent the first request */
