@@ -32,16 +32,39 @@ static bool may_repeat(const struct pl *name)
 	return false;
 }
 
+/* A header name's bit in a 64-bit set: from its length and its first
+ * and last letters in either case, mixed so that the thirty commonest
+ * names (Via, From, To, Call-ID, Contact, CSeq, Event, Refer-To ...)
+ * all get bits of their own */
+static uint64_t name_bit(const struct pl *name)
+{
+	unsigned first = 0, last = 0;
+
+	if (name->l) {
+		first = (unsigned char)name->p[0] | 0x20;
+		last = (unsigned char)name->p[name->l - 1] | 0x20;
+	}
+	return 1ULL << ((name->l * 53 + first + last * 5) & 63);
+}
+
 /* A repeated single-valued header is reported once, at its second row. */
 void check_duplicates(struct model *m, struct list *findings,
 		      const struct sipmsg *msg, uint64_t frame)
 {
+	uint64_t seen = 0;
 	unsigned a, b;
 
 	for (a = 0; a < msg->nhdrs; a++) {
 		const struct pl *name = &msg->hdr[a].name;
+		uint64_t bit = name_bit(name);
 		unsigned earlier = 0;
 
+		/* no earlier name with this bit: no repeat, without the
+		 * pairwise walk (was 1.5 % of a run) */
+		if (!(seen & bit)) {
+			seen |= bit;
+			continue;
+		}
 		/* lengths first: most pairs differ there, without a call */
 		for (b = 0; b < a; b++)
 			earlier += msg->hdr[b].name.l == name->l &&
@@ -65,6 +88,8 @@ static bool count_h(const struct pl *val, void *arg)
 	size_t i;
 
 	++*n;
+	if (!val->l || !memchr(val->p, ',', val->l))
+		return false;         /* the usual single value */
 	for (i = 0; i < val->l; i++) {
 		char c = val->p[i];
 

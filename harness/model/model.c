@@ -11,83 +11,26 @@
  * bucket for every few of them keeps lookups to one or two compares */
 enum { HASH_BUCKETS = 8192 };
 
-#define M(name) name, sizeof(name) - 1
-static const struct {
-	const char *name;
-	size_t len;
-	enum model_method mm;
-} methods[] = {
-	{M("INVITE"), MM_INVITE}, {M("ACK"), MM_ACK}, {M("BYE"), MM_BYE},
-	{M("CANCEL"), MM_CANCEL}, {M("REFER"), MM_REFER},
-	{M("NOTIFY"), MM_NOTIFY}, {M("OPTIONS"), MM_OPTIONS},
-};
-#undef M
-
+/* A switch on the length, then compares of constant size that the
+ * compiler makes loads (a table walk with memcmp calls was 0.6 % of a
+ * run) */
 enum model_method model_method(const struct pl *met)
 {
-	size_t i;
-
-	for (i = 0; i < sizeof(methods) / sizeof(methods[0]); i++)
-		if (met->l == methods[i].len &&
-		    !memcmp(met->p, methods[i].name, met->l))
-			return methods[i].mm;
-	return MM_OTHER;
-}
-
-/* Ladder lines are carved from blocks of the ladder, one allocation for
- * many lines (an allocation per line and its text was a tenth of a
- * run in malloc and free). */
-enum { BLOCK_MIN = 1024, BLOCK_MAX = 16384 };  /* doubling: ~3000 dialogs
-						      are live at once */
-
-struct ladder_block {
-	struct ladder_block *next;
-	size_t used, size;
-	max_align_t data[];
-};
-
-static void ladder_destructor(void *arg)
-{
-	struct ladder *l = arg;
-	struct le *le;
-
-	for (le = list_head(&l->lines); le; le = le->next) {
-		struct ladder_line *ln = le->data;
-
-		mem_deref(ln->note);
+#define IS(name) (!memcmp(met->p, name, sizeof(name) - 1))
+	switch (met->l) {
+	case 3:
+		return IS("ACK") ? MM_ACK : IS("BYE") ? MM_BYE : MM_OTHER;
+	case 5:
+		return IS("REFER") ? MM_REFER : MM_OTHER;
+	case 6:
+		return IS("INVITE") ? MM_INVITE : IS("CANCEL") ? MM_CANCEL :
+			IS("NOTIFY") ? MM_NOTIFY : MM_OTHER;
+	case 7:
+		return IS("OPTIONS") ? MM_OPTIONS : MM_OTHER;
+	default:
+		return MM_OTHER;
 	}
-	while (l->blocks) {
-		struct ladder_block *b = l->blocks;
-
-		l->blocks = b->next;
-		free(b);
-	}
-}
-
-static void *ladder_carve(struct ladder *l, size_t n)
-{
-	struct ladder_block *b = l->blocks;
-	void *p;
-
-	n = (n + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
-	if (!b || b->size - b->used < n) {
-		size_t size = b ? MIN(b->size * 2, (size_t)BLOCK_MAX)
-				: (size_t)BLOCK_MIN;
-
-		size = MAX(size, n);
-
-		b = malloc(sizeof(*b) + size);
-		if (!b)
-			return NULL;
-		b->next = l->blocks;
-		b->used = 0;
-		b->size = size;
-		l->blocks = b;
-	}
-	p = (char *)b->data + b->used;
-	b->used += n;
-	memset(p, 0, n);
-	return p;
+#undef IS
 }
 
 static void trans_destructor(void *arg)
@@ -95,6 +38,45 @@ static void trans_destructor(void *arg)
 	struct trans *tr = arg;
 
 	list_unlink(&tr->le);
+}
+
+/* A transaction with room for a branch of size bytes: a spare one if it
+ * fits. Every message makes or finds one; a mem_zalloc and a mem_deref
+ * each was a tenth of the model's time. */
+static struct trans *trans_take(struct model *m, size_t size)
+{
+	struct le *le = list_head(&m->spare);
+	struct trans *tr;
+
+	if (le && ((struct trans *)le->data)->branch_size >= size) {
+		tr = le->data;
+		list_unlink(le);
+		--m->nspare;
+		size = tr->branch_size;
+	}
+	else {
+		size = MAX(size, (size_t)BRANCH_MIN);
+		tr = mem_alloc(sizeof(*tr) + size, trans_destructor);
+		if (!tr)
+			return NULL;
+	}
+	memset(tr, 0, sizeof(*tr));
+	tr->branch = (char *)(tr + 1);
+	tr->branch_size = size;
+	return tr;
+}
+
+/* Out of its dialog; kept for reuse up to SPARE_TRANS, which bounds
+ * the memory spares hold. */
+static void trans_drop(struct model *m, struct trans *tr)
+{
+	list_unlink(&tr->le);
+	if (m->nspare >= SPARE_TRANS) {
+		mem_deref(tr);
+		return;
+	}
+	list_prepend(&m->spare, &tr->le, tr);
+	++m->nspare;
 }
 
 static void dialog_destructor(void *arg)
@@ -105,51 +87,36 @@ static void dialog_destructor(void *arg)
 	hash_unlink(&d->he);
 	list_unlink(&d->le);
 	list_unlink(&d->idle_le);
-	list_flush(&d->trans);
+	while (!list_isempty(&d->trans))
+		trans_drop(d->m, list_head(&d->trans)->data);
 	list_flush(&d->transfers);
-	mem_deref(d->ladder);
-	mem_deref(d->callid);
-	for (i = 0; i < 2; i++) {
-		mem_deref(d->tag[i]);
+	for (i = 0; i < 2; i++)
 		mem_deref(d->contact[i]);
-	}
-	for (i = 0; i < d->nrroute; i++)
-		mem_deref(d->rroute[i]);
-	callinfo_reset(&d->call);
+	mem_deref(d->ladder);     /* with callid, tags, routes, call info */
 }
 
-void callinfo_reset(struct callinfo *ci)
-{
-	ci->from = mem_deref(ci->from);
-	ci->to = mem_deref(ci->to);
-	ci->caller_name = mem_deref(ci->caller_name);
-	ci->sip_reason = mem_deref(ci->sip_reason);
-}
-
+/* The strings are the dialog's, in its ladder, which the transfer
+ * holds. */
 void callinfo_copy(struct callinfo *dst, const struct callinfo *src)
 {
-	dst->from = mem_ref(src->from);
-	dst->to = mem_ref(src->to);
-	dst->caller_name = mem_ref(src->caller_name);
-	dst->sip_status = src->sip_status;
-	dst->sip_reason = mem_ref(src->sip_reason);
-	dst->dir = src->dir;
+	*dst = *src;
 }
 
 /* The calling and called numbers and the caller's name, spec §7. */
-static void call_from_invite(struct callinfo *ci, const struct sipmsg *msg)
+static void call_from_invite(struct dialog *d, const struct sipmsg *msg)
 {
+	struct callinfo *ci = &d->call;
 	struct pl dname = msg->from.dname;
 
 	if (ci->from)
 		return;
-	(void)pl_strdup(&ci->from, &msg->from.user);
-	(void)pl_strdup(&ci->to, &msg->to.user);
+	ci->from = ladder_strdup(d->ladder, &msg->from.user);
+	ci->to = ladder_strdup(d->ladder, &msg->to.user);
 	if (dname.l >= 2 && dname.p[0] == '"' && dname.p[dname.l - 1] == '"') {
 		++dname.p;
 		dname.l -= 2;
 	}
-	(void)pl_strdup(&ci->caller_name, &dname);
+	ci->caller_name = ladder_strdup(d->ladder, &dname);
 }
 
 static void model_destructor(void *arg)
@@ -161,6 +128,8 @@ static void model_destructor(void *arg)
 	mem_deref(m->due);
 	hash_flush(m->dialogs);
 	mem_deref(m->dialogs);
+	list_flush(&m->spare);    /* after the dialogs, which fill it */
+	mem_deref(m->pool);
 }
 
 int model_alloc(struct model **mp, const struct model_opts *opts,
@@ -178,7 +147,8 @@ int model_alloc(struct model **mp, const struct model_opts *opts,
 	m->th = th;
 	m->fh = fh;
 	m->arg = arg;
-	err = hash_alloc(&m->dialogs, HASH_BUCKETS);
+	m->pool = ladder_pool_alloc();
+	err = m->pool ? hash_alloc(&m->dialogs, HASH_BUCKETS) : ENOMEM;
 	if (err)
 		mem_deref(m);
 	else
@@ -239,11 +209,11 @@ static uint32_t callid_hash(const struct pl *id)
 
 static struct dialog *dialog_get(struct model *m, const struct pl *callid)
 {
+	uint32_t key = callid_hash(callid);
 	struct dialog *d;
 	struct le *le;
 
-	le = hash_lookup(m->dialogs, callid_hash(callid), callid_cmp,
-			 (void *)callid);
+	le = hash_lookup(m->dialogs, key, callid_cmp, (void *)callid);
 	if (le)
 		return le->data;
 	d = mem_zalloc(sizeof(*d), dialog_destructor);
@@ -251,11 +221,14 @@ static struct dialog *dialog_get(struct model *m, const struct pl *callid)
 		return NULL;
 	d->m = m;
 	d->uac = -1;
-	d->ladder = mem_zalloc(sizeof(*d->ladder), ladder_destructor);
-	if (!d->ladder || pl_strdup(&d->callid, callid))
+	d->ladder = ladder_alloc(m->pool);
+	if (!d->ladder)
+		return mem_deref(d);
+	d->callid = ladder_strdup(d->ladder, callid);
+	if (!d->callid)
 		return mem_deref(d);
 	d->callid_len = callid->l;
-	hash_append(m->dialogs, callid_hash(callid), &d->he, d);
+	hash_append(m->dialogs, key, &d->he, d);
 	list_append(&m->order, &d->le, d);
 	list_append(&m->idle, &d->idle_le, d);
 	d->seq = ++m->next_seq;
@@ -265,9 +238,17 @@ static struct dialog *dialog_get(struct model *m, const struct pl *callid)
 	return d;
 }
 
-static bool tag_is(const char *tag, const struct pl *pl)
+/* pl_strcmp(pl, d->tag[s]) == 0, with the tag's strlen kept */
+static bool tag_is(const struct dialog *d, int s, const struct pl *pl)
 {
-	return tag && !pl_strcmp(pl, tag);
+	return d->tag[s] && pl->l == d->tag_len[s] &&
+		(!pl->l || !memcmp(pl->p, d->tag[s], pl->l));
+}
+
+static void tag_set(struct dialog *d, int s, const struct pl *tag)
+{
+	d->tag[s] = ladder_strdup(d->ladder, tag);
+	d->tag_len[s] = d->tag[s] ? strlen(d->tag[s]) : 0;
 }
 
 /* Side 0 is whoever sent the first request we saw with this Call-ID. */
@@ -276,26 +257,30 @@ static int request_side(struct dialog *d, const struct sipmsg *msg)
 	int s;
 
 	for (s = 0; s < 2; s++)
-		if (tag_is(d->tag[s], &msg->from.tag))
+		if (tag_is(d, s, &msg->from.tag))
 			return s;
 	for (s = 0; s < 2; s++) {
 		if (!d->tag[s]) {
-			(void)pl_strdup(&d->tag[s], &msg->from.tag);
+			tag_set(d, s, &msg->from.tag);
 			break;
 		}
 	}
 	if (s == 2)
 		s = 1;                /* a third tag (forking): counted as B */
 	if (pl_isset(&msg->to.tag) && !d->tag[1 - s])
-		(void)pl_strdup(&d->tag[1 - s], &msg->to.tag);
+		tag_set(d, 1 - s, &msg->to.tag);
 	return s;
 }
 
 static bool trans_match(const struct trans *tr, const struct sipmsg *msg,
 			enum model_method mm)
 {
+	const struct pl *br = &msg->via.branch;
+
+	/* pl_strcmp(br, tr->branch) without its strlen */
 	return tr->mm == mm && tr->cseq == msg->cseq.num &&
-		!pl_strcmp(&msg->via.branch, tr->branch);
+		br->l == tr->branch_len &&
+		(!br->l || !memcmp(br->p, tr->branch, br->l));
 }
 
 static struct trans *trans_find(struct dialog *d, const struct sipmsg *msg,
@@ -319,7 +304,7 @@ static void trans_prune(struct dialog *d)
 
 		le = le->next;
 		if (tr->final || d->m->now - tr->ts > MODEL_LINGER * 1000000000ULL)
-			mem_deref(tr);
+			trans_drop(d->m, tr);
 	}
 }
 
@@ -327,14 +312,14 @@ static struct trans *trans_new(struct dialog *d, const struct sipmsg *msg,
 			       enum model_method mm, int side, uint64_t frame)
 {
 	const struct pl *br = &msg->via.branch;
-	struct trans *tr = mem_zalloc(sizeof(*tr) + br->l + 1,
-				      trans_destructor);
+	struct trans *tr = trans_take(d->m, br->l + 1);
 
 	if (!tr)
 		return NULL;
-	tr->branch = (char *)(tr + 1);
 	if (br->l)
 		memcpy(tr->branch, br->p, br->l);
+	tr->branch[br->l] = '\0';
+	tr->branch_len = strlen(tr->branch);   /* as pl_strcmp saw it */
 	tr->mm = mm;
 	tr->cseq = msg->cseq.num;
 	tr->side = side;
@@ -360,29 +345,13 @@ static bool response_seen(struct trans *tr, uint16_t scode)
 	return false;
 }
 
-/* A ladder line and its text ("a b": method and Request-URI, or code
- * and reason) in one piece of the ladder's block */
-static struct ladder_line *line_alloc(struct ladder *l, const struct pl *a,
-				      const struct pl *b)
-{
-	struct ladder_line *ln = ladder_carve(l, sizeof(*ln) + a->l + 1 +
-					      b->l + 1);
-
-	if (!ln)
-		return NULL;
-	ln->text = (char *)(ln + 1);
-	memcpy(ln->text, a->p, a->l);
-	ln->text[a->l] = ' ';
-	memcpy(ln->text + a->l + 1, b->p, b->l);
-	ln->text[a->l + 1 + b->l] = '\0';
-	return ln;
-}
-
 static void ladder_add(struct dialog *d, const struct wire_msg *wm,
 		       bool retrans)
 {
 	const struct sipmsg *msg = wm->sm;
+	const struct pl *met;
 	struct ladder_line *ln;
+	size_t n;
 	char code[8];
 	struct pl c = {code, 0};
 
@@ -391,7 +360,7 @@ static void ladder_add(struct dialog *d, const struct wire_msg *wm,
 		return;
 	}
 	if (msg->req) {
-		ln = line_alloc(d->ladder, &msg->met, &msg->ruri);
+		ln = ladder_line_alloc(d->ladder, &msg->met, &msg->ruri);
 	}
 	else {
 		unsigned v = msg->scode;
@@ -401,7 +370,7 @@ static void ladder_add(struct dialog *d, const struct wire_msg *wm,
 			v /= 10;
 		} while (v);
 		c.p = code + sizeof(code) - c.l;
-		ln = line_alloc(d->ladder, &c, &msg->reason);
+		ln = ladder_line_alloc(d->ladder, &c, &msg->reason);
 	}
 	if (!ln)
 		return;
@@ -413,8 +382,11 @@ static void ladder_add(struct dialog *d, const struct wire_msg *wm,
 	ln->scode = msg->req ? 0 : msg->scode;
 	ln->cseq = msg->cseq.num;
 	ln->retrans = retrans;
-	(void)pl_strcpy(msg->req ? &msg->met : &msg->cseq.met, ln->method,
-			sizeof(ln->method));
+	met = msg->req ? &msg->met : &msg->cseq.met;
+	n = met->p ? MIN(met->l, sizeof(ln->method) - 1) : 0;
+	if (n)
+		memcpy(ln->method, met->p, n);
+	ln->method[n] = '\0';
 	list_append(&d->ladder->lines, &ln->le, ln);
 	++d->ladder->count;
 }
@@ -446,7 +418,7 @@ static bool rroute_h(const struct pl *val, void *arg)
 	if (d->nrroute >= MAX_ROUTE)
 		return true;
 	if (!sipmsg_addr_decode(&addr, val))
-		(void)pl_strdup(&d->rroute[d->nrroute++], &addr.auri);
+		d->rroute[d->nrroute++] = ladder_strdup(d->ladder, &addr.auri);
 	return false;
 }
 
@@ -457,21 +429,23 @@ static void invite_state(struct dialog *d, struct trans *tr,
 	struct pl ct;
 	int side = msg->req ? tr->side : 1 - tr->side;
 
+	/* the same Contact again (INVITE, 180, 200): keep the copy */
 	if (sipmsg_first(msg, SIP_HDR_CONTACT, &ct) &&
-	    !sipmsg_addr_decode(&addr, &ct)) {
+	    !sipmsg_addr_decode(&addr, &ct) &&
+	    (!d->contact[side] || pl_strcmp(&addr.auri, d->contact[side]))) {
 		d->contact[side] = mem_deref(d->contact[side]);
 		(void)pl_strdup(&d->contact[side], &addr.auri);
 	}
 	if (msg->req) {
 		if (!pl_isset(&msg->to.tag) && d->uac < 0) {
 			d->uac = side;
-			call_from_invite(&d->call, msg);
+			call_from_invite(d, msg);
 		}
 		return;
 	}
 	if (msg->scode >= 200 && !d->call.sip_status) {
 		d->call.sip_status = msg->scode;
-		(void)pl_strdup(&d->call.sip_reason, &msg->reason);
+		d->call.sip_reason = ladder_strdup(d->ladder, &msg->reason);
 	}
 	if (msg->scode < 200 || msg->scode > 299 || d->confirmed)
 		return;
@@ -534,7 +508,7 @@ static void response(struct model *m, struct dialog *d,
 		return;
 	}
 	if (pl_isset(&msg->to.tag) && !d->tag[1 - tr->side])
-		(void)pl_strdup(&d->tag[1 - tr->side], &msg->to.tag);
+		tag_set(d, 1 - tr->side, &msg->to.tag);
 	if (response_seen(tr, msg->scode)) {
 		retransmission(m, d, wm);
 		return;

@@ -28,7 +28,8 @@ enum {
 };
 
 /* One line of the message ladder of a dialog; lines live in their
- * ladder's blocks and go with it. */
+ * ladder's blocks and go with it, as do the strings of the dialog's
+ * transfers (struct transfer, struct callinfo). */
 struct ladder_line {
 	struct le le;
 	uint64_t frame;
@@ -49,7 +50,8 @@ struct ladder {
 	struct list lines;
 	unsigned count;          /* lines in the list (list_count walks it) */
 	unsigned dropped;        /* lines beyond MODEL_MAX_LADDER */
-	struct ladder_block *blocks;  /* where the lines live (model.c) */
+	struct ladder_block *blocks;  /* where the lines live (ladder.c) */
+	struct ladder_pool *pool;     /* where they go back to (ladder.c) */
 };
 
 enum substate {
@@ -106,13 +108,13 @@ struct transfer {
 	char *reason;
 	uint64_t resp_frame, resp_ts;
 	uint16_t challenge;      /* 401/407 seen before the final answer */
-	struct list notifies;    /* struct notify_rec, in order */
+	struct list notifies;    /* struct notify_rec, in order; in ladder */
 	uint64_t bye_frame, bye_ts;
 	bool bye_by_referrer;
 	int referrer_side;       /* 0: the side that sent the first request */
 	unsigned retrans;        /* retransmissions in this dialog */
 	uint64_t first_retrans_frame;
-	struct ladder *ladder;
+	struct ladder *ladder;   /* holds the strings above and in call */
 	struct callinfo call;
 	struct list findings;    /* struct finding */
 	uint64_t end_ts;         /* capture time when the transfer was closed */

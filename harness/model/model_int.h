@@ -10,11 +10,15 @@ enum {
 	MAX_ROUTE = 16,          /* Record-Route entries remembered */
 	MAX_TRANS = 64,          /* transactions kept per dialog */
 	MAX_CODES = 8,           /* distinct responses kept per transaction */
+	SPARE_TRANS = 4096,      /* finished transactions kept for reuse */
+	BRANCH_MIN = 48,         /* room for a branch in a transaction */
 };
 
 struct trans {
 	struct le le;
 	char *branch;            /* in the transaction's own allocation */
+	size_t branch_size;      /* the room there */
+	size_t branch_len;       /* strlen(branch) */
 	enum model_method mm;
 	uint32_t cseq;
 	int side;                /* who sent the request */
@@ -34,9 +38,10 @@ struct dialog {
 	struct le idle_le;       /* in model.idle, least recently active first */
 	uint64_t seq;            /* order of creation */
 	struct model *m;
-	char *callid;
+	char *callid;            /* callid, tag, rroute, call: in the ladder */
 	size_t callid_len;
 	char *tag[2];
+	size_t tag_len[2];       /* strlen(tag[s]) */
 	uint32_t cseq[2];
 	bool has_cseq[2];
 	char *contact[2];        /* each side's Contact URI (remote target) */
@@ -59,6 +64,9 @@ struct model {
 	struct hash *dialogs;
 	struct list order;       /* live dialogs, in order of creation */
 	struct list idle;        /* the same, least recently active first */
+	struct list spare;       /* struct trans to reuse, most recent first */
+	struct ladder_pool *pool;  /* ladder blocks to reuse (ladder.c) */
+	size_t nspare;
 	struct dialog **due;     /* sweep's scratch: dialogs to release */
 	size_t due_cap;
 	uint64_t next_seq;
@@ -72,6 +80,15 @@ struct model {
 	uint64_t last_sweep;
 	size_t live;
 };
+
+/* ladder.c: a ladder whose blocks go back to pool; n bytes that live
+ * as long as the ladder, not zeroed; a string there */
+struct ladder_pool *ladder_pool_alloc(void);
+struct ladder *ladder_alloc(struct ladder_pool *pool);
+void *ladder_carve(struct ladder *l, size_t n);
+char *ladder_strdup(struct ladder *l, const struct pl *pl);
+struct ladder_line *ladder_line_alloc(struct ladder *l, const struct pl *a,
+				      const struct pl *b);
 
 /* transfer.c: the transfer half of the model */
 void xfer_refer(struct model *m, struct dialog *d, struct trans *tr,
@@ -91,7 +108,6 @@ void model_global(struct model *m, enum rule_id id, uint64_t frame,
 struct list *model_findings_for(struct dialog *d);
 
 void callinfo_copy(struct callinfo *dst, const struct callinfo *src);
-void callinfo_reset(struct callinfo *ci);
 
 /* checks.c: rules on single messages */
 void check_refer_headers(struct model *m, struct transfer *t,
