@@ -54,6 +54,21 @@ static bool is_clen(const uint8_t *name, size_t n)
 		(n == 1 && (name[0] == 'l' || name[0] == 'L'));
 }
 
+static bool name_end(uint8_t c)
+{
+	return c == ':' || c == ' ' || c == '\t';
+}
+
+/* Whether a line (n bytes up to the end of the headers) can be
+ * Content-Length: a cheap test before clen_line() reads it. */
+static bool clen_start(const uint8_t *line, size_t n)
+{
+	if (n > 1 && (line[0] | 0x20) == 'l')
+		return name_end(line[1]);
+	return n > 14 && (line[0] | 0x20) == 'c' && name_end(line[14]) &&
+		!strncasecmp((const char *)line, "Content-Length", 14);
+}
+
 /* A header line [line, eol): when it is Content-Length, its value into
  * *clen (*dup when an earlier one differs); false when that value is
  * not a number. */
@@ -85,20 +100,24 @@ static bool clen_line(const uint8_t *line, const uint8_t *eol,
 
 /* One pass over the header lines: the offset just past the blank line
  * that ends them, or 0; on the way the Content-Length (-1 when there is
- * none, -2 when one is not a number). Only a line that starts with 'C'
- * or 'L' can be Content-Length ("l" compact), so only those are read. */
+ * none, -2 when one is not a number). Only a line that starts like it
+ * can be Content-Length, so only such a line is read, once the next
+ * line break has shown where it ends. */
 static size_t headers_scan(const uint8_t *p, size_t len, long long *clen,
 			   bool *dup)
 {
 	const uint8_t *nl = p, *end = p + (len < MAX_HEADERS ? len : MAX_HEADERS);
+	const uint8_t *cand = NULL;     /* a Content-Length line begun */
 
 	*clen = -1;
 	*dup = false;
 	/* memchr, not a byte loop: this runs over every header byte */
 	while ((nl = memchr(nl, '\n', (size_t)(end - nl)))) {
 		size_t i = (size_t)(nl - p);
-		const uint8_t *line = nl + 1, *eol;
 
+		if (cand && !clen_line(cand, nl, clen, dup))
+			*clen = -2;
+		cand = NULL;
 		if (i + 1 >= len)
 			return 0;
 		if (p[i + 1] == '\n')
@@ -106,12 +125,8 @@ static size_t headers_scan(const uint8_t *p, size_t len, long long *clen,
 		if (i + 2 < len && p[i + 1] == '\r' && p[i + 2] == '\n')
 			return i + 3;
 		++nl;
-		if (*clen == -2 || ((line[0] | 0x20) != 'c' &&
-				    (line[0] | 0x20) != 'l'))
-			continue;
-		eol = memchr(line, '\n', (size_t)(end - line));
-		if (eol && !clen_line(line, eol, clen, dup))
-			*clen = -2;
+		if (*clen != -2 && clen_start(nl, (size_t)(end - nl)))
+			cand = nl;
 	}
 	return 0;
 }

@@ -512,6 +512,50 @@ static void test_sipframe(void)
 			40), 18);
 }
 
+/* The spellings of Content-Length a datagram's framing must read (RFC
+ * 3261 §7.3.1: any case, whitespace before the colon; §7.3.3: "l"), and
+ * names that only start like it. */
+static void test_sipframe_clen(void)
+{
+	static const struct {
+		const char *hdr;
+		size_t len;             /* framed length: body bytes counted */
+	} cases[] = {
+		{"Content-Length: 2", 2},
+		{"content-length:2", 2},
+		{"CONTENT-LENGTH \t: 2", 2},
+		{"l: 2", 2},
+		{"L :2", 2},
+		{"Content-Lengthy: 2", 4},   /* not it: the whole datagram */
+		{"Content-Type: 2", 4},
+		{"lx: 2", 4},
+	};
+	struct sipframe f;
+	char buf[128];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		int n = snprintf(buf, sizeof(buf), "BYE sip:a@b SIP/2.0\r\n"
+				 "%s\r\n\r\nabcd", cases[i].hdr);
+		size_t hlen = (size_t)n - 4;
+
+		CU_ASSERT_EQUAL(sipframe_datagram(&f, (const uint8_t *)buf,
+						  (size_t)n), SIPFRAME_MSG);
+		CU_ASSERT_EQUAL(f.len, hlen + cases[i].len);
+	}
+	/* two that differ; one that is not a number */
+	for (i = 0; i < 2; i++) {
+		const char *m = i ? "BYE sip:a@b SIP/2.0\r\nl: 1\r\nl: 2\r\n"
+				    "\r\nab"
+				  : "BYE sip:a@b SIP/2.0\r\nContent-Length: x"
+				    "\r\n\r\n";
+
+		CU_ASSERT_EQUAL(sipframe_datagram(&f, (const uint8_t *)m,
+						  strlen(m)), SIPFRAME_BAD);
+		CU_ASSERT(strstr(f.why, i ? "twice" : "not a number") != NULL);
+	}
+}
+
 static void test_link_errors(void)
 {
 	struct link_pkt lp;
@@ -565,6 +609,7 @@ static const struct unit_test layer_tests[] = {
 	{"TCP: a hole is skipped", test_tcp_gap},
 	{"TCP: a capture joining midway", test_tcp_midstream},
 	{"SIP framing", test_sipframe},
+	{"SIP framing: Content-Length spellings", test_sipframe_clen},
 	{"SIP recognised by content, HTTP ignored", test_by_content},
 	{"malformed messages are reported and skipped", test_malformed},
 	{NULL, NULL}
