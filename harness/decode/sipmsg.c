@@ -178,8 +178,10 @@ static bool cut(struct pl *head, struct pl *rest, char c)
 		goto rest;
 	}
 
-	/* the common case, nothing quoted or bracketed before c: memchr */
-	if (!memchr(rest->p, '"', i) && !memchr(rest->p, '<', i))
+	/* no c at all: the whole value, whatever it quotes (a Contact
+	 * "<sip:...>" without a second value); or nothing quoted or
+	 * bracketed before c: memchr found it */
+	if (!hit || (!memchr(rest->p, '"', i) && !memchr(rest->p, '<', i)))
 		goto found;
 	for (i = 0; i < rest->l; i++) {
 		char x = rest->p[i];
@@ -197,6 +199,8 @@ static bool cut(struct pl *head, struct pl *rest, char c)
 		else if (!quoted && !depth && x == c)
 			break;
 	}
+	if (i > rest->l)             /* a '\\' as the last byte, quoted */
+		i = rest->l;
  found:
 	head->p = rest->p;
 	head->l = i;
