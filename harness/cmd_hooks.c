@@ -153,7 +153,7 @@ static int add_number(struct opts *o, const char *opt, const char *arg,
 		      unsigned long lo, unsigned long hi)
 {
 	char path[256], *end;
-	const char *val;
+	const char *val = NULL;   /* set when split() succeeds; -O3 cannot tell */
 	unsigned long n;
 	int rc = split(path, sizeof(path), &val, opt, arg);
 

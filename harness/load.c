@@ -93,7 +93,7 @@ static int parse_one(struct load_opts *o, int argc, char **argv, int *i,
 		     bool *have)
 {
 	const char *a = argv[*i], *v = *i + 1 < argc ? argv[*i + 1] : NULL;
-	uint32_t pid;
+	uint32_t pid = 0;   /* number() sets it on success; -O3 cannot tell */
 	int err;
 
 	if (!strcmp(a, "--no-hooks"))
