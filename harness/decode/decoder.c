@@ -22,7 +22,6 @@ struct decoder {
 	uint32_t bad_linktype;       /* last unsupported link type reported */
 	bool flushing;               /* the capture has ended */
 	bool views_only;             /* no libre sip_msg per message */
-	bool deferred;               /* sipmsg_fields left to the handler */
 	struct sipmsg sm;            /* the message being handed out */
 };
 
@@ -104,17 +103,18 @@ static void sip_message(struct decoder *d, const struct sa *src,
 	struct sipmsg *sm = &d->sm;
 	struct mbuf *mb = NULL;
 	struct wire_msg wm;
-	const char *why = NULL;
-	char what[256];
+	const char *why = NULL, *miss;
 
-	if (sipmsg_scan(sm, (const char *)p, len, &why)) {
+	if (sipmsg_decode(sm, (const char *)p, len, &why)) {
 		++d->st.malformed;
 		report(d, d->frame, "SIP message cannot be decoded: %s", why);
 		return;
 	}
-	if (!d->deferred && decoder_fields(sm, what, sizeof(what))) {
+	miss = sipmsg_missing(sm);
+	if (miss) {
 		++d->st.malformed;
-		report(d, d->frame, "%s", what);
+		report(d, d->frame, "SIP %s without a valid %s header",
+		       sm->req ? "request" : "response", miss);
 		return;
 	}
 	memset(&wm, 0, sizeof(wm));
@@ -286,37 +286,6 @@ void decoder_views_only(struct decoder *d)
 {
 	if (d)
 		d->views_only = true;
-}
-
-void decoder_defer_fields(struct decoder *d, bool defer)
-{
-	if (d)
-		d->deferred = defer && d->views_only;
-}
-
-int decoder_fields(struct sipmsg *sm, char *what, size_t sz)
-{
-	const char *why = NULL, *miss;
-
-	if (sipmsg_fields(sm, &why)) {
-		(void)re_snprintf(what, sz, "SIP message cannot be decoded: %s",
-				  why);
-		return EBADMSG;
-	}
-	miss = sipmsg_missing(sm);
-	if (miss) {
-		(void)re_snprintf(what, sz, "SIP %s without a valid %s header",
-				  sm->req ? "request" : "response", miss);
-		return EBADMSG;
-	}
-	return 0;
-}
-
-void decoder_stats_unsip(struct decoder_stats *st, bool req)
-{
-	--st->sip;
-	--*(req ? &st->requests : &st->responses);
-	++st->malformed;
 }
 
 const struct decoder_stats *decoder_stats(struct decoder *d)

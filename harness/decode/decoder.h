@@ -14,13 +14,6 @@
  * with the number of the frame that completed it (as Wireshark shows
  * reassembled PDUs); a message that starts like SIP but cannot be
  * decoded goes to the error handler with its frame number instead.
- *
- * decoder_defer_fields (views only): messages go to the handler after
- * the scan (sipmsg_scan), their fields undecoded, so that another thread
- * can do the rest: decoder_fields() on the handed-out copy, which fails
- * (EBADMSG, what = the error handler's text) where the decoder would
- * have called the message malformed; decoder_stats_unsip() then moves
- * it from the decoder's SIP counts to the malformed ones (msgq.h).
  */
 #ifndef REFERLAB_DECODER_H
 #define REFERLAB_DECODER_H
@@ -66,9 +59,6 @@ int  decoder_alloc(struct decoder **dp, decoder_msg_h *msgh,
 void decoder_frame(struct decoder *d, const struct pcap_frame *fr);
 void decoder_flush(struct decoder *d);
 void decoder_views_only(struct decoder *d);
-void decoder_defer_fields(struct decoder *d, bool defer);
-int  decoder_fields(struct sipmsg *sm, char *what, size_t sz);
-void decoder_stats_unsip(struct decoder_stats *st, bool req);
 const struct decoder_stats *decoder_stats(struct decoder *d);
 
 #endif

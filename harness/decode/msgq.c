@@ -35,7 +35,6 @@ struct msgq {
 	struct chunk *fill;          /* the producer's, not yet published */
 	unsigned inflight;           /* chunks out of the spare list */
 	bool closed;
-	uint64_t unsip[2];           /* fields refused: responses, requests */
 };
 
 enum { ERR_MAX = 512 };              /* an error text is cut there */
@@ -74,9 +73,7 @@ int msgq_alloc(struct msgq **qp, const struct msgq_handlers *h,
 {
 	struct msgq *q;
 
-	/* no thread, no copy to finish decoding in */
-	if (!qp || !h || !h->tick || !h->msg || !h->err ||
-	    (h->fields && !threaded))
+	if (!qp || !h || !h->tick || !h->msg || !h->err)
 		return EINVAL;
 	q = mem_zalloc(sizeof(*q), destructor);
 	if (!q)
@@ -179,18 +176,12 @@ int msgq_tick(struct msgq *q, uint64_t ts_ns)
 	return 0;
 }
 
-/* A message record: rec, wire_msg, sipmsg, the message's bytes. The
- * body is a slice of those bytes (decoder.c), so it moves with them. */
-#define AT_SM align8(sizeof(struct rec) + sizeof(struct wire_msg))
-
-static struct sipmsg *rec_sipmsg(struct rec *r)
-{
-	return (struct sipmsg *)((char *)r + AT_SM);
-}
-
+/* The record: rec, wire_msg, sipmsg, the message's bytes. The body is
+ * a slice of those bytes (decoder.c), so it moves with them. */
 int msgq_msg(struct msgq *q, const struct wire_msg *wm)
 {
-	size_t at_bytes = align8(AT_SM + sipmsg_size(wm->sm));
+	size_t at_sm = align8(sizeof(struct rec) + sizeof(*wm));
+	size_t at_bytes = align8(at_sm + sipmsg_size(wm->sm));
 	const struct pl *raw = &wm->sm->raw;
 	struct wire_msg *copy;
 	struct sipmsg *sm;
@@ -205,7 +196,7 @@ int msgq_msg(struct msgq *q, const struct wire_msg *wm)
 	if (!r)
 		return ENOMEM;
 	copy = (struct wire_msg *)(r + 1);
-	sm = rec_sipmsg(r);
+	sm = (struct sipmsg *)((char *)r + at_sm);
 	bytes = (char *)r + at_bytes;
 	*copy = *wm;
 	sipmsg_move(sm, bytes, wm->sm);
@@ -247,45 +238,20 @@ void msgq_close(struct msgq *q)
 	pthread_mutex_unlock(&q->mu);
 }
 
-/* With h.fields, the second half of the decoder's work, on this side */
-static void message(struct msgq *q, struct rec *r)
-{
-	const struct wire_msg *wm = (const struct wire_msg *)(r + 1);
-	char what[256];
-
-	if (q->h.fields && decoder_fields(rec_sipmsg(r), what, sizeof(what))) {
-		++q->unsip[wm->sm->req];
-		q->h.err(wm->frame, what, q->h.arg);
-		return;
-	}
-	q->h.msg(wm, q->h.arg);
-}
-
-void msgq_fix_stats(const struct msgq *q, struct decoder_stats *st)
-{
-	uint64_t i;
-
-	if (!q || !st)
-		return;
-	for (i = 0; i < q->unsip[0]; i++)
-		decoder_stats_unsip(st, false);
-	for (i = 0; i < q->unsip[1]; i++)
-		decoder_stats_unsip(st, true);
-}
-
-static void dispatch(struct msgq *q, struct chunk *c)
+static void dispatch(const struct msgq *q, const struct chunk *c)
 {
 	size_t at = 0;
 
 	while (at < c->used) {
-		struct rec *r = (struct rec *)((char *)c->data + at);
+		const struct rec *r =
+			(const struct rec *)((const char *)c->data + at);
 		uint64_t v;
 
 		memcpy(&v, r + 1, sizeof(v));
 		if (r->kind == TICK)
 			q->h.tick(v, q->h.arg);
 		else if (r->kind == MSG)
-			message(q, r);
+			q->h.msg((const struct wire_msg *)(r + 1), q->h.arg);
 		else
 			q->h.err(v, (const char *)(r + 1) + sizeof(v),
 				 q->h.arg);

@@ -30,8 +30,6 @@ struct msgq_handlers {
 	decoder_msg_h *msg;
 	decoder_err_h *err;
 	void *arg;
-	bool fields;   /* messages come scanned only (decoder_defer_fields):
-			* decode their fields here, on the consumer's side */
 };
 
 struct msgq;
@@ -45,15 +43,11 @@ int  msgq_err(struct msgq *q, uint64_t frame, const char *what);
 void msgq_close(struct msgq *q);
 /* the consumer's side */
 bool msgq_drain(struct msgq *q);
-void msgq_fix_stats(const struct msgq *q, struct decoder_stats *st);
 
 /* msgq_tick/msg/err: 0, or ENOMEM when no chunk could be allocated (the
  * event is lost; the caller reports it). msgq_close: no more events; the
  * last chunk goes out. msgq_drain: waits for the next chunk and hands
  * each of its events to its handler, in order; false once the queue is
- * closed and empty (then there is nothing more to wait for). With
- * h->fields, a message whose fields do not decode goes to the error
- * handler instead, with the decoder's text; msgq_fix_stats then makes
- * the decoder's counts what they would have been had it decoded all. */
+ * closed and empty (then there is nothing more to wait for). */
 
 #endif

@@ -705,10 +705,11 @@ static int fields(struct sipmsg *m, const char **why)
 	return 0;
 }
 
-int sipmsg_scan(struct sipmsg *m, const char *p, size_t len,
-		const char **why)
+int sipmsg_decode(struct sipmsg *m, const char *p, size_t len,
+		  const char **why)
 {
 	static const char *none;
+	int err;
 
 	if (!why)
 		why = &none;
@@ -719,22 +720,10 @@ int sipmsg_scan(struct sipmsg *m, const char *p, size_t len,
 	(void)pthread_once(&names_once, names_index);
 	memset(m, 0, offsetof(struct sipmsg, hdr));
 	span(&m->raw, p, len);
-	return lines(m, p, len, why);
-}
-
-int sipmsg_fields(struct sipmsg *m, const char **why)
-{
-	static const char *none;
-
-	return fields(m, why ? why : &none);
-}
-
-int sipmsg_decode(struct sipmsg *m, const char *p, size_t len,
-		  const char **why)
-{
-	int err = sipmsg_scan(m, p, len, why);
-
-	return err ? err : sipmsg_fields(m, why);
+	err = lines(m, p, len, why);
+	if (!err)
+		err = fields(m, why);
+	return err;
 }
 
 bool sipmsg_apply(const struct sipmsg *m, enum sip_hdrid id,

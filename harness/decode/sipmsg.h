@@ -58,9 +58,6 @@ struct sipmsg {
 
 int  sipmsg_decode(struct sipmsg *m, const char *p, size_t len,
 		   const char **why);
-int  sipmsg_scan(struct sipmsg *m, const char *p, size_t len,
-		 const char **why);
-int  sipmsg_fields(struct sipmsg *m, const char **why);
 int  sipmsg_addr_decode(struct sipmsg_addr *a, const struct pl *val);
 bool sipmsg_first(const struct sipmsg *m, enum sip_hdrid id, struct pl *val);
 typedef bool (sipmsg_val_h)(const struct pl *val, void *arg);
@@ -73,9 +70,6 @@ void sipmsg_move(struct sipmsg *dst, char *bytes, const struct sipmsg *src);
 
 /* sipmsg_decode: 0, or EBADMSG with *why naming what is wrong ("header
  * line 3 has no ':'"); *m is filled either way as far as it was read.
- * It is sipmsg_scan (the start line and the header lines, each named)
- * then sipmsg_fields (Via, From, To, Call-ID, CSeq, Content-Type read
- * into their fields): two halves that may run on two threads.
  * sipmsg_first: the first value of the header (the first element of a
  * list header such as Contact or Route, RFC 3261 §7.3.1), false if the
  * message has none. sipmsg_apply: h for each value in order, until h

@@ -121,7 +121,7 @@ static void *produce(void *arg)
 static void run(bool threaded)
 {
 	struct seen s = {0};
-	struct msgq_handlers h = {tick_h, msg_h, err_h, &s, false};
+	struct msgq_handlers h = {tick_h, msg_h, err_h, &s};
 	struct producer p = {0};
 	pthread_t tid;
 
@@ -165,118 +165,17 @@ static void test_direct(void)
 
 static void test_bad_args(void)
 {
-	struct msgq_handlers h = {NULL, NULL, NULL, NULL, false};
-	struct msgq_handlers f = {tick_h, msg_h, err_h, NULL, true};
+	struct msgq_handlers h = {NULL, NULL, NULL, NULL};
 	struct msgq *q = NULL;
 
 	CU_ASSERT(msgq_alloc(&q, &h, true) == EINVAL);
-	CU_ASSERT(msgq_alloc(&q, &f, false) == EINVAL);  /* fields: a copy */
 	CU_ASSERT(msgq_alloc(NULL, &h, true) == EINVAL);
 	CU_ASSERT(q == NULL);
-}
-
-struct fields_seen {
-	char got[3][96];             /* "msg c1" or the error text */
-	unsigned n;
-};
-
-static void f_tick(uint64_t ts, void *arg)
-{
-	(void)ts;
-	(void)arg;
-}
-
-static void f_msg(const struct wire_msg *wm, void *arg)
-{
-	struct fields_seen *s = arg;
-
-	if (s->n < 3)
-		(void)re_snprintf(s->got[s->n], sizeof(s->got[0]), "msg %r %s",
-				  &wm->sm->callid, wm->sm->from.tag.l ?
-				  "tagged" : "untagged");
-	++s->n;
-}
-
-static void f_err(uint64_t frame, const char *what, void *arg)
-{
-	struct fields_seen *s = arg;
-
-	if (s->n < 3)
-		(void)re_snprintf(s->got[s->n], sizeof(s->got[0]), "%llu %s",
-				  (unsigned long long)frame, what);
-	++s->n;
-}
-
-struct scanned {
-	struct msgq *q;
-	int err;
-};
-
-/* scanned only, as a decoder with decoder_defer_fields hands them out */
-static void *produce_scanned(void *arg)
-{
-	static const char *const texts[] = {
-		"BYE sip:a@h SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK-1\r\n"
-		"From: <sip:b@h>;tag=x\r\nTo: <sip:a@h>\r\nCall-ID: c1\r\n"
-		"CSeq: 2 BYE\r\n\r\n",
-		"BYE sip:a@h SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK-2\r\n"
-		"From: nobody\r\nTo: <sip:a@h>\r\nCall-ID: c2\r\n"
-		"CSeq: 3 BYE\r\n\r\n",
-		"SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK-2\r\n"
-		"From: <sip:b@h>;tag=x\r\nTo: <sip:a@h>\r\n"
-		"CSeq: 3 BYE\r\n\r\n",
-	};
-	struct scanned *p = arg;
-	unsigned i;
-
-	for (i = 0; i < 3; i++) {
-		struct wire_msg wm = {.frame = i + 1};
-		struct sipmsg m;
-
-		p->err |= sipmsg_scan(&m, texts[i], strlen(texts[i]), NULL);
-		wm.sm = &m;
-		wm.body = m.body;
-		p->err |= msgq_msg(p->q, &wm);
-	}
-	msgq_close(p->q);
-	return NULL;
-}
-
-/* With h.fields the consumer finishes each message's decoding: the
- * malformed ones go to the error handler with the decoder's own text,
- * in their place, and the decoder's counts are set right afterwards. */
-static void test_fields(void)
-{
-	struct fields_seen s = {.n = 0};
-	struct msgq_handlers h = {f_tick, f_msg, f_err, &s, true};
-	struct decoder_stats st = {.sip = 3, .requests = 2, .responses = 1};
-	struct scanned p = {0};
-	pthread_t tid;
-
-	CU_ASSERT_FATAL(msgq_alloc(&p.q, &h, true) == 0);
-	CU_ASSERT_FATAL(pthread_create(&tid, NULL, produce_scanned, &p) == 0);
-	while (msgq_drain(p.q))
-		;
-	pthread_join(tid, NULL);
-	CU_ASSERT_EQUAL(p.err, 0);
-	CU_ASSERT_EQUAL_FATAL(s.n, 3);
-	CU_ASSERT_STRING_EQUAL(s.got[0], "msg c1 tagged");
-	CU_ASSERT_STRING_EQUAL(s.got[1], "2 SIP message cannot be decoded: "
-			       "From is not a SIP address");
-	CU_ASSERT_STRING_EQUAL(s.got[2], "3 SIP response without a valid "
-			       "Call-ID header");
-	msgq_fix_stats(p.q, &st);
-	CU_ASSERT_EQUAL(st.sip, 1);
-	CU_ASSERT_EQUAL(st.requests, 1);
-	CU_ASSERT_EQUAL(st.responses, 0);
-	CU_ASSERT_EQUAL(st.malformed, 2);
-	mem_deref(p.q);
 }
 
 static const struct unit_test tests[] = {
 	{"threaded", test_threaded},
 	{"direct", test_direct},
-	{"fields decoded on the consumer's side", test_fields},
 	{"bad_args", test_bad_args},
 	{NULL, NULL},
 };
