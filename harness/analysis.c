@@ -104,22 +104,33 @@ struct stage {
 	struct msgq *q;
 	struct analysis_file_info *fi;
 	int err;                     /* the file's, or ENOMEM (queue) */
+	bool lost;                   /* the queue could take no more */
 };
+
+/* No memory for the queue: the run stops there, "out of memory" (not
+ * the reader's text, which may hold an ENOMEM of its own) */
+static void queue_full(struct stage *st)
+{
+	if (!st->err) {
+		st->err = ENOMEM;
+		st->lost = true;
+	}
+}
 
 static void decoded_h(const struct wire_msg *wm, void *arg)
 {
 	struct stage *st = arg;
 
-	if (msgq_msg(st->q, wm) && !st->err)
-		st->err = ENOMEM;
+	if (msgq_msg(st->q, wm))
+		queue_full(st);
 }
 
 static void malformed_h(uint64_t frame, const char *what, void *arg)
 {
 	struct stage *st = arg;
 
-	if (msgq_err(st->q, frame, what) && !st->err)
-		st->err = ENOMEM;
+	if (msgq_err(st->q, frame, what))
+		queue_full(st);
 }
 
 /* Frames until the end or the first unreadable byte, then what the
@@ -134,7 +145,7 @@ static void *decode_stage(void *arg)
 		if (fr.num == 1)
 			st->fi->first_ts = fr.ts_ns;
 		if (msgq_tick(st->q, fr.ts_ns))
-			st->err = ENOMEM;
+			queue_full(st);
 		else
 			decoder_frame(st->dec, &fr);
 	}
@@ -204,7 +215,7 @@ static int one_file(struct run *r, const char *path, char *err,
 		e = decode_all(r, &st);
 		if (!e)
 			e = st.err;
-		if (e == ENOMEM)
+		if (st.lost)
 			str_ncpy(why, "out of memory", sizeof(why));
 		else if (e)
 			str_ncpy(why, pcapfile_error(st.pf), sizeof(why));

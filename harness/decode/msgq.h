@@ -6,7 +6,9 @@
  * the transfers and writes them out (model -> output). Between them, this
  * queue carries the decoder's events in the order they happened: a tick
  * (a frame's time), a message (copied with its bytes, struct sipmsg's
- * slices rebased onto the copy) or a malformed message's error.
+ * slices rebased onto the copy; libre's decoding, wm->msg, does not
+ * travel: the consumer gets NULL there, and the body as struct sipmsg's)
+ * or a malformed message's error.
  *
  * Events travel in chunks of a few hundred, so the threads meet once per
  * chunk, not per message; at most MSGQ_CHUNKS chunks are in flight, which
