@@ -132,8 +132,9 @@ static void no_response(struct refer *r, int err)
 
 /* --refer-timeout: our Timer F, for a smaller T1 than libre's compiled-in
  * 500 ms (RFC 3261 §17.1.1.1 allows one in closed networks). Dropping
- * the request ends libre's client transaction and its retransmissions;
- * its response handler is not called any more. */
+ * the request unhooks its response handler; libre 1.1.0 cannot end a
+ * non-INVITE client transaction early (a cancel before any provisional
+ * only marks it), so it retransmits until its own Timer F or our exit. */
 static void refer_timeout(void *arg)
 {
 	struct refer *r = arg;
