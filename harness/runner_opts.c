@@ -26,9 +26,10 @@ static void usage(FILE *f)
 "                         builtin: referlab-sim, started per case; baresip:\n"
 "                         configured and started per case, hooks derived)\n"
 "  --iut-sip sip:HOST:PORT  where the external implementation listens\n"
-"  --jobs N               cases at a time (default: the number of CPUs)\n"
-"  --shard I/N            only shard I of N (stable by case name); also\n"
-"                         REFERLAB_SHARD=I/N, or JOB_COMPLETION_INDEX\n"
+"  --jobs N               cases at a time (default: the number of CPUs,\n"
+"                         at most 64)\n"
+"  --shard I/N            only shard I of N (stable by case name); without\n"
+"                         it, REFERLAB_SHARD=I/N, or JOB_COMPLETION_INDEX\n"
 "                         (0-based) with REFERLAB_SHARD_TOTAL=N\n"
 "  --filter GLOB          only cases whose name matches (carriers/*)\n"
 "  --transport udp|tcp    override the cases' transport\n"
@@ -146,14 +147,15 @@ int runner_opts_parse(struct runner_opts *o, int argc, char **argv)
 	static char secret_buf[SECRET_MAX];
 	const char *secret_file = NULL;
 	char err[256];
+	bool shard_given = false;
 	unsigned port;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	int c;
 
-	o->jobs = ncpu > 0 && ncpu < RUNNER_JOBS_MAX ? (unsigned)ncpu : 2;
+	/* as many cases at once as CPUs, up to what --jobs allows */
+	o->jobs = ncpu <= 0 ? 2 : ncpu > RUNNER_JOBS_MAX ? RUNNER_JOBS_MAX
+						 : (unsigned)ncpu;
 	o->timeout_s = TIMEOUT_DEFAULT_S;
-	if (shard_from_env(&o->shard, err, sizeof(err)))
-		return cli_usage_error(prog, "%s", err);
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
@@ -179,6 +181,7 @@ int runner_opts_parse(struct runner_opts *o, int argc, char **argv)
 		case 'S':
 			if (shard_parse(&o->shard, optarg, err, sizeof(err)))
 				return cli_usage_error(prog, "%s", err);
+			shard_given = true;
 			break;
 		case 'f': o->filter = optarg; break;
 		case 't':
@@ -218,6 +221,10 @@ int runner_opts_parse(struct runner_opts *o, int argc, char **argv)
 		default:  return cli_usage_error(prog, "bad option");
 		}
 	}
+	/* --shard wins: the environment is only read without it, so a
+	 * stale variable of the CI job cannot fail an explicit run */
+	if (!shard_given && shard_from_env(&o->shard, err, sizeof(err)))
+		return cli_usage_error(prog, "%s", err);
 	if (o->iut == RUNNER_IUT_EXTERNAL && !o->iut_sip)
 		return cli_usage_error(prog, "--iut external needs "
 				       "--iut-sip sip:HOST:PORT");

@@ -40,6 +40,10 @@ b=$(REFERLAB_SHARD=2/3 "$rl" run suite --list 2>/dev/null)
 c=$(JOB_COMPLETION_INDEX=1 REFERLAB_SHARD_TOTAL=3 "$rl" run suite --list 2>/dev/null)
 tl_expect_eq "REFERLAB_SHARD=2/3 is --shard 2/3" "$a" "$b"
 tl_expect_eq "JOB_COMPLETION_INDEX=1 of 3 is --shard 2/3" "$a" "$c"
+# --shard wins: a stale or broken variable of the CI job is not read.
+e=$(REFERLAB_SHARD=bogus REFERLAB_SHARD_INDEX=1 "$rl" run suite --list --shard 2/3 2>/dev/null) ||
+	tl_fail "--shard 2/3 with REFERLAB_SHARD=bogus exited $?"
+tl_expect_eq "--shard 2/3 with REFERLAB_SHARD=bogus" "$a" "$e"
 # Stable whatever the path spelling or the machine: the hash of the name.
 d=$(cd suite && "$rl" run ./ --list --shard 2/3 2>/dev/null)
 tl_expect_eq "shard from another working directory" "$a" "$d"
