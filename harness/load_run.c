@@ -206,6 +206,25 @@ static void args_add(char **v, size_t *n, char *bufs, const char *fmt, ...)
 	v[*n] = NULL;
 }
 
+/* "sipp [TARGET] -sf OUT/ROLE.xml -i 127.0.0.1 -p PORT -t u1|t1": what
+ * both SIPp instances of a load start with (one socket each way) */
+static void sipp_args(char **v, size_t *n, char *bufs, const char *target,
+		      const struct load_opts *o, const char *role,
+		      uint16_t port)
+{
+	args_add(v, n, bufs, "sipp");
+	if (target)
+		args_add(v, n, bufs, "%s", target);
+	args_add(v, n, bufs, "-sf");
+	args_add(v, n, bufs, "%s/%s.xml", o->out, role);
+	args_add(v, n, bufs, "-i");
+	args_add(v, n, bufs, "127.0.0.1");
+	args_add(v, n, bufs, "-p");
+	args_add(v, n, bufs, "%u", port);
+	args_add(v, n, bufs, "-t");
+	args_add(v, n, bufs, o->tcp ? "t1" : "u1");
+}
+
 /* referlab-sim beside this program, or $REFERLAB_SIM */
 static void sim_path(char *buf, size_t sz)
 {
@@ -285,15 +304,7 @@ static int iut_start(struct load_ctx *x, uint16_t port)
 		snprintf(log, sizeof(log), "%s/sim.log", x->o->out);
 	}
 	else {
-		args_add(v, &n, bufs, "sipp");
-		args_add(v, &n, bufs, "-sf");
-		args_add(v, &n, bufs, "%s/referrer.xml", x->o->out);
-		args_add(v, &n, bufs, "-i");
-		args_add(v, &n, bufs, "127.0.0.1");
-		args_add(v, &n, bufs, "-p");
-		args_add(v, &n, bufs, "%u", port);
-		args_add(v, &n, bufs, "-t");
-		args_add(v, &n, bufs, x->o->tcp ? "t1" : "u1");
+		sipp_args(v, &n, bufs, NULL, x->o, "referrer", port);
 		args_add(v, &n, bufs, "-nostdin");
 		args_add(v, &n, bufs, "-trace_err");
 		args_add(v, &n, bufs, "-error_file");
@@ -331,18 +342,9 @@ static int sipp_start(struct load_ctx *x, const char *target, uint16_t port)
 	if (!conc)
 		conc = 2 * o->rate + (uint32_t)((uint64_t)o->rate *
 						o->hold_ms / 1000) + 10;
-	args_add(v, &n, bufs, "sipp");
-	args_add(v, &n, bufs, "%s", target);
-	args_add(v, &n, bufs, "-sf");
-	args_add(v, &n, bufs, "%s/carrier.xml", o->out);
+	sipp_args(v, &n, bufs, target, o, "carrier", port);
 	args_add(v, &n, bufs, "-s");
 	args_add(v, &n, bufs, "iut");
-	args_add(v, &n, bufs, "-i");
-	args_add(v, &n, bufs, "127.0.0.1");
-	args_add(v, &n, bufs, "-p");
-	args_add(v, &n, bufs, "%u", port);
-	args_add(v, &n, bufs, "-t");
-	args_add(v, &n, bufs, x->o->tcp ? "t1" : "u1");
 	args_add(v, &n, bufs, "-r");
 	args_add(v, &n, bufs, "%u", o->rate);
 	args_add(v, &n, bufs, "-rp");
