@@ -74,6 +74,18 @@ subset() {
 	done < <(comm -23 <(sort -u <<<"$2") <(sort -u <<<"$3"))
 }
 
+# opts_agree WHERE PROGRAM NOUN HELP SECTION: the options HELP prints are
+# all in SECTION, each one HELP lists has its .TP there, and SECTION
+# documents none that HELP lacks
+opts_agree() {
+	subset "$1: $2 --help prints {}, $3 does not" \
+		"$(long_opts <<<"$4")" "$(long_opts <<<"$5")"
+	subset "$1: $2 --help lists {}, $3 documents it in no .TP" \
+		"$(listed_opts <<<"$4")" "$(tagged_opts <<<"$5")"
+	subset "$1: $3 documents {}, which $2 --help does not print" \
+		"$(tagged_opts <<<"$5")" "$(long_opts <<<"$4")"
+}
+
 # check_pages DIR: every check on DIR/referlab.1 and DIR/referlab-sim.1;
 # the number of problems in $problems.
 check_pages() {
@@ -98,12 +110,7 @@ check_pages() {
 			bad "referlab.1: no subsection .SS \"referlab $cmd ...\" for the command"
 			continue
 		fi
-		subset "referlab.1 '$cmd': referlab $cmd --help prints {}, the subsection does not" \
-			"$(long_opts <<<"$help")" "$(long_opts <<<"$sect")"
-		subset "referlab.1 '$cmd': referlab $cmd --help lists {}, the subsection documents it in no .TP" \
-			"$(listed_opts <<<"$help")" "$(tagged_opts <<<"$sect")"
-		subset "referlab.1 '$cmd': the subsection documents {}, which referlab $cmd --help does not print" \
-			"$(tagged_opts <<<"$sect")" "$(long_opts <<<"$help")"
+		opts_agree "referlab.1 '$cmd'" "referlab $cmd" "the subsection" "$help" "$sect"
 		subset "referlab.1 EXIT STATUS '$cmd': referlab $cmd --help gives exit code {}, the page does not" \
 			"$(help_codes <<<"$help")" "$(page_codes "$page" "$cmd")"
 	done
@@ -111,12 +118,7 @@ check_pages() {
 	# referlab-sim --help against referlab-sim.1's OPTIONS
 	help=$(cat "$work/help-sim")
 	sect=$(section "$sim" '^\.SH OPTIONS$')
-	subset "referlab-sim.1 OPTIONS: referlab-sim --help prints {}, the page does not" \
-		"$(long_opts <<<"$help")" "$(long_opts <<<"$sect")"
-	subset "referlab-sim.1 OPTIONS: referlab-sim --help lists {}, the page documents it in no .TP" \
-		"$(listed_opts <<<"$help")" "$(tagged_opts <<<"$sect")"
-	subset "referlab-sim.1 OPTIONS: the page documents {}, which referlab-sim --help does not print" \
-		"$(tagged_opts <<<"$sect")" "$(long_opts <<<"$help")"
+	opts_agree "referlab-sim.1 OPTIONS" "referlab-sim" "the page" "$help" "$sect"
 	subset "referlab-sim.1 EXIT STATUS: referlab-sim --help gives exit code {}, the page does not" \
 		"$(help_codes <<<"$help")" \
 		"$(section "$sim" '^\.SH EXIT STATUS$' | sed -nE 's/^\.B ([0-9]+)$/\1/p')"
