@@ -183,6 +183,18 @@ void ports_release(uint16_t port, unsigned span)
 			unreserve((uint16_t)(port + i));
 }
 
+/* A flock belongs to the open file description, which a fork shares:
+ * the child's fd keeps the parent's lock alive until the child closes
+ * it, and LOCK_UN here would drop the parent's lock as well. O_CLOEXEC
+ * only helps children that exec. */
+void ports_forget(void)
+{
+	unsigned p;
+
+	for (p = PORTS_MIN; p <= PORTS_MAX; p++)
+		unreserve((uint16_t)p);
+}
+
 /* "  711: 0100007F:BE9E 00000000:0000 07 ..." : local port in hex, then
  * after the remote address the state (TCP: 0A is LISTEN). */
 static bool proc_net_has(const char *file, uint16_t port, bool tcp)

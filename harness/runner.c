@@ -133,12 +133,15 @@ static void worker_signal(int sig)
 }
 
 /* The worker: its own group; a SIGTERM from the runner ends its
- * children with it. */
+ * children with it. It holds no port reservation of its own: the run
+ * holds the case's, and a port the run releases must not stay locked
+ * for as long as some worker that was forked before lives. */
 static int worker_main(void *arg)
 {
 	const struct worker_arg *w = arg;
 	struct sigaction sa;
 
+	ports_forget();
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = worker_signal;
 	sigemptyset(&sa.sa_mask);
