@@ -16,6 +16,7 @@
 #include "proc.h"
 #include "report.h"
 #include "results.h"
+#include "runner.h"
 #include "shard.h"
 #include "unit.h"
 
@@ -233,6 +234,36 @@ static void test_ports_forgotten_by_fork(void)
 	waitpid(pid, NULL, 0);
 }
 
+/* --iut external: the hook and peer ports are the run's, configured
+ * once in the implementation; every case uses them and none releases
+ * them, or they lose their host-wide reservation after the first. */
+static void test_ports_fixed_for_the_run(void)
+{
+	struct runner_opts o;
+	struct case_ports c;
+	uint16_t own;
+	int i;
+
+	memset(&o, 0, sizeof(o));
+	o.iut = RUNNER_IUT_EXTERNAL;
+	CU_ASSERT_EQUAL_FATAL(ports_alloc(&o.hook_port, 1, false), 0);
+	CU_ASSERT_EQUAL_FATAL(ports_alloc(&o.peer_port, 1, false), 0);
+	for (i = 0; i < 2; i++) {
+		CU_ASSERT_EQUAL_FATAL(case_ports_alloc(&c, &o), 0);
+		CU_ASSERT_EQUAL(c.hooks, o.hook_port);
+		CU_ASSERT_EQUAL(c.peer_sip, o.peer_port);
+		own = c.peer_ctrl;
+		CU_ASSERT_EQUAL(take_in_child(own, 1), EADDRINUSE);
+		case_ports_release(&c, &o);
+		CU_ASSERT_EQUAL(take_in_child(own, 1), 0);
+		CU_ASSERT_EQUAL(take_in_child(o.hook_port, 1), EADDRINUSE);
+		CU_ASSERT_EQUAL(take_in_child(o.peer_port, 1), EADDRINUSE);
+	}
+	run_ports_release(&o);
+	CU_ASSERT_EQUAL(take_in_child(o.hook_port, 1), 0);
+	CU_ASSERT_EQUAL(take_in_child(o.peer_port, 1), 0);
+}
+
 /* ---- child processes ---- */
 
 static char tmpdir[] = "/tmp/referlab-unit-XXXXXX";
@@ -398,6 +429,7 @@ static const struct unit_test port_tests[] = {
 	{"a bound port is not free", test_ports_taken_is_not_free},
 	{"reserved for every process on the host", test_ports_host_wide},
 	{"a forked worker lets go of the locks", test_ports_forgotten_by_fork},
+	{"an external IUT's ports are the run's", test_ports_fixed_for_the_run},
 	{NULL, NULL},
 };
 
