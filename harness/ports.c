@@ -3,6 +3,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,44 +28,100 @@ static int held[PORTS_MAX - PORTS_MIN + 1];
  * An exclusive flock on $TMPDIR/referlab-ports/PORT, held while the port
  * is reserved, makes the reservation host-wide; the kernel drops it when
  * the process ends, however it ends, so nothing is left to clean up.
- * Where no lock file can be made (no writable $TMPDIR), ports are still
- * reserved within the process, as before. */
-static const char *lock_dir(void)
-{
-	static char dir[256];
-	static bool tried;
-	const char *tmp = getenv("TMPDIR");
+ * Where no lock file can be had (no writable $TMPDIR, the folder is a
+ * symlink), ports are still reserved within the process, and stderr says
+ * so once. */
+static char lock_path[PATH_MAX];   /* $TMPDIR/referlab-ports */
 
-	if (tried)
-		return dir[0] ? dir : NULL;
-	tried = true;
-	snprintf(dir, sizeof(dir), "%s/referlab-ports",
+/* name: the lock file's, or NULL for the folder */
+static void local_only(const char *name, const char *why)
+{
+	static bool said;
+
+	if (said)
+		return;
+	said = true;
+	fprintf(stderr, "referlab: %s%s%s: %s: %s reserved for this process "
+		"only, not host-wide\n", lock_path, name ? "/" : "",
+		name ? name : "", why, name ? "the port is" : "ports are");
+}
+
+/* The folder's fd, or -1 when there is none to use. Opened once and by
+ * fd from then on, so that what was checked is what is used: a symlink
+ * there is someone else's choice of where we write. */
+static int lock_dir(void)
+{
+	static int fd = -2;
+	const char *tmp = getenv("TMPDIR");
+	struct stat st;
+
+	if (fd != -2)
+		return fd;
+	snprintf(lock_path, sizeof(lock_path), "%s/referlab-ports",
 		 tmp && *tmp ? tmp : "/tmp");
 	/* shared by every user, as /tmp is: sticky, writable by all */
-	if (!mkdir(dir, 0777))
-		(void)chmod(dir, 01777);
-	else if (errno != EEXIST)
-		dir[0] = '\0';
-	return dir[0] ? dir : NULL;
+	if (!mkdir(lock_path, 0777))
+		(void)chmod(lock_path, 01777);
+	fd = open(lock_path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		int e = errno;
+
+		local_only(NULL, !lstat(lock_path, &st) && S_ISLNK(st.st_mode) ?
+			   "a symbolic link, not a folder" : e == ENOTDIR ?
+			   "not a folder" : strerror(e));
+	}
+	return fd;
+}
+
+/* The file may be another user's: in a sticky folder with
+ * fs.protected_regular, O_CREAT fails on it (EACCES) though it exists,
+ * so what exists is opened as it is and only what does not is created
+ * (O_EXCL: if another process creates it meanwhile, theirs is opened).
+ * Read-only is enough for flock. Not through a symlink, and not a FIFO
+ * (its open would wait for a writer) or anything else but a file. */
+static int open_lock(int dir, const char *name)
+{
+	const int flags = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC;
+	struct stat st;
+	int i, fd = -1;
+
+	for (i = 0; i < 2 && fd < 0; i++) {
+		fd = openat(dir, name, flags);
+		if (fd >= 0 || errno != ENOENT)
+			break;
+		fd = openat(dir, name, flags | O_CREAT | O_EXCL, 0644);
+		if (fd < 0 && errno != EEXIST)
+			break;
+	}
+	if (fd >= 0 && !fstat(fd, &st) && S_ISREG(st.st_mode))
+		return fd;
+	local_only(name, fd < 0 && errno != ELOOP ? strerror(errno) :
+		   "not a regular file");
+	if (fd >= 0)
+		close(fd);
+	return -1;
 }
 
 /* 0 when another process holds p, else the value for held[] */
 static int lock_port(uint16_t p)
 {
-	const char *dir = lock_dir();
-	char path[300];
-	int fd;
+	const int dir = lock_dir();
+	char name[8];
+	int fd, e;
 
-	if (!dir)
+	if (dir < 0)
 		return HELD_UNLOCKED;
-	snprintf(path, sizeof(path), "%s/%u", dir, p);
-	/* read-only is enough for flock, and works on another user's file */
-	fd = open(path, O_RDONLY | O_CREAT | O_CLOEXEC, 0644);
+	snprintf(name, sizeof(name), "%u", p);
+	fd = open_lock(dir, name);
 	if (fd < 0)
 		return HELD_UNLOCKED;
 	if (flock(fd, LOCK_EX | LOCK_NB)) {
+		e = errno;
 		close(fd);
-		return errno == EWOULDBLOCK ? 0 : HELD_UNLOCKED;
+		if (e == EWOULDBLOCK)
+			return 0;
+		local_only(name, strerror(e));
+		return HELD_UNLOCKED;
 	}
 	return fd + 1;
 }
@@ -181,6 +238,18 @@ void ports_release(uint16_t port, unsigned span)
 	for (i = 0; i < span && port + i <= PORTS_MAX; i++)
 		if (port + i >= PORTS_MIN)
 			unreserve((uint16_t)(port + i));
+}
+
+/* A flock belongs to the open file description, which a fork shares:
+ * the child's fd keeps the parent's lock alive until the child closes
+ * it, and LOCK_UN here would drop the parent's lock as well. O_CLOEXEC
+ * only helps children that exec. */
+void ports_forget(void)
+{
+	unsigned p;
+
+	for (p = PORTS_MIN; p <= PORTS_MAX; p++)
+		unreserve((uint16_t)p);
 }
 
 /* "  711: 0100007F:BE9E 00000000:0000 07 ..." : local port in hex, then

@@ -27,6 +27,12 @@ int  ports_alloc(uint16_t *port, unsigned span, bool ipv6);
  * (here, by another process, or bound), EINVAL outside the range. */
 int  ports_take(uint16_t first, unsigned span, bool ipv6);
 void ports_release(uint16_t port, unsigned span);
+/* In a child forked without exec (a worker): forget the parent's
+ * reservations, closing this process's copies of the lock files so that
+ * a port the parent releases is free to others at once, not once the
+ * child ends. The parent's locks stay: the child only lets go of its
+ * references, never unlocks. */
+void ports_forget(void);
 /* true if nothing on this host is bound to the port (UDP and TCP);
  * it binds to find out, so never ask about a port a child is binding */
 bool ports_is_free(uint16_t port, bool ipv6);

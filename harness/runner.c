@@ -76,49 +76,6 @@ static void catch_signals(void)
 	sigaction(SIGHUP, &sa, NULL);
 }
 
-static void release_ports(struct case_ports *p)
-{
-	ports_release(p->sim_sip, 2);
-	ports_release(p->iut_ctrl, 1);
-	ports_release(p->iut_media, 4);
-	ports_release(p->peer_sip, 1);
-	ports_release(p->peer_ctrl, 1);
-	ports_release(p->peer_media, 4);
-	ports_release(p->hooks, 1);
-	memset(p, 0, sizeof(*p));
-}
-
-/* Free ports per case; an external implementation is configured once
- * with the hook URL and the peers' address, so those stay fixed. */
-static int alloc_ports(struct case_ports *p, const struct runner_opts *o)
-{
-	bool ipv6 = o->ipv6;
-	int err;
-
-	memset(p, 0, sizeof(*p));
-	/* 2: baresip listens for TLS on the port after its SIP port */
-	err = ports_alloc(&p->sim_sip, 2, ipv6);
-	err = err ? err : ports_alloc(&p->iut_ctrl, 1, ipv6);
-	err = err ? err : ports_alloc(&p->iut_media, 4, ipv6);
-	err = err ? err : ports_alloc(&p->peer_sip, 1, ipv6);
-	err = err ? err : ports_alloc(&p->peer_ctrl, 1, ipv6);
-	err = err ? err : ports_alloc(&p->peer_media, 4, ipv6);
-	err = err ? err : ports_alloc(&p->hooks, 1, ipv6);
-	if (err) {
-		release_ports(p);
-		return err;
-	}
-	if (o->hook_port) {
-		ports_release(p->hooks, 1);
-		p->hooks = o->hook_port;
-	}
-	if (o->peer_port) {
-		ports_release(p->peer_sip, 1);
-		p->peer_sip = o->peer_port;
-	}
-	return 0;
-}
-
 struct worker_arg {
 	const struct run *r;
 	const struct runner_case *c;
@@ -133,12 +90,15 @@ static void worker_signal(int sig)
 }
 
 /* The worker: its own group; a SIGTERM from the runner ends its
- * children with it. */
+ * children with it. It holds no port reservation of its own: the run
+ * holds the case's, and a port the run releases must not stay locked
+ * for as long as some worker that was forked before lives. */
 static int worker_main(void *arg)
 {
 	const struct worker_arg *w = arg;
 	struct sigaction sa;
 
+	ports_forget();
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = worker_signal;
 	sigemptyset(&sa.sa_mask);
@@ -167,7 +127,7 @@ static int start_case(struct run *r, struct slot *s)
 		fprintf(stderr, "%s: %s: %s\n", prog, w.dir, strerror(err));
 		return EXIT_ENVIRONMENT;
 	}
-	if (alloc_ports(&s->ports, &r->o)) {
+	if (case_ports_alloc(&s->ports, &r->o)) {
 		fprintf(stderr, "%s: no free loopback ports in %d-%d after %d "
 			"tries: stop what holds them, or lower --jobs\n", prog,
 			PORTS_MIN, PORTS_MAX, PORTS_TRIES);
@@ -181,7 +141,7 @@ static int start_case(struct run *r, struct slot *s)
 	unlink(log);
 	err = proc_fork(&s->worker, w.c->name, log, worker_main, &w);
 	if (err) {
-		release_ports(&s->ports);
+		case_ports_release(&s->ports, &r->o);
 		fprintf(stderr, "%s: cannot start a worker: %s\n", prog,
 			strerror(err));
 		return EXIT_ENVIRONMENT;
@@ -296,7 +256,7 @@ static void finish(struct run *r, struct slot *s, bool timed_out,
 	progress(r, vj, width);
 	proc_free(s->worker);
 	s->worker = NULL;
-	release_ports(&s->ports);
+	case_ports_release(&s->ports, &r->o);
 }
 
 static size_t name_width(const struct case_list *cl)
@@ -375,7 +335,7 @@ static void stop_all(struct run *r)
 		if (r->slots[i].worker) {
 			proc_free(r->slots[i].worker);
 			r->slots[i].worker = NULL;
-			release_ports(&r->slots[i].ports);
+			case_ports_release(&r->slots[i].ports, &r->o);
 		}
 	}
 }
@@ -568,6 +528,7 @@ int runner_main(int argc, char **argv)
 
 	err = schedule(r);
 	stop_all(r);
+	run_ports_release(&r->o);
 	reap_orphans();
 	if (write_results(r, now_s() - t0) && !err)
 		err = EXIT_ENVIRONMENT;

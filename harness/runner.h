@@ -83,6 +83,14 @@ struct case_ports {
 	uint16_t iut_media;      /* baresip: its RTP ports, 4 from here */
 };
 
+/* runner_ports.c: a case's ports, reserved for it until released; the
+ * fixed --hook-port and --peer-port of an external implementation are
+ * the run's (each case uses them), released by run_ports_release at the
+ * run's end. 0 or EADDRNOTAVAIL (ports.h). */
+int  case_ports_alloc(struct case_ports *p, const struct runner_opts *o);
+void case_ports_release(struct case_ports *p, const struct runner_opts *o);
+void run_ports_release(const struct runner_opts *o);
+
 int  runner_main(int argc, char **argv);
 /* The command line into o; 0, -1 after --help, or an exit code (usage
  * error said). */

@@ -80,9 +80,11 @@ int  peer_start(struct case_ctx *x);
 int  iut_start(struct case_ctx *x);
 /* SIPp's exit status as the second verdict */
 void peer_judge(struct case_ctx *x);
-/* the Call-IDs SIPp sent messages in (its message log): the case's */
+/* the Call-IDs SIPp sent messages in (its message log): the case's;
+ * 0, or an errno with why they are not known (ids then empty) */
 struct callids;
-void peer_callids(const struct case_ctx *x, struct callids *ids);
+int  peer_callids(const struct case_ctx *x, struct callids *ids, char *why,
+		  size_t whysz);
 /* true while SIPp's SIP socket is not bound yet */
 bool peer_bound(const struct case_ctx *x);
 

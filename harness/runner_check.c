@@ -145,9 +145,10 @@ static uint32_t notify_timeout(const cJSON *app)
 /* Only the case's own call is judged. Another call on its ports (a port
  * reused by a neighbour) is left out and named in verdict.json; when
  * SIPp's log names no call of its own and the capture holds several,
- * which one is the case's cannot be told: an ERROR, not a guess. */
+ * which one is the case's cannot be told: an ERROR, not a guess.
+ * unknown: why SIPp's log could not tell, or "" */
 static bool own_calls(struct case_ctx *x, const struct observed *ob,
-		      size_t nown)
+		      size_t nown, const char *unknown)
 {
 	if (ob->foreign) {
 		verdict_set_number(x->v, "capture_foreign_messages",
@@ -157,9 +158,10 @@ static bool own_calls(struct case_ctx *x, const struct observed *ob,
 	}
 	if (nown || ob->calls < 2)
 		return true;
-	verdict_error(x->v, "the capture holds %zu calls and the SIPp peer "
-		      "sent in none (sipp-messages.log): which is the case's "
-		      "cannot be told; see the capture", ob->calls);
+	verdict_error(x->v, "the capture holds %zu calls and the SIPp peer's "
+		      "own are not known (%s): which is the case's cannot be "
+		      "told; see the capture", ob->calls, unknown[0] ? unknown :
+		      "it sent in none, says sipp-messages.log");
 	return false;
 }
 
@@ -168,7 +170,7 @@ void case_check(struct case_ctx *x, const char *pcap)
 	struct observed ob;
 	struct callids own;
 	struct fail_ctx f = {x->v, NULL};
-	char err[512];
+	char err[512], why[256];
 	int e;
 
 	if (x->o->no_hooks)
@@ -180,7 +182,9 @@ void case_check(struct case_ctx *x, const char *pcap)
 				   "findings: no capture of the wire");
 		return;
 	}
-	peer_callids(x, &own);
+	/* unknown, every call in the capture is judged: said, not silent */
+	if (peer_callids(x, &own, why, sizeof(why)))
+		verdict_set_string(x->v, "peer_call_ids_unknown", why);
 	e = observe_pcap(&ob, pcap, notify_timeout(x->exp->app), &own, err,
 			 sizeof(err));
 	if (e) {
@@ -188,7 +192,7 @@ void case_check(struct case_ctx *x, const char *pcap)
 		observe_free(&ob);
 		return;
 	}
-	if (!own_calls(x, &ob, own.n)) {
+	if (!own_calls(x, &ob, own.n, why)) {
 		observe_free(&ob);
 		return;
 	}

@@ -178,30 +178,51 @@ int iut_start(struct case_ctx *x)
 	return err;
 }
 
+/* The rest of a line too long for the buffer: read and dropped. */
+static void skip_line(FILE *f)
+{
+	int c;
+
+	do
+		c = getc(f);
+	while (c != EOF && c != '\n');
+}
+
 /* The Call-IDs of the messages SIPp sent, from its -trace_msg log:
  * "----- date" / "UDP message sent (N bytes):" / "" / the message, its
  * headers up to the first empty line (a sipfrag body may quote another
  * Call-ID). What it received could be anyone's; what it sent, with -m 1,
- * is the case's call. One it cannot hold whole (a line or a Call-ID too
- * long, too many) makes the list unknown rather than wrong. */
-void peer_callids(const struct case_ctx *x, struct callids *ids)
+ * is the case's call. A line too long for the buffer is read to its end
+ * and judged by its start: a body line or a long header says nothing of
+ * the Call-ID. One the list cannot hold whole (a Call-ID too long, too
+ * many) makes the list unknown rather than wrong, and says why. */
+int peer_callids(const struct case_ctx *x, struct callids *ids, char *why,
+		 size_t whysz)
 {
 	enum { SKIP, START, HEADERS } st = SKIP;
 	char path[PATH_MAX + 32], line[1024];
-	bool ok = true;
+	unsigned lineno = 0;
+	int err = 0;
 	FILE *f;
 
 	memset(ids, 0, sizeof(*ids));
+	why[0] = '\0';
 	snprintf(path, sizeof(path), "%s/sipp-messages.log", x->dir);
 	f = fopen(path, "r");
-	if (!f)
-		return;
-	while (ok && fgets(line, sizeof(line), f)) {
+	if (!f) {
+		err = errno;
+		snprintf(why, whysz, "sipp-messages.log: %s", strerror(err));
+		return err;
+	}
+	while (!err && fgets(line, sizeof(line), f)) {
 		const char *v;
-		size_t len = strcspn(line, "\r\n");
+		size_t len = strlen(line);
+		bool whole = (len && line[len - 1] == '\n') || feof(f);
 
-		ok = line[len] || feof(f);
-		line[len] = '\0';
+		lineno++;
+		if (!whole)
+			skip_line(f);
+		line[strcspn(line, "\r\n")] = '\0';
 		if (!strncmp(line, "-----", 5) || (st == SKIP &&
 		    strstr(line, " message sent ("))) {
 			st = line[0] == '-' ? SKIP : START;
@@ -218,11 +239,21 @@ void peer_callids(const struct case_ctx *x, struct callids *ids)
 		len = strlen(v);
 		while (len && (v[len - 1] == ' ' || v[len - 1] == '\t'))
 			len--;
-		ok = ok && (!len || callids_add(ids, v, len));
+		if (!whole || len >= CALLID_LEN)
+			err = ENAMETOOLONG;
+		else if (len && !callids_add(ids, v, len))
+			err = E2BIG;
 	}
 	fclose(f);
-	if (!ok)
+	if (err == ENAMETOOLONG)
+		snprintf(why, whysz, "sipp-messages.log line %u: a Call-ID "
+			 "longer than %d characters", lineno, CALLID_LEN - 1);
+	else if (err == E2BIG)
+		snprintf(why, whysz, "sipp-messages.log line %u: more than %d "
+			 "Call-IDs", lineno, CALLIDS_MAX);
+	if (err)
 		memset(ids, 0, sizeof(*ids));
+	return err;
 }
 
 static unsigned quotes(const char *s)

@@ -10,16 +10,23 @@ al_analyze() {
 	jq -e . >/dev/null <<<"$AL_JSON" || tl_fail "analyze $*: output is not JSON"
 }
 
-# al_oracle FILE: our SIP message, REFER and NOTIFY counts are tshark's
-# (messages we report as malformed count: tshark shows them as SIP too)
+# al_oracle FILE [PORT...]: our SIP message, REFER and NOTIFY counts are
+# tshark's (messages we report as malformed count: tshark shows them as
+# SIP too). tshark decodes the PORTs as SIP: a random port can be another
+# protocol's to it (27500 is QuakeWorld's, whose dissector then wins
+# over SIP's heuristics), so give the ports of any capture that has them.
 al_oracle() {
-	local f=$1 ours theirs m fields
+	local f=$1 ours theirs m fields p decode=()
+	shift
+	for p in "$@"; do
+		decode+=(-d "udp.port==$p,sip" -d "tcp.port==$p,sip")
+	done
 	al_analyze "$f"
 	[ "$AL_RC" -le 1 ] || tl_fail "analyze $f exited $AL_RC"
 	# one line per frame: CSeq methods <tab> request methods, each
 	# comma-separated when a frame carries several messages
-	fields=$(tshark -r "$f" -Y sip -T fields -e sip.CSeq.method \
-		-e sip.Method 2>/dev/null)
+	fields=$(tshark -r "$f" "${decode[@]}" -Y sip -T fields \
+		-e sip.CSeq.method -e sip.Method 2>/dev/null)
 	ours=$(jq '.files[0].sip_messages + .files[0].malformed' <<<"$AL_JSON")
 	theirs=$(cut -f1 <<<"$fields" | tr ',' '\n' | grep -c .)
 	tl_expect_eq "$(basename "$f"): SIP messages (ours vs tshark)" "$theirs" "$ours"
@@ -30,16 +37,18 @@ al_oracle() {
 	done
 }
 
-# al_sipp_transfer OUT.pcap IP u1|t1: a SIPp referrer and a SIPp carrier
-# do one blind transfer (REFER, 202, NOTIFY 100, NOTIFY 200, BYE) while
-# the harness's live capture records it. Skips without capture rights.
+# al_sipp_transfer OUT.pcap IP u1|t1 [PORT]: a SIPp referrer (on PORT, or
+# a free port) and a SIPp carrier do one blind transfer (REFER, 202,
+# NOTIFY 100, NOTIFY 200, BYE) while the harness's live capture records
+# it; their ports in the array AL_PORTS. Skips without capture rights.
 al_sipp_transfer() {
-	local out=$1 ip=$2 t=$3 proto=udp host=$2 p1 p2 rc
+	local out=$1 ip=$2 t=$3 proto=udp host=$2 p1=${4:-} p2 rc
 	[ "$t" = t1 ] && proto=tcp
 	[[ $ip == *:* ]] && host="[$ip]"
-	p1=$(tl_free_port "$proto")
+	[ -n "$p1" ] || p1=$(tl_free_port "$proto")
 	p2=$(tl_free_port "$proto")
 	[ "$p2" != "$p1" ] || p2=$((p1 + 1))
+	AL_PORTS=("$p1" "$p2")
 	"$AL_TOOLS/capture_run" "$out" "$ip" "$p1,$p2" -- bash -c "
 		sipp -sf '$AL_SIPP/referrer.xml' -i '$ip' -p $p1 -t $t -m 1 \
 			-nostdin -timeout 20s >'$out.uas.log' 2>&1 &

@@ -7,6 +7,7 @@
  * then the neighbour's BYE. The case's SIPp peer sent in its own call
  * only (its message log), so only that call is checked.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -130,7 +131,7 @@ static void test_peer_callids(void)
 	"Call-ID: target-call@target.example\n\n";
 	struct case_ctx x;
 	struct callids ids;
-	char path[sizeof(tmpdir) + 32];
+	char path[sizeof(tmpdir) + 32], why[256];
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/sipp-messages.log", tmpdir);
@@ -140,28 +141,113 @@ static void test_peer_callids(void)
 	fclose(f);
 	memset(&x, 0, sizeof(x));
 	x.dir = tmpdir;
-	peer_callids(&x, &ids);
+	CU_ASSERT_EQUAL(peer_callids(&x, &ids, why, sizeof(why)), 0);
 	CU_ASSERT_EQUAL_FATAL(ids.n, 1);
 	CU_ASSERT_STRING_EQUAL(ids.v[0], "own-1");
+	CU_ASSERT_STRING_EQUAL(why, "");
 
-	/* a Call-ID too long to hold: unknown, not a wrong one */
+	/* a Call-ID too long to hold: unknown, not a wrong one, and said */
 	f = fopen(path, "w");
 	CU_ASSERT_FATAL(f != NULL);
 	fprintf(f, "-----\nUDP message sent (9 bytes):\n\nSIP/2.0 200 OK\n"
 		"Call-ID: %0300d\n\n", 1);
 	fclose(f);
-	peer_callids(&x, &ids);
+	CU_ASSERT_NOT_EQUAL(peer_callids(&x, &ids, why, sizeof(why)), 0);
 	CU_ASSERT_EQUAL(ids.n, 0);
+	CU_ASSERT_STRING_EQUAL(why, "sipp-messages.log line 5: a Call-ID "
+			       "longer than 255 characters");
 
 	unlink(path);
-	peer_callids(&x, &ids);
+	CU_ASSERT_NOT_EQUAL(peer_callids(&x, &ids, why, sizeof(why)), 0);
 	CU_ASSERT_EQUAL(ids.n, 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(why, "sipp-messages.log: "));
+}
+
+/* SIPp logs each message whole, so a line is as long as the message
+ * makes it: a long body line (received or sent), a long header of its
+ * own. None of them can hold the Call-ID; only a Call-ID line beyond the
+ * reader's buffer makes the list unknown. */
+static void write_long(const char *path, const char *before, size_t n,
+		       const char *after)
+{
+	FILE *f = fopen(path, "w");
+	size_t i;
+
+	CU_ASSERT_FATAL(f != NULL);
+	fputs(before, f);
+	for (i = 0; i < n; i++)
+		fputc(i % 64 == 63 ? '-' : 'x', f);
+	fputs(after, f);
+	fclose(f);
+}
+
+static void test_peer_callids_long_lines(void)
+{
+	static const char sent[] =
+	"----------------------------------------------- 2026-12-03 09:21:07.2\n"
+	"UDP message sent (265 bytes):\n\n"
+	"INVITE sip:iut@127.0.0.1:24002 SIP/2.0\r\n"
+	"Call-ID: own-1\r\n"
+	"Content-Type: application/sdp\r\n\r\n"
+	"v=0\r\n\n";
+	static const char received[] =
+	"----------------------------------------------- 2026-12-03 09:21:07.3\n"
+	"UDP message received [5100] bytes :\n\n"
+	"SIP/2.0 200 OK\r\n"
+	"Call-ID: own-1\r\n"
+	"Content-Type: text/plain\r\n\r\n";
+	static const char then_sent[] =
+	"\r\n\n"
+	"----------------------------------------------- 2026-12-03 09:21:07.4\n"
+	"UDP message sent (300 bytes):\n\n"
+	"ACK sip:iut@127.0.0.1:24002 SIP/2.0\r\n"
+	"i: own-2\r\n\r\n\n";
+	char path[sizeof(tmpdir) + 32], why[256], *head;
+	struct case_ctx x;
+	struct callids ids;
+	size_t n;
+
+	memset(&x, 0, sizeof(x));
+	x.dir = tmpdir;
+	snprintf(path, sizeof(path), "%s/sipp-messages.log", tmpdir);
+	n = strlen(sent) + strlen(received) + 1;
+	head = malloc(n);
+	CU_ASSERT_FATAL(head != NULL);
+	snprintf(head, n, "%s%s", sent, received);
+
+	/* a 5000-byte body line in a message SIPp received */
+	write_long(path, head, 5000, then_sent);
+	CU_ASSERT_EQUAL(peer_callids(&x, &ids, why, sizeof(why)), 0);
+	CU_ASSERT_EQUAL_FATAL(ids.n, 2);
+	CU_ASSERT_STRING_EQUAL(ids.v[0], "own-1");
+	CU_ASSERT_STRING_EQUAL(ids.v[1], "own-2");
+
+	/* a 5000-byte header of a message SIPp sent, before its Call-ID */
+	write_long(path, "-----\nUDP message sent (9 bytes):\n\n"
+		   "INVITE sip:iut@127.0.0.1 SIP/2.0\r\nX-Long: ", 5000,
+		   "\r\nCall-ID: own-3\r\n\r\n");
+	CU_ASSERT_EQUAL(peer_callids(&x, &ids, why, sizeof(why)), 0);
+	CU_ASSERT_EQUAL_FATAL(ids.n, 1);
+	CU_ASSERT_STRING_EQUAL(ids.v[0], "own-3");
+
+	/* a Call-ID line beyond the buffer: unknown, and said where */
+	write_long(path, "-----\nUDP message sent (9 bytes):\n\n"
+		   "INVITE sip:iut@127.0.0.1 SIP/2.0\r\nCall-ID: ", 5000,
+		   "\r\n\r\n");
+	CU_ASSERT_EQUAL(peer_callids(&x, &ids, why, sizeof(why)),
+			ENAMETOOLONG);
+	CU_ASSERT_EQUAL(ids.n, 0);
+	CU_ASSERT_STRING_EQUAL(why, "sipp-messages.log line 5: a Call-ID "
+			       "longer than 255 characters");
+	free(head);
+	unlink(path);
 }
 
 static const struct unit_test observe_tests[] = {
 	{"the case's own call only", test_own_call_only},
 	{"unknown: the calls are counted", test_unknown_counts_calls},
 	{"the peer's Call-IDs from its log", test_peer_callids},
+	{"long lines in the peer's log", test_peer_callids_long_lines},
 	{NULL, NULL},
 };
 

@@ -16,6 +16,7 @@
 #include "proc.h"
 #include "report.h"
 #include "results.h"
+#include "runner.h"
 #include "shard.h"
 #include "unit.h"
 
@@ -157,14 +158,17 @@ static void test_ports_taken_is_not_free(void)
 }
 
 /* What another process gets from ports_take(first, span): its exit
- * status carries the error (0, EADDRINUSE). */
+ * status carries the error (0, EADDRINUSE). A fork that forgot ours
+ * asks the lock files, as an unrelated process would. */
 static int take_in_child(uint16_t first, unsigned span)
 {
 	int status = -1;
 	pid_t pid = fork();
 
-	if (pid == 0)
+	if (pid == 0) {
+		ports_forget();
 		_exit(ports_take(first, span, false));
+	}
 	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
 		return -1;
 	return WEXITSTATUS(status);
@@ -192,6 +196,72 @@ static void test_ports_host_wide(void)
 		ports_release(p, 1);
 	}
 	CU_ASSERT_EQUAL(ports_take(PORTS_MAX, 2, false), EINVAL);
+}
+
+/* A worker forked while the run held port p (no exec, so O_CLOEXEC does
+ * not apply): once it has forgotten the reservations, p is the run's
+ * alone, taken for others while the run holds it, free once the run
+ * releases it, though the worker lives on. */
+static void test_ports_forgotten_by_fork(void)
+{
+	int ready[2], hold[2];
+	uint16_t p;
+	pid_t pid;
+	char c;
+
+	CU_ASSERT_EQUAL_FATAL(ports_alloc(&p, 1, false), 0);
+	CU_ASSERT_EQUAL_FATAL(pipe(ready), 0);
+	CU_ASSERT_EQUAL_FATAL(pipe(hold), 0);
+	pid = fork();
+	CU_ASSERT_FATAL(pid >= 0);
+	if (pid == 0) {
+		ports_forget();
+		close(ready[0]);
+		close(hold[1]);
+		(void)!write(ready[1], "r", 1);
+		(void)!read(hold[0], &c, 1);   /* until the parent says */
+		_exit(0);
+	}
+	close(ready[1]);
+	close(hold[0]);
+	CU_ASSERT_EQUAL(read(ready[0], &c, 1), 1);
+	CU_ASSERT_EQUAL(take_in_child(p, 1), EADDRINUSE);   /* still locked */
+	ports_release(p, 1);
+	CU_ASSERT_EQUAL(take_in_child(p, 1), 0);            /* not kept */
+	CU_ASSERT_EQUAL(kill(pid, 0), 0);                   /* still alive */
+	close(hold[1]);
+	close(ready[0]);
+	waitpid(pid, NULL, 0);
+}
+
+/* --iut external: the hook and peer ports are the run's, configured
+ * once in the implementation; every case uses them and none releases
+ * them, or they lose their host-wide reservation after the first. */
+static void test_ports_fixed_for_the_run(void)
+{
+	struct runner_opts o;
+	struct case_ports c;
+	uint16_t own;
+	int i;
+
+	memset(&o, 0, sizeof(o));
+	o.iut = RUNNER_IUT_EXTERNAL;
+	CU_ASSERT_EQUAL_FATAL(ports_alloc(&o.hook_port, 1, false), 0);
+	CU_ASSERT_EQUAL_FATAL(ports_alloc(&o.peer_port, 1, false), 0);
+	for (i = 0; i < 2; i++) {
+		CU_ASSERT_EQUAL_FATAL(case_ports_alloc(&c, &o), 0);
+		CU_ASSERT_EQUAL(c.hooks, o.hook_port);
+		CU_ASSERT_EQUAL(c.peer_sip, o.peer_port);
+		own = c.peer_ctrl;
+		CU_ASSERT_EQUAL(take_in_child(own, 1), EADDRINUSE);
+		case_ports_release(&c, &o);
+		CU_ASSERT_EQUAL(take_in_child(own, 1), 0);
+		CU_ASSERT_EQUAL(take_in_child(o.hook_port, 1), EADDRINUSE);
+		CU_ASSERT_EQUAL(take_in_child(o.peer_port, 1), EADDRINUSE);
+	}
+	run_ports_release(&o);
+	CU_ASSERT_EQUAL(take_in_child(o.hook_port, 1), 0);
+	CU_ASSERT_EQUAL(take_in_child(o.peer_port, 1), 0);
 }
 
 /* ---- child processes ---- */
@@ -358,6 +428,8 @@ static const struct unit_test port_tests[] = {
 	{"unique and free", test_ports_unique_and_free},
 	{"a bound port is not free", test_ports_taken_is_not_free},
 	{"reserved for every process on the host", test_ports_host_wide},
+	{"a forked worker lets go of the locks", test_ports_forgotten_by_fork},
+	{"an external IUT's ports are the run's", test_ports_fixed_for_the_run},
 	{NULL, NULL},
 };
 
