@@ -16,6 +16,7 @@ struct decoder {
 	struct tcpflows *tcp;
 	decoder_msg_h *msgh;
 	decoder_err_h *errh;
+	decoder_room_h *roomh;
 	void *arg;
 	struct decoder_stats st;
 	uint64_t frame, ts;          /* the frame being decoded */
@@ -100,11 +101,20 @@ static void sip_message(struct decoder *d, const struct sa *src,
 			const struct sa *dst, enum sip_transp tp,
 			const uint8_t *p, size_t len, bool no_clen)
 {
-	struct sipmsg *sm = &d->sm;
+	struct sipmsg *sm = NULL;
 	struct mbuf *mb = NULL;
 	struct wire_msg wm;
 	const char *why = NULL, *miss;
+	char *bytes;
 
+	if (d->roomh)
+		sm = d->roomh(len, &bytes, d->arg);
+	if (sm) {
+		memcpy(bytes, p, len);
+		p = (const uint8_t *)bytes;
+	}
+	else
+		sm = &d->sm;
 	if (sipmsg_decode(sm, (const char *)p, len, &why)) {
 		++d->st.malformed;
 		report(d, d->frame, "SIP message cannot be decoded: %s", why);
@@ -286,6 +296,12 @@ void decoder_views_only(struct decoder *d)
 {
 	if (d)
 		d->views_only = true;
+}
+
+void decoder_room(struct decoder *d, decoder_room_h *roomh)
+{
+	if (d)
+		d->roomh = roomh;
 }
 
 const struct decoder_stats *decoder_stats(struct decoder *d)
