@@ -797,6 +797,12 @@ bool sipmsg_token(const struct pl *val, struct pl *tok)
 	return tok->l > 0;
 }
 
+void sipmsg_cut(struct sipmsg *m, size_t len)
+{
+	m->raw.l = len;
+	m->body.l = len - (size_t)(m->body.p - m->raw.p);
+}
+
 size_t sipmsg_size(const struct sipmsg *m)
 {
 	return offsetof(struct sipmsg, hdr) + m->nhdrs * sizeof(m->hdr[0]);
