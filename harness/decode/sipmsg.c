@@ -90,6 +90,7 @@ struct folded {
 static pthread_once_t names_once = PTHREAD_ONCE_INIT;
 static struct {
 	bool token[256];             /* RFC 3261 §25.1 token characters */
+	bool ends[256];              /* LWS and ';': the end of a value */
 	uint8_t n[MAX_NAME + 1];
 	uint8_t idx[MAX_NAME + 1][PER_LEN];
 	struct folded name[NKNOWN];  /* known[i].name, folded */
@@ -106,6 +107,8 @@ static void names_index(void)
 		names.token[i] = (i >= 'a' && i <= 'z') || (i >= 'A' && i <= 'Z')
 			|| (i >= '0' && i <= '9') ||
 			(i && strchr(token_marks, (int)i));
+	for (i = 0; i < 256; i++)
+		names.ends[i] = is_ws((char)i) || i == ';';
 	for (i = 0; i < 26; i++)
 		names.compact[i] = SIP_HDR_NONE;
 	for (i = 0; i < NKNOWN; i++) {
@@ -286,7 +289,7 @@ static bool param_n(const struct pl *params, const char *name, size_t n,
 		for (++q; q < end && is_ws(*q); q++)
 			;
 		v->p = q;
-		while (q < end && !is_ws(*q) && *q != ';')
+		while (q < end && !names.ends[(uint8_t)*q])
 			++q;
 		v->l = q - v->p;
 		if (v->l)
@@ -389,6 +392,7 @@ int sipmsg_addr_decode(struct sipmsg_addr *a, const struct pl *val)
 	struct pl v = *val;
 	int err;
 
+	(void)pthread_once(&names_once, names_index);  /* for param() */
 	memset(a, 0, sizeof(*a));
 	trim(&v);
 	if (!v.l)
@@ -673,7 +677,7 @@ static int via_decode(struct sipmsg *m, const struct pl *val)
 		if (!t)
 			continue;
 		s = skip_ws(t, end);
-		for (p = s; p < end && *p != ';' && !is_ws(*p); p++)
+		for (p = s; p < end && !names.ends[(uint8_t)*p]; p++)
 			;
 		if (p > s)
 			break;
@@ -700,7 +704,7 @@ static int ctype_decode(struct sipmsg *m, const struct pl *val)
 	if (!m->ctyp.type.l || t == end || *t != '/')
 		return EBADMSG;
 	p = skip_ws(t + 1, end);
-	for (t = p; t < end && !is_ws(*t) && *t != ';'; t++)
+	for (t = p; t < end && !names.ends[(uint8_t)*t]; t++)
 		;
 	span(&m->ctyp.subtype, p, t - p);
 	return m->ctyp.subtype.l ? 0 : EBADMSG;
