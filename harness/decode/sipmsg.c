@@ -90,6 +90,7 @@ struct folded {
 static pthread_once_t names_once = PTHREAD_ONCE_INIT;
 static struct {
 	bool token[256];             /* RFC 3261 §25.1 token characters */
+	bool ws[256];                /* is_ws(), for the hottest loops */
 	bool ends[256];              /* LWS and ';': the end of a value */
 	uint8_t n[MAX_NAME + 1];
 	uint8_t idx[MAX_NAME + 1][PER_LEN];
@@ -107,8 +108,10 @@ static void names_index(void)
 		names.token[i] = (i >= 'a' && i <= 'z') || (i >= 'A' && i <= 'Z')
 			|| (i >= '0' && i <= '9') ||
 			(i && strchr(token_marks, (int)i));
-	for (i = 0; i < 256; i++)
-		names.ends[i] = is_ws((char)i) || i == ';';
+	for (i = 0; i < 256; i++) {
+		names.ws[i] = is_ws((char)i);
+		names.ends[i] = names.ws[i] || i == ';';
+	}
 	for (i = 0; i < 26; i++)
 		names.compact[i] = SIP_HDR_NONE;
 	for (i = 0; i < NKNOWN; i++) {
@@ -267,6 +270,29 @@ static bool cut(struct pl *head, struct pl *rest, char c)
 	return true;
 }
 
+/* The first byte of [p, end) that ends a value (names.ends): eight
+ * bytes at a time while none of them is below 0x21 (LWS is) or ';',
+ * then byte by byte, so the answer is the byte loop's */
+static const char *value_end(const char *p, const char *end)
+{
+	static const uint64_t ones = 0x0101010101010101ull;
+	static const uint64_t highs = 0x8080808080808080ull;
+
+	while (end - p >= 8) {
+		uint64_t x, semi;
+
+		memcpy(&x, p, sizeof(x));
+		semi = x ^ (ones * ';');
+		if (((x - ones * 0x21) & ~x & highs) |
+		    ((semi - ones) & ~semi & highs))
+			break;
+		p += 8;
+	}
+	while (p < end && !names.ends[(uint8_t)*p])
+		++p;
+	return p;
+}
+
 /* The value of parameter `name`: ";" LWS name LWS "=" LWS value, the
  * value running to LWS or ';'; libre's grammar, which the analyser's
  * findings were written against (an empty value is no parameter). */
@@ -275,7 +301,8 @@ static bool param_n(const struct pl *params, const char *name, size_t n,
 {
 	const char *p = params->p, *end = params->p + params->l;
 
-	while (p && p < end && (p = memchr(p, ';', end - p))) {
+	/* the ';' is most often right there: no call to find it */
+	while (p < end && (*p == ';' || (p = memchr(p, ';', end - p)))) {
 		const char *q = ++p;
 
 		while (q < end && is_ws(*q))
@@ -289,8 +316,7 @@ static bool param_n(const struct pl *params, const char *name, size_t n,
 		for (++q; q < end && is_ws(*q); q++)
 			;
 		v->p = q;
-		while (q < end && !names.ends[(uint8_t)*q])
-			++q;
+		q = value_end(q, end);
 		v->l = q - v->p;
 		if (v->l)
 			return true;
@@ -545,9 +571,9 @@ static const char *header_fast(struct sipmsg *m, const char *p,
 	nl = memchr(q, '\n', end - q);
 	if (!nl)
 		return NULL;
-	for (v = q + 1; v < nl && is_ws(*v); v++)
+	for (v = q + 1; v < nl && names.ws[(uint8_t)*v]; v++)
 		;
-	for (q = nl; q > v && is_ws(q[-1]); q--)
+	for (q = nl; q > v && names.ws[(uint8_t)q[-1]]; q--)
 		;
 	span(&h->val, v, q - v);
 	h->id = token_id(p, h->name.l, (size_t)(end - p));
@@ -643,6 +669,18 @@ static const char *expect_n(const char *p, const char *end, const char *lit,
 
 #define expect(p, end, lit) expect_n(p, end, lit, sizeof(lit) - 1)
 
+/* "SIP/2.0/" at p, letters in any case, no LWS: the common spelling,
+ * one word compare instead of the expect() chain (the same answer) */
+static bool sip20(const char *p)
+{
+	uint64_t w, lit, fold;
+
+	memcpy(&w, p, sizeof(w));
+	memcpy(&lit, "sip/2.0/", sizeof(lit));
+	memcpy(&fold, "\x20\x20\x20\0\0\0\0", sizeof(fold));
+	return (w | fold) == lit;
+}
+
 /* "SIP" LWS "/" LWS "2.0" LWS "/" LWS transport at p; letters in any
  * case (libre's regex compares so); the end of the transport or NULL */
 static const char *via_proto(const char *p, const char *end)
@@ -651,8 +689,11 @@ static const char *via_proto(const char *p, const char *end)
 
 	if (p == end || (*p != 'S' && *p != 's'))
 		return NULL;
-	p = expect(expect(expect(expect(p, end, "sip"), end, "/"), end,
-			  "2.0"), end, "/");
+	if (end - p >= 8 && sip20(p))
+		p += 8;
+	else
+		p = expect(expect(expect(expect(p, end, "sip"), end, "/"),
+				  end, "2.0"), end, "/");
 	if (!p)
 		return NULL;
 	p = skip_ws(p, end);
@@ -677,8 +718,7 @@ static int via_decode(struct sipmsg *m, const struct pl *val)
 		if (!t)
 			continue;
 		s = skip_ws(t, end);
-		for (p = s; p < end && !names.ends[(uint8_t)*p]; p++)
-			;
+		p = value_end(s, end);
 		if (p > s)
 			break;
 		p = t;                /* no sent-by here: look further on */
