@@ -327,6 +327,16 @@ static bool param_n(const struct pl *params, const char *name, size_t n,
 /* name a string literal: its length known at compile time */
 #define param(params, name, v) param_n(params, name, sizeof(name) - 1, v)
 
+/* The first ':' in [p, end): a loop, not memchr, because it is a few
+ * bytes into a header line, where the call costs more than the search */
+static const char *colon_in(const char *p, const char *end)
+{
+	for (; p < end; p++)
+		if (*p == ':')
+			return p;
+	return NULL;
+}
+
 /* scheme ":" [user [":" password] "@"] hostport ...: the scheme is
  * a run before a ':' and the user runs to ':' or '@', as
  * libre's uri_decode reads them (RFC 3261 §19.1.1 is stricter; peers
@@ -345,7 +355,7 @@ static int uri_split(struct pl *scheme, struct pl *user, const struct pl *uri)
 	 * after the '@' of a user part); the regex is not anchored, so
 	 * "<:sip:x@h>" reads with scheme "sip" */
 	for (;; from = colon + 1) {
-		colon = memchr(from, ':', end - from);
+		colon = colon_in(from, end);
 		if (!colon)
 			return EBADMSG;
 		at = memchr(colon + 1, '@', end - colon - 1);
@@ -365,8 +375,10 @@ static int uri_split(struct pl *scheme, struct pl *user, const struct pl *uri)
 
 /* The '<' of a display name and <URI> starting at p: the name is a run
  * of anything but LWS and '<', quoted parts whole (they may hold both),
- * then LWS, then '<' ... '>' with something inside. NULL if none. */
-static const char *lt_from(const char *p, const char *end)
+ * then LWS, then '<' ... '>' with something inside. NULL if none;
+ * else *gt is the first '>' after it. */
+static const char *lt_from(const char *p, const char *end,
+			   const char **gt)
 {
 	bool quoted = false;
 
@@ -380,7 +392,7 @@ static const char *lt_from(const char *p, const char *end)
 	}
 	p = skip_ws(p, end);
 	if (p == end || *p != '<' || p + 1 == end || p[1] == '>' ||
-	    !memchr(p + 1, '>', end - p - 1))
+	    !(*gt = memchr(p + 1, '>', end - p - 1)))
 		return NULL;
 	return p;
 }
@@ -391,12 +403,11 @@ static const char *lt_from(const char *p, const char *end)
  * (RFC 3261 §20.10). The URI must then read; there is no other try. */
 static int addr_any(struct sipmsg_addr *a, const struct pl *v)
 {
-	const char *end = v->p + v->l, *lt = NULL, *gt, *p, *semi;
+	const char *end = v->p + v->l, *lt = NULL, *gt = NULL, *p, *semi;
 
 	for (p = v->p; p < end && !lt; p++)
-		lt = lt_from(p, end);
+		lt = lt_from(p, end, &gt);
 	if (lt) {
-		gt = memchr(lt, '>', end - lt);
 		span(&a->dname, v->p, lt - v->p);
 		trim(&a->dname);
 		span(&a->auri, lt + 1, gt - lt - 1);
@@ -496,16 +507,6 @@ static int header_add(struct sipmsg *m, const char *name, const char *colon,
 	h->id = hdr_id(&h->name);
 	++m->nhdrs;
 	return 0;
-}
-
-/* The first ':' in [p, end): a loop, not memchr, because it is a few
- * bytes into a header line, where the call costs more than the search */
-static const char *colon_in(const char *p, const char *end)
-{
-	for (; p < end; p++)
-		if (*p == ':')
-			return p;
-	return NULL;
 }
 
 /* A header line "Name: value", or a line that begins with LWS: the
