@@ -270,6 +270,7 @@ bool sipframe_scanned(struct sipframe *f, const struct sipmsg *m,
 	bool dup = false;
 	unsigned i;
 
+	memset(f, 0, sizeof(*f));
 	if (m->raw.l != len || hlen < 3 || p[hlen - 1] != '\n')
 		return false;
 	nl = p[hlen - 2] == '\n' ? hlen - 2 : hlen - 3;

@@ -572,6 +572,7 @@ static bool scanned_agrees(const char *text, bool *settled)
 	*settled = false;
 	if (sipframe_datagram_start(&f2, p, n) != SIPFRAME_MORE)
 		return res != SIPFRAME_MSG;
+	memset(&f2, 0xa5, sizeof(f2));   /* all of it filled anew */
 	if (sipmsg_decode(&whole, text, n, NULL) ||
 	    !sipframe_scanned(&f2, &whole, n))
 		return true;

@@ -98,6 +98,7 @@ static void datagram_two_ways(const uint8_t *p, size_t len)
 			abort();
 		return;
 	}
+	memset(&f2, 0xa5, sizeof(f2));   /* all of it filled anew */
 	if (sipmsg_decode(&whole, (const char *)p, len, NULL) ||
 	    !sipframe_scanned(&f2, &whole, len))
 		return;
