@@ -229,7 +229,7 @@ int msgq_msg(struct msgq *q, const struct wire_msg *wm)
 		return 0;
 	}
 	if (!r)
-		return ENOMEM;       /* msgq_room had none */
+		return ENOMEM;       /* msgq_room had none, or it was dropped */
 	if (wm->sm != q->room_sm)
 		return EINVAL;
 	take(q, r, MSG, (size_t)((char *)wm->sm - (char *)r) +

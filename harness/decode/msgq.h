@@ -53,10 +53,10 @@ bool msgq_drain(struct msgq *q);
  * no copy; NULL when the queue is not threaded (decode anywhere) or
  * has no memory. Any other event given meanwhile drops the room (a
  * message that could not be decoded). msgq_msg: wm->sm must be the
- * last msgq_room's (EINVAL otherwise). msgq_tick/msg/err: 0, or ENOMEM
- * when no chunk could be allocated (the event is lost; the caller
- * reports it). msgq_close: no more events; the
- * last chunk goes out. msgq_drain: waits for the next chunk and hands
+ * last msgq_room's (EINVAL otherwise; ENOMEM when that room could not be
+ * had or was dropped). msgq_tick/msg/err: 0, or ENOMEM when no chunk
+ * could be allocated (the event is lost; the caller reports it).
+ * msgq_close: no more events; the last chunk goes out. msgq_drain: waits for the next chunk and hands
  * each of its events to its handler, in order; false once the queue is
  * closed and empty (then there is nothing more to wait for). */
 

@@ -189,9 +189,36 @@ static void test_bad_args(void)
 	CU_ASSERT(q == NULL);
 }
 
+/* a message must be the one decoded in the last room, and a room does
+ * not outlive another event (the decoder's error for that message) */
+static void test_room(void)
+{
+	struct seen s = {0};
+	struct msgq_handlers h = {tick_h, msg_h, err_h, &s};
+	struct sipmsg other;
+	struct wire_msg wm = {.sm = &other};
+	struct msgq *q = NULL;
+	char *bytes = NULL;
+
+	CU_ASSERT_FATAL(msgq_alloc(&q, &h, true) == 0);
+	CU_ASSERT_FATAL(msgq_room(q, 10, &bytes) != NULL);
+	CU_ASSERT(bytes != NULL);
+	CU_ASSERT_EQUAL(msgq_msg(q, &wm), EINVAL);
+	wm.sm = msgq_room(q, 10, &bytes);
+	CU_ASSERT_EQUAL(msgq_err(q, 1, "no empty line after the headers"), 0);
+	CU_ASSERT_EQUAL(msgq_msg(q, &wm), ENOMEM);
+	msgq_close(q);
+	while (msgq_drain(q))
+		;
+	CU_ASSERT_EQUAL(s.msgs, 0);
+	CU_ASSERT_EQUAL(s.errs, 1);
+	mem_deref(q);
+}
+
 static const struct unit_test tests[] = {
 	{"threaded", test_threaded},
 	{"direct", test_direct},
+	{"room", test_room},
 	{"bad_args", test_bad_args},
 	{NULL, NULL},
 };
