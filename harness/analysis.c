@@ -125,6 +125,13 @@ static void decoded_h(const struct wire_msg *wm, void *arg)
 		queue_full(st);
 }
 
+static struct sipmsg *room_h(size_t len, char **bytes, void *arg)
+{
+	struct stage *st = arg;
+
+	return msgq_room(st->q, len, bytes);
+}
+
 static void malformed_h(uint64_t frame, const char *what, void *arg)
 {
 	struct stage *st = arg;
@@ -212,6 +219,7 @@ static int one_file(struct run *r, const char *path, char *err,
 		e = decoder_alloc(&st.dec, decoded_h, malformed_h, &st);
 	if (!e) {
 		decoder_views_only(st.dec);  /* the model reads struct sipmsg */
+		decoder_room(st.dec, room_h); /* decoded into the queue */
 		e = decode_all(r, &st);
 		if (!e)
 			e = st.err;

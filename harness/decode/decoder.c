@@ -16,6 +16,7 @@ struct decoder {
 	struct tcpflows *tcp;
 	decoder_msg_h *msgh;
 	decoder_err_h *errh;
+	decoder_room_h *roomh;
 	void *arg;
 	struct decoder_stats st;
 	uint64_t frame, ts;          /* the frame being decoded */
@@ -96,16 +97,34 @@ static int libre_decode(struct decoder *d, struct wire_msg *wm,
 	return 0;
 }
 
-static void sip_message(struct decoder *d, const struct sa *src,
-			const struct sa *dst, enum sip_transp tp,
-			const uint8_t *p, size_t len, bool no_clen)
+/* Where a message of len bytes is decoded: a copy in the handler's
+ * room (decoder_room), *p then pointing at it, else the decoder's own
+ * struct and the bytes where they are. */
+static struct sipmsg *place(struct decoder *d, const uint8_t **p, size_t len)
 {
-	struct sipmsg *sm = &d->sm;
+	struct sipmsg *sm = NULL;
+	char *bytes;
+
+	if (d->roomh)
+		sm = d->roomh(len, &bytes, d->arg);
+	if (!sm)
+		return &d->sm;
+	memcpy(bytes, *p, len);
+	*p = (const uint8_t *)bytes;
+	return sm;
+}
+
+/* A message sipmsg_decode read (err, why) to the handler, or why not */
+static void hand_out(struct decoder *d, const struct sa *src,
+		     const struct sa *dst, enum sip_transp tp,
+		     struct sipmsg *sm, int err, const char *why,
+		     bool no_clen)
+{
 	struct mbuf *mb = NULL;
 	struct wire_msg wm;
-	const char *why = NULL, *miss;
+	const char *miss;
 
-	if (sipmsg_decode(sm, (const char *)p, len, &why)) {
+	if (err) {
 		++d->st.malformed;
 		report(d, d->frame, "SIP message cannot be decoded: %s", why);
 		return;
@@ -126,7 +145,8 @@ static void sip_message(struct decoder *d, const struct sa *src,
 	wm.sm = sm;
 	wm.body = sm->body;
 	wm.no_clen = no_clen;
-	if (!d->views_only && libre_decode(d, &wm, &mb, p, len)) {
+	if (!d->views_only &&
+	    libre_decode(d, &wm, &mb, (const uint8_t *)sm->raw.p, sm->raw.l)) {
 		++d->st.malformed;
 		return;
 	}
@@ -135,6 +155,51 @@ static void sip_message(struct decoder *d, const struct sa *src,
 	d->msgh(&wm, d->arg);
 	mem_deref((void *)wm.msg);
 	mem_deref(mb);
+}
+
+static void sip_message(struct decoder *d, const struct sa *src,
+			const struct sa *dst, const uint8_t *p, size_t len,
+			bool no_clen)
+{
+	struct sipmsg *sm = place(d, &p, len);
+	const char *why = NULL;
+	int err = sipmsg_decode(sm, (const char *)p, len, &why);
+
+	hand_out(d, src, dst, SIP_TRANSP_TCP, sm, err, why, no_clen);
+}
+
+/* A datagram that starts like SIP: scanned whole first, so that
+ * framing can take the blank line and Content-Length from the scanner
+ * instead of reading every header line again; the rare datagram whose
+ * framing that does not settle is framed and scanned as before. */
+static void sip_datagram(struct decoder *d, const struct sa *src,
+			 const struct sa *dst, const uint8_t *p, size_t len)
+{
+	const uint8_t *at = p;
+	struct sipmsg *sm = place(d, &at, len);
+	const char *why = NULL;
+	struct sipframe f;
+	int err = sipmsg_decode(sm, (const char *)at, len, &why);
+
+	if (!err && sipframe_scanned(&f, sm, len)) {
+		sipmsg_cut(sm, f.len);
+		hand_out(d, src, dst, SIP_TRANSP_UDP, sm, 0, NULL, f.no_clen);
+		return;
+	}
+	switch (sipframe_datagram(&f, p, len)) {
+	case SIPFRAME_MSG:
+		why = NULL;
+		err = sipmsg_decode(sm, (const char *)at, f.len, &why);
+		hand_out(d, src, dst, SIP_TRANSP_UDP, sm, err, why,
+			 f.no_clen);
+		break;
+	case SIPFRAME_BAD:
+		++d->st.malformed;
+		report(d, d->frame, "SIP over UDP: %s", f.why);
+		break;
+	default:
+		break;                /* sipframe_datagram_start took these */
+	}
 }
 
 static void udp(struct decoder *d, const struct ip_pkt *ip)
@@ -152,10 +217,9 @@ static void udp(struct decoder *d, const struct ip_pkt *ip)
 	sa_set_port(&src, (uint16_t)(ip->p[0] << 8 | ip->p[1]));
 	sa_set_port(&dst, (uint16_t)(ip->p[2] << 8 | ip->p[3]));
 
-	switch (sipframe_datagram(&f, ip->p + 8, ulen - 8)) {
-	case SIPFRAME_MSG:
-		sip_message(d, &src, &dst, SIP_TRANSP_UDP, ip->p + 8, f.len,
-			    f.no_clen);
+	switch (sipframe_datagram_start(&f, ip->p + 8, ulen - 8)) {
+	case SIPFRAME_MORE:
+		sip_datagram(d, &src, &dst, ip->p + 8, ulen - 8);
 		break;
 	case SIPFRAME_KEEPALIVE:
 		++d->st.keepalives;
@@ -187,8 +251,8 @@ static void stream_h(struct tcp_stream *s, void *arg)
 
 		switch (sipframe_stream(&f, p, left)) {
 		case SIPFRAME_MSG:
-			sip_message(d, &s->src, &s->dst, SIP_TRANSP_TCP, p,
-				    f.len, f.no_clen);
+			sip_message(d, &s->src, &s->dst, p, f.len,
+				    f.no_clen);
 			mb->pos += f.len;
 			break;
 		case SIPFRAME_KEEPALIVE:
@@ -286,6 +350,12 @@ void decoder_views_only(struct decoder *d)
 {
 	if (d)
 		d->views_only = true;
+}
+
+void decoder_room(struct decoder *d, decoder_room_h *roomh)
+{
+	if (d)
+		d->roomh = roomh;
 }
 
 const struct decoder_stats *decoder_stats(struct decoder *d)

@@ -9,6 +9,12 @@
  * consumers written against libre's API; decoder_views_only() drops
  * that, and with it every allocation per message (the analyser's path).
  *
+ * decoder_room() lets the handler's side say where each message is to
+ * be decoded: roomh gives room for a copy of its len bytes in *bytes
+ * and a struct sipmsg, or NULL for the decoder's own; the decoder
+ * copies the bytes there and decodes the copy, so that wm->sm and its
+ * slices already live where the handler keeps them (msgq.h).
+ *
  * The decoder never knows where frames come from (file, live capture,
  * a test's byte arrays). Each message is handed to the handler once,
  * with the number of the frame that completed it (as Wireshark shows
@@ -51,6 +57,7 @@ struct decoder_stats {
 
 typedef void (decoder_msg_h)(const struct wire_msg *wm, void *arg);
 typedef void (decoder_err_h)(uint64_t frame, const char *what, void *arg);
+typedef struct sipmsg *(decoder_room_h)(size_t len, char **bytes, void *arg);
 
 struct decoder;
 
@@ -59,6 +66,7 @@ int  decoder_alloc(struct decoder **dp, decoder_msg_h *msgh,
 void decoder_frame(struct decoder *d, const struct pcap_frame *fr);
 void decoder_flush(struct decoder *d);
 void decoder_views_only(struct decoder *d);
+void decoder_room(struct decoder *d, decoder_room_h *roomh);
 const struct decoder_stats *decoder_stats(struct decoder *d);
 
 #endif

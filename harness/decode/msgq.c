@@ -2,10 +2,12 @@
  * @file msgq.c  The decoder's output, handed from its thread to the model's
  *
  * A chunk is a run of records, each a header and its payload, 8-byte
- * aligned. A message record holds the struct wire_msg, the struct sipmsg
- * (only the header lines it has) and the message's bytes, so the
+ * aligned. A message record holds the struct wire_msg, the message's
+ * bytes and the struct sipmsg (only the header lines it has), so the
  * consumer's pointers stay valid until it has handled the whole chunk,
- * whatever the producer does to its buffers meanwhile.
+ * whatever the producer does to its buffers meanwhile. The decoder
+ * copies the bytes there and decodes the copy in place (msgq_room), so
+ * nothing is copied twice and no slice needs moving.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -33,6 +35,8 @@ struct msgq {
 	struct chunk *head, *tail;   /* published, oldest first */
 	struct chunk *spare;         /* handled MSGQ_CHUNK chunks, for reuse */
 	struct chunk *fill;          /* the producer's, not yet published */
+	struct rec *room;            /* msgq_room's, not yet a record */
+	struct sipmsg *room_sm;      /* the struct sipmsg in it */
 	unsigned inflight;           /* chunks out of the spare list */
 	bool closed;
 };
@@ -144,20 +148,35 @@ static struct chunk *chunk_get(struct msgq *q, size_t need)
 	return c;
 }
 
-/* Room for a record of size bytes (aligned) at the end of q->fill. */
+/* Room for size bytes (aligned) at the end of q->fill, not yet taken:
+ * the next space() or reserve() hands out the same bytes again. */
+static struct rec *space(struct msgq *q, size_t size)
+{
+	q->room = NULL;
+	if (q->fill && q->fill->cap - q->fill->used < size)
+		publish(q);
+	if (!q->fill && !(q->fill = chunk_get(q, size)))
+		return NULL;
+	return (struct rec *)((char *)q->fill->data + q->fill->used);
+}
+
+/* The size bytes at r, from space(), become a record of q->fill. */
+static void take(struct msgq *q, struct rec *r, enum kind kind, size_t size)
+{
+	r->kind = kind;
+	r->size = (uint32_t)size;
+	q->fill->used += size;
+}
+
+/* A record of size bytes (aligned) at the end of q->fill. */
 static struct rec *reserve(struct msgq *q, enum kind kind, size_t size)
 {
 	struct rec *r;
 
 	size = align8(size);
-	if (q->fill && q->fill->cap - q->fill->used < size)
-		publish(q);
-	if (!q->fill && !(q->fill = chunk_get(q, size)))
-		return NULL;
-	r = (struct rec *)((char *)q->fill->data + q->fill->used);
-	r->kind = kind;
-	r->size = (uint32_t)size;
-	q->fill->used += size;
+	r = space(q, size);
+	if (r)
+		take(q, r, kind, size);
 	return r;
 }
 
@@ -176,33 +195,50 @@ int msgq_tick(struct msgq *q, uint64_t ts_ns)
 	return 0;
 }
 
-/* The record: rec, wire_msg, sipmsg, the message's bytes. The body is
- * a slice of those bytes (decoder.c), so it moves with them. */
+/* The record: rec, wire_msg, the message's bytes, sipmsg. The bytes
+ * come before the struct, whose size is known only once it is decoded
+ * (sipmsg_size); the room holds a whole one. */
+static size_t at_bytes(void)
+{
+	return align8(sizeof(struct rec) + sizeof(struct wire_msg));
+}
+
+struct sipmsg *msgq_room(struct msgq *q, size_t len, char **bytes)
+{
+	size_t at_sm = at_bytes() + align8(len);
+	struct rec *r;
+
+	if (!q->threaded)
+		return NULL;
+	r = space(q, at_sm + sizeof(struct sipmsg));
+	if (!r)
+		return NULL;
+	*bytes = (char *)r + at_bytes();
+	q->room = r;
+	q->room_sm = (struct sipmsg *)((char *)r + at_sm);
+	return q->room_sm;
+}
+
 int msgq_msg(struct msgq *q, const struct wire_msg *wm)
 {
-	size_t at_sm = align8(sizeof(struct rec) + sizeof(*wm));
-	size_t at_bytes = align8(at_sm + sipmsg_size(wm->sm));
-	const struct pl *raw = &wm->sm->raw;
+	struct rec *r = q->room;
 	struct wire_msg *copy;
-	struct sipmsg *sm;
-	struct rec *r;
-	char *bytes;
 
 	if (!q->threaded) {
 		q->h.msg(wm, q->h.arg);
 		return 0;
 	}
-	r = reserve(q, MSG, at_bytes + raw->l);
 	if (!r)
-		return ENOMEM;
+		return ENOMEM;       /* msgq_room had none, or it was dropped */
+	if (wm->sm != q->room_sm)
+		return EINVAL;
+	take(q, r, MSG, (size_t)((char *)wm->sm - (char *)r) +
+	     align8(sipmsg_size(wm->sm)));
+	q->room = NULL;
 	copy = (struct wire_msg *)(r + 1);
-	sm = (struct sipmsg *)((char *)r + at_sm);
-	bytes = (char *)r + at_bytes;
 	*copy = *wm;
-	sipmsg_move(sm, bytes, wm->sm);
-	copy->sm = sm;
 	copy->msg = NULL;            /* libre's objects stay on their thread */
-	copy->body = sm->body;
+	copy->body = wm->sm->body;
 	return 0;
 }
 

@@ -5,10 +5,10 @@
  * and decodes them (pcapfile -> decoder), the other rebuilds and checks
  * the transfers and writes them out (model -> output). Between them, this
  * queue carries the decoder's events in the order they happened: a tick
- * (a frame's time), a message (copied with its bytes, struct sipmsg's
- * slices rebased onto the copy; libre's decoding, wm->msg, does not
- * travel: the consumer gets NULL there, and the body as struct sipmsg's)
- * or a malformed message's error.
+ * (a frame's time), a message (its bytes copied into the queue and
+ * decoded there, msgq_room; libre's decoding, wm->msg, does not travel:
+ * the consumer gets NULL there, and the body as struct sipmsg's) or a
+ * malformed message's error.
  *
  * Events travel in chunks of a few hundred, so the threads meet once per
  * chunk, not per message; at most MSGQ_CHUNKS chunks are in flight, which
@@ -40,15 +40,23 @@ int  msgq_alloc(struct msgq **qp, const struct msgq_handlers *h,
 		bool threaded);
 /* the producer's side */
 int  msgq_tick(struct msgq *q, uint64_t ts_ns);
+struct sipmsg *msgq_room(struct msgq *q, size_t len, char **bytes);
 int  msgq_msg(struct msgq *q, const struct wire_msg *wm);
 int  msgq_err(struct msgq *q, uint64_t frame, const char *what);
 void msgq_close(struct msgq *q);
 /* the consumer's side */
 bool msgq_drain(struct msgq *q);
 
-/* msgq_tick/msg/err: 0, or ENOMEM when no chunk could be allocated (the
- * event is lost; the caller reports it). msgq_close: no more events; the
- * last chunk goes out. msgq_drain: waits for the next chunk and hands
+/* msgq_room: where the next message is to be decoded: *bytes has room
+ * for its len bytes, the struct sipmsg returned for their decoding
+ * (sipmsg_decode on the copy), which msgq_msg then takes as it is, with
+ * no copy; NULL when the queue is not threaded (decode anywhere) or
+ * has no memory. Any other event given meanwhile drops the room (a
+ * message that could not be decoded). msgq_msg: wm->sm must be the
+ * last msgq_room's (EINVAL otherwise; ENOMEM when that room could not be
+ * had or was dropped). msgq_tick/msg/err: 0, or ENOMEM when no chunk
+ * could be allocated (the event is lost; the caller reports it).
+ * msgq_close: no more events; the last chunk goes out. msgq_drain: waits for the next chunk and hands
  * each of its events to its handler, in order; false once the queue is
  * closed and empty (then there is nothing more to wait for). */
 

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 #include "decode/sipframe.h"
+#include "decode/sipmsg.h"
 
 enum {
 	MAX_START_LINE = 4096,
@@ -20,6 +21,13 @@ static bool token_char(uint8_t c)
 	return isalnum(c) || strchr("-.!%*_+`'~", c);
 }
 
+/* strncasecmp(p, lit, n) == 0, the spelling of lit tried first with
+ * a compare the compiler inlines: once per message, the call counted */
+static bool ci_eq(const uint8_t *p, const char *lit, size_t n)
+{
+	return !memcmp(p, lit, n) || !strncasecmp((const char *)p, lit, n);
+}
+
 /* "SIP/2.0 200 OK" or "REFER sip:x SIP/2.0": all of it on one line. */
 static enum start start_line(const uint8_t *p, size_t len)
 {
@@ -28,7 +36,7 @@ static enum start start_line(const uint8_t *p, size_t len)
 
 	if (!eol && n < 7 && !strncasecmp((const char *)p, "SIP/2.0", n))
 		return START_PARTIAL;
-	if (n >= 7 && !strncasecmp((const char *)p, "SIP/2.0", 7)) {
+	if (n >= 7 && (p[0] | 0x20) == 's' && ci_eq(p, "SIP/2.0", 7)) {
 		if (!eol)
 			return n < MAX_START_LINE ? START_PARTIAL : START_NO;
 		return n >= 11 && p[7] == ' ' && isdigit(p[8]) &&
@@ -42,15 +50,14 @@ static enum start start_line(const uint8_t *p, size_t len)
 		return n < MAX_START_LINE ? START_PARTIAL : START_NO;
 	while (n > 0 && p[n - 1] == '\r')
 		--n;
-	return n > i + 9 && !strncasecmp((const char *)p + n - 8, " SIP/2.0", 8)
+	return n > i + 9 && ci_eq(p + n - 8, " SIP/2.0", 8)
 		? START_YES : START_NO;
 }
 
 /* Content-Length or its compact form "l" (RFC 3261 §7.3.3). */
 static bool is_clen(const uint8_t *name, size_t n)
 {
-	return (n == 14 && !strncasecmp((const char *)name, "Content-Length",
-					 14)) ||
+	return (n == 14 && ci_eq(name, "Content-Length", 14)) ||
 		(n == 1 && (name[0] == 'l' || name[0] == 'L'));
 }
 
@@ -66,7 +73,7 @@ static bool clen_start(const uint8_t *line, size_t n)
 	if (n > 1 && (line[0] | 0x20) == 'l')
 		return name_end(line[1]);
 	return n > 14 && (line[0] | 0x20) == 'c' && name_end(line[14]) &&
-		!strncasecmp((const char *)line, "Content-Length", 14);
+		ci_eq(line, "Content-Length", 14);
 }
 
 /* A header line [line, eol): when it is Content-Length, its value into
@@ -131,13 +138,10 @@ static size_t headers_scan(const uint8_t *p, size_t len, long long *clen,
 	return 0;
 }
 
-static enum sipframe_res frame(struct sipframe *f, const uint8_t *p,
-			       size_t len, bool stream)
+/* The start line's verdict: SIPFRAME_MSG when it is one, ended */
+static enum sipframe_res starts(struct sipframe *f, const uint8_t *p,
+				size_t len, bool stream)
 {
-	size_t hlen;
-	long long clen;
-	bool dup;
-
 	switch (start_line(p, len)) {
 	case START_NO:
 		return SIPFRAME_NOT_SIP;
@@ -147,16 +151,15 @@ static enum sipframe_res frame(struct sipframe *f, const uint8_t *p,
 		snprintf(f->why, sizeof(f->why), "start line not ended");
 		return SIPFRAME_BAD;
 	default:
-		break;
+		return SIPFRAME_MSG;
 	}
-	hlen = headers_scan(p, len, &clen, &dup);
-	if (!hlen) {
-		if (stream && len < MAX_HEADERS)
-			return SIPFRAME_MORE;
-		snprintf(f->why, sizeof(f->why), "no blank line after the "
-			 "headers in %zu bytes", len);
-		return SIPFRAME_BAD;
-	}
+}
+
+/* The message's length from the end of its headers and its
+ * Content-Length (clen as headers_scan() gives it) */
+static enum sipframe_res cut(struct sipframe *f, size_t len, size_t hlen,
+			     long long clen, bool dup, bool stream)
+{
 	if (clen == -2 || dup || clen > MAX_BODY) {
 		snprintf(f->why, sizeof(f->why), "Content-Length is %s",
 			 dup ? "given twice with different values"
@@ -176,6 +179,27 @@ static enum sipframe_res frame(struct sipframe *f, const uint8_t *p,
 	}
 	f->len = hlen + (size_t)clen;
 	return SIPFRAME_MSG;
+}
+
+static enum sipframe_res frame(struct sipframe *f, const uint8_t *p,
+			       size_t len, bool stream)
+{
+	enum sipframe_res res = starts(f, p, len, stream);
+	size_t hlen;
+	long long clen;
+	bool dup;
+
+	if (res != SIPFRAME_MSG)
+		return res;
+	hlen = headers_scan(p, len, &clen, &dup);
+	if (!hlen) {
+		if (stream && len < MAX_HEADERS)
+			return SIPFRAME_MORE;
+		snprintf(f->why, sizeof(f->why), "no blank line after the "
+			 "headers in %zu bytes", len);
+		return SIPFRAME_BAD;
+	}
+	return cut(f, len, hlen, clen, dup, stream);
 }
 
 static size_t crlfs(const uint8_t *p, size_t len)
@@ -199,15 +223,74 @@ enum sipframe_res sipframe_stream(struct sipframe *f, const uint8_t *p,
 	return frame(f, p, len, true);
 }
 
+static bool keepalive(struct sipframe *f, const uint8_t *p, size_t len)
+{
+	if (!len || crlfs(p, len) != len)
+		return false;
+	f->len = len;
+	return true;
+}
+
 enum sipframe_res sipframe_datagram(struct sipframe *f, const uint8_t *p,
 				    size_t len)
 {
 	memset(f, 0, sizeof(*f));
-	if (len && crlfs(p, len) == len) {
-		f->len = len;
+	if (keepalive(f, p, len))
 		return SIPFRAME_KEEPALIVE;
-	}
 	return frame(f, p, len, false);
+}
+
+enum sipframe_res sipframe_datagram_start(struct sipframe *f,
+					  const uint8_t *p, size_t len)
+{
+	enum sipframe_res res;
+
+	memset(f, 0, sizeof(*f));
+	if (keepalive(f, p, len))
+		return SIPFRAME_KEEPALIVE;
+	res = starts(f, p, len, false);
+	return res == SIPFRAME_MSG ? SIPFRAME_MORE : res;
+}
+
+/* headers_scan() from what the scanner found: its blank line is the
+ * first line of nothing but CRs; when that is "" or "\r", neither
+ * reading saw an empty line before it, so both end the headers there.
+ * Every line that headers_scan() would read as Content-Length starts
+ * with a token and ':' after it, so the scanner named it so (a line it
+ * could not read it refused, and then m is not used); the other way
+ * round, clen_start() tells which of the scanner's Content-Lengths
+ * headers_scan() would read ("l\r: 0" it would not). */
+bool sipframe_scanned(struct sipframe *f, const struct sipmsg *m,
+		      size_t len)
+{
+	const uint8_t *p = (const uint8_t *)m->raw.p;
+	const uint8_t *end = p + (len < MAX_HEADERS ? len : MAX_HEADERS);
+	size_t hlen = (size_t)((const uint8_t *)m->body.p - p), nl;
+	long long clen = -1;
+	bool dup = false;
+	unsigned i;
+
+	memset(f, 0, sizeof(*f));
+	if (m->raw.l != len || hlen < 3 || p[hlen - 1] != '\n')
+		return false;
+	nl = p[hlen - 2] == '\n' ? hlen - 2 : hlen - 3;
+	if (p[nl] != '\n' || (nl == hlen - 3 && p[hlen - 2] != '\r') ||
+	    nl >= MAX_HEADERS)
+		return false;
+	for (i = 0; i < m->nhdrs; i++) {
+		const uint8_t *line = (const uint8_t *)m->hdr[i].name.p, *eol;
+
+		if (m->hdr[i].id != SIP_HDR_CONTENT_LENGTH)
+			continue;
+		if (line[-1] != '\n')
+			return false;     /* "\rl: 0": not worth a reading */
+		if (!clen_start(line, (size_t)(end - line)))
+			continue;
+		eol = memchr(line, '\n', hlen - (size_t)(line - p));
+		if (!clen_line(line, eol, &clen, &dup))
+			return false;     /* not a number: the long way says */
+	}
+	return cut(f, len, hlen, clen, dup, false) == SIPFRAME_MSG;
 }
 
 /* A start line is believed after a hole only when a header follows it:

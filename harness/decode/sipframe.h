@@ -31,9 +31,24 @@ enum sipframe_res sipframe_stream(struct sipframe *f, const uint8_t *p,
 				  size_t len);
 enum sipframe_res sipframe_datagram(struct sipframe *f, const uint8_t *p,
 				    size_t len);
+enum sipframe_res sipframe_datagram_start(struct sipframe *f,
+					  const uint8_t *p, size_t len);
+struct sipmsg;
+bool sipframe_scanned(struct sipframe *f, const struct sipmsg *m,
+		      size_t len);
 size_t sipframe_resync(const uint8_t *p, size_t len);
 
-/* sipframe_resync: the offset of the next line that starts a SIP
+/* sipframe_datagram_start, sipframe_scanned: sipframe_datagram in two
+ * halves around the scanner, so that the header lines are read once.
+ * The first takes what it can from the start line (KEEPALIVE, NOT_SIP,
+ * BAD) or returns SIPFRAME_MORE: SIP, to be scanned; then, with m the
+ * scanner's reading of all len bytes of the datagram (sipmsg_decode,
+ * without an error), the second fills f as sipframe_datagram would and
+ * returns true when that would say SIPFRAME_MSG, else false: a case
+ * the scanner's findings do not settle (a bad Content-Length, a blank
+ * line of CRs...), for sipframe_datagram to frame, errors and all.
+ *
+ * sipframe_resync: the offset of the next line that starts a SIP
  * message and is followed by a header (or of a trailing partial line),
  * for use after a hole or when a capture joins a connection midway. */
 

@@ -49,11 +49,6 @@ static const struct {
 
 enum { NKNOWN = sizeof(known) / sizeof(known[0]) };
 
-static char lower(char c)
-{
-	return (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
-}
-
 static bool is_ws(char c)
 {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
@@ -77,16 +72,30 @@ static bool same_ci(const char *a, const char *lit, size_t n)
 }
 
 enum { MAX_NAME = 19, PER_LEN = 4 };   /* "Proxy-Authorization" */
+enum { NAME_WORDS = 3 };                /* MAX_NAME bytes, as uint64_t */
+
+/* A header name folded to lower case (each byte | 0x20) and padded with
+ * zeros, compared a word at a time. For token characters that is
+ * same_ci(): a byte folds onto a known name's letter only from that
+ * letter in either case, and onto its '-' only from '-' (or CR, which
+ * is no token character). */
+struct folded {
+	uint64_t w[NAME_WORDS];
+};
 
 /* known[] by name length, and by compact letter: built once (by the
  * first sipmsg_decode of the process, whichever thread), so that
- * a header name costs one or two compares, not a walk of the table
+ * a header name costs a word compare or two, not a walk of the table
  * (that walk was 7 % of a run) */
 static pthread_once_t names_once = PTHREAD_ONCE_INIT;
 static struct {
 	bool token[256];             /* RFC 3261 §25.1 token characters */
+	bool ws[256];                /* is_ws(), for the hottest loops */
+	bool ends[256];              /* LWS and ';': the end of a value */
 	uint8_t n[MAX_NAME + 1];
 	uint8_t idx[MAX_NAME + 1][PER_LEN];
+	struct folded name[NKNOWN];  /* known[i].name, folded */
+	struct folded mask[MAX_NAME + 1];  /* 0xff for the first n bytes */
 	enum sip_hdrid compact[26];
 } names;
 
@@ -99,6 +108,10 @@ static void names_index(void)
 		names.token[i] = (i >= 'a' && i <= 'z') || (i >= 'A' && i <= 'Z')
 			|| (i >= '0' && i <= '9') ||
 			(i && strchr(token_marks, (int)i));
+	for (i = 0; i < 256; i++) {
+		names.ws[i] = is_ws((char)i);
+		names.ends[i] = names.ws[i] || i == ';';
+	}
 	for (i = 0; i < 26; i++)
 		names.compact[i] = SIP_HDR_NONE;
 	for (i = 0; i < NKNOWN; i++) {
@@ -106,29 +119,73 @@ static void names_index(void)
 
 		if (l <= MAX_NAME && names.n[l] < PER_LEN)
 			names.idx[l][names.n[l]++] = (uint8_t)i;
+		memcpy(names.name[i].w, known[i].name,
+		       l < sizeof(names.name[i].w) ? l : sizeof(names.name[i].w));
 		if (known[i].compact)
 			names.compact[known[i].compact - 'a'] = known[i].id;
 	}
+	for (i = 0; i <= MAX_NAME; i++)
+		memset(names.mask[i].w, 0xff, i);
 }
 
-static enum sip_hdrid hdr_id(const struct pl *name)
+/* The id of a name of len token characters, folded into *f */
+static inline enum sip_hdrid folded_id(const struct folded *f, size_t len)
 {
-	char c = lower(name->p[0]);
 	unsigned i;
 
-	if (name->l == 1)
+	if (len == 1) {
+		uint8_t c = ((const uint8_t *)f->w)[0];
+
 		return c >= 'a' && c <= 'z' ? names.compact[c - 'a']
 					    : SIP_HDR_NONE;
-	if (name->l > MAX_NAME)
+	}
+	if (len > MAX_NAME)
 		return SIP_HDR_NONE;
-	for (i = 0; i < names.n[name->l]; i++) {
-		size_t k = names.idx[name->l][i];
+	for (i = 0; i < names.n[len]; i++) {
+		const struct folded *k = &names.name[names.idx[len][i]];
 
-		if (c == known[k].name[0] &&
-		    same_ci(name->p + 1, known[k].name + 1, name->l - 1))
-			return known[k].id;
+		if (f->w[0] == k->w[0] && f->w[1] == k->w[1] &&
+		    f->w[2] == k->w[2])
+			return known[names.idx[len][i]].id;
 	}
 	return SIP_HDR_NONE;
+}
+
+/* A name of len token characters at p, avail bytes readable from p:
+ * folded a word at a time, the bytes after the name masked off */
+static enum sip_hdrid token_id(const char *p, size_t len, size_t avail)
+{
+	static const uint64_t lower = 0x2020202020202020ull;
+	struct folded f = {{0}};
+	unsigned i;
+
+	if (len > MAX_NAME)
+		return SIP_HDR_NONE;
+	if (avail >= sizeof(f.w))
+		memcpy(f.w, p, sizeof(f.w));
+	else
+		memcpy(f.w, p, len);  /* the last line of a short message */
+	for (i = 0; i < NAME_WORDS; i++)
+		f.w[i] = (f.w[i] | lower) & names.mask[len].w[i];
+	return folded_id(&f, len);
+}
+
+/* Any name as header_add() cuts it: a character that is no token
+ * character matches no known name. */
+static enum sip_hdrid hdr_id(const struct pl *name)
+{
+	struct folded f = {{0}};
+	char *b = (char *)f.w;
+	size_t i;
+
+	if (name->l > MAX_NAME)
+		return SIP_HDR_NONE;
+	for (i = 0; i < name->l; i++) {
+		if (!names.token[(uint8_t)name->p[i]])
+			return SIP_HDR_NONE;
+		b[i] = (char)(name->p[i] | 0x20);
+	}
+	return folded_id(&f, name->l);
 }
 
 static bool hdr_is_list(enum sip_hdrid id)
@@ -213,6 +270,29 @@ static bool cut(struct pl *head, struct pl *rest, char c)
 	return true;
 }
 
+/* The first byte of [p, end) that ends a value (names.ends): eight
+ * bytes at a time while none of them is below 0x21 (LWS is) or ';',
+ * then byte by byte, so the answer is the byte loop's */
+static const char *value_end(const char *p, const char *end)
+{
+	static const uint64_t ones = 0x0101010101010101ull;
+	static const uint64_t highs = 0x8080808080808080ull;
+
+	while (end - p >= 8) {
+		uint64_t x, semi;
+
+		memcpy(&x, p, sizeof(x));
+		semi = x ^ (ones * ';');
+		if (((x - ones * 0x21) & ~x & highs) |
+		    ((semi - ones) & ~semi & highs))
+			break;
+		p += 8;
+	}
+	while (p < end && !names.ends[(uint8_t)*p])
+		++p;
+	return p;
+}
+
 /* The value of parameter `name`: ";" LWS name LWS "=" LWS value, the
  * value running to LWS or ';'; libre's grammar, which the analyser's
  * findings were written against (an empty value is no parameter). */
@@ -221,7 +301,8 @@ static bool param_n(const struct pl *params, const char *name, size_t n,
 {
 	const char *p = params->p, *end = params->p + params->l;
 
-	while (p && p < end && (p = memchr(p, ';', end - p))) {
+	/* the ';' is most often right there: no call to find it */
+	while (p < end && (*p == ';' || (p = memchr(p, ';', end - p)))) {
 		const char *q = ++p;
 
 		while (q < end && is_ws(*q))
@@ -235,8 +316,7 @@ static bool param_n(const struct pl *params, const char *name, size_t n,
 		for (++q; q < end && is_ws(*q); q++)
 			;
 		v->p = q;
-		while (q < end && !is_ws(*q) && *q != ';')
-			++q;
+		q = value_end(q, end);
 		v->l = q - v->p;
 		if (v->l)
 			return true;
@@ -246,6 +326,16 @@ static bool param_n(const struct pl *params, const char *name, size_t n,
 
 /* name a string literal: its length known at compile time */
 #define param(params, name, v) param_n(params, name, sizeof(name) - 1, v)
+
+/* The first ':' in [p, end): a loop, not memchr, because it is a few
+ * bytes into a header line, where the call costs more than the search */
+static const char *colon_in(const char *p, const char *end)
+{
+	for (; p < end; p++)
+		if (*p == ':')
+			return p;
+	return NULL;
+}
 
 /* scheme ":" [user [":" password] "@"] hostport ...: the scheme is
  * a run before a ':' and the user runs to ':' or '@', as
@@ -265,7 +355,7 @@ static int uri_split(struct pl *scheme, struct pl *user, const struct pl *uri)
 	 * after the '@' of a user part); the regex is not anchored, so
 	 * "<:sip:x@h>" reads with scheme "sip" */
 	for (;; from = colon + 1) {
-		colon = memchr(from, ':', end - from);
+		colon = colon_in(from, end);
 		if (!colon)
 			return EBADMSG;
 		at = memchr(colon + 1, '@', end - colon - 1);
@@ -285,8 +375,10 @@ static int uri_split(struct pl *scheme, struct pl *user, const struct pl *uri)
 
 /* The '<' of a display name and <URI> starting at p: the name is a run
  * of anything but LWS and '<', quoted parts whole (they may hold both),
- * then LWS, then '<' ... '>' with something inside. NULL if none. */
-static const char *lt_from(const char *p, const char *end)
+ * then LWS, then '<' ... '>' with something inside. NULL if none;
+ * else *gt is the first '>' after it. */
+static const char *lt_from(const char *p, const char *end,
+			   const char **gt)
 {
 	bool quoted = false;
 
@@ -300,7 +392,7 @@ static const char *lt_from(const char *p, const char *end)
 	}
 	p = skip_ws(p, end);
 	if (p == end || *p != '<' || p + 1 == end || p[1] == '>' ||
-	    !memchr(p + 1, '>', end - p - 1))
+	    !(*gt = memchr(p + 1, '>', end - p - 1)))
 		return NULL;
 	return p;
 }
@@ -311,12 +403,11 @@ static const char *lt_from(const char *p, const char *end)
  * (RFC 3261 §20.10). The URI must then read; there is no other try. */
 static int addr_any(struct sipmsg_addr *a, const struct pl *v)
 {
-	const char *end = v->p + v->l, *lt = NULL, *gt, *p, *semi;
+	const char *end = v->p + v->l, *lt = NULL, *gt = NULL, *p, *semi;
 
 	for (p = v->p; p < end && !lt; p++)
-		lt = lt_from(p, end);
+		lt = lt_from(p, end, &gt);
 	if (lt) {
-		gt = memchr(lt, '>', end - lt);
 		span(&a->dname, v->p, lt - v->p);
 		trim(&a->dname);
 		span(&a->auri, lt + 1, gt - lt - 1);
@@ -338,6 +429,7 @@ int sipmsg_addr_decode(struct sipmsg_addr *a, const struct pl *val)
 	struct pl v = *val;
 	int err;
 
+	(void)pthread_once(&names_once, names_index);  /* for param() */
 	memset(a, 0, sizeof(*a));
 	trim(&v);
 	if (!v.l)
@@ -417,16 +509,6 @@ static int header_add(struct sipmsg *m, const char *name, const char *colon,
 	return 0;
 }
 
-/* The first ':' in [p, end): a loop, not memchr, because it is a few
- * bytes into a header line, where the call costs more than the search */
-static const char *colon_in(const char *p, const char *end)
-{
-	for (; p < end; p++)
-		if (*p == ':')
-			return p;
-	return NULL;
-}
-
 /* A header line "Name: value", or a line that begins with LWS: the
  * folded continuation of the value above (RFC 3261 §7.3.1), or of a
  * name whose ':' has not come yet (*name, as libre reads "Contact" CRLF
@@ -490,12 +572,12 @@ static const char *header_fast(struct sipmsg *m, const char *p,
 	nl = memchr(q, '\n', end - q);
 	if (!nl)
 		return NULL;
-	for (v = q + 1; v < nl && is_ws(*v); v++)
+	for (v = q + 1; v < nl && names.ws[(uint8_t)*v]; v++)
 		;
-	for (q = nl; q > v && is_ws(q[-1]); q--)
+	for (q = nl; q > v && names.ws[(uint8_t)q[-1]]; q--)
 		;
 	span(&h->val, v, q - v);
-	h->id = hdr_id(&h->name);
+	h->id = token_id(p, h->name.l, (size_t)(end - p));
 	++m->nhdrs;
 	return nl + 1;
 }
@@ -588,6 +670,18 @@ static const char *expect_n(const char *p, const char *end, const char *lit,
 
 #define expect(p, end, lit) expect_n(p, end, lit, sizeof(lit) - 1)
 
+/* "SIP/2.0/" at p, letters in any case, no LWS: the common spelling,
+ * one word compare instead of the expect() chain (the same answer) */
+static bool sip20(const char *p)
+{
+	uint64_t w, lit, fold;
+
+	memcpy(&w, p, sizeof(w));
+	memcpy(&lit, "sip/2.0/", sizeof(lit));
+	memcpy(&fold, "\x20\x20\x20\0\0\0\0", sizeof(fold));
+	return (w | fold) == lit;
+}
+
 /* "SIP" LWS "/" LWS "2.0" LWS "/" LWS transport at p; letters in any
  * case (libre's regex compares so); the end of the transport or NULL */
 static const char *via_proto(const char *p, const char *end)
@@ -596,8 +690,11 @@ static const char *via_proto(const char *p, const char *end)
 
 	if (p == end || (*p != 'S' && *p != 's'))
 		return NULL;
-	p = expect(expect(expect(expect(p, end, "sip"), end, "/"), end,
-			  "2.0"), end, "/");
+	if (end - p >= 8 && sip20(p))
+		p += 8;
+	else
+		p = expect(expect(expect(expect(p, end, "sip"), end, "/"),
+				  end, "2.0"), end, "/");
 	if (!p)
 		return NULL;
 	p = skip_ws(p, end);
@@ -622,8 +719,7 @@ static int via_decode(struct sipmsg *m, const struct pl *val)
 		if (!t)
 			continue;
 		s = skip_ws(t, end);
-		for (p = s; p < end && *p != ';' && !is_ws(*p); p++)
-			;
+		p = value_end(s, end);
 		if (p > s)
 			break;
 		p = t;                /* no sent-by here: look further on */
@@ -649,7 +745,7 @@ static int ctype_decode(struct sipmsg *m, const struct pl *val)
 	if (!m->ctyp.type.l || t == end || *t != '/')
 		return EBADMSG;
 	p = skip_ws(t + 1, end);
-	for (t = p; t < end && !is_ws(*t) && *t != ';'; t++)
+	for (t = p; t < end && !names.ends[(uint8_t)*t]; t++)
 		;
 	span(&m->ctyp.subtype, p, t - p);
 	return m->ctyp.subtype.l ? 0 : EBADMSG;
@@ -797,54 +893,13 @@ bool sipmsg_token(const struct pl *val, struct pl *tok)
 	return tok->l > 0;
 }
 
+void sipmsg_cut(struct sipmsg *m, size_t len)
+{
+	m->raw.l = len;
+	m->body.l = len - (size_t)(m->body.p - m->raw.p);
+}
+
 size_t sipmsg_size(const struct sipmsg *m)
 {
 	return offsetof(struct sipmsg, hdr) + m->nhdrs * sizeof(m->hdr[0]);
-}
-
-/* A slice inside [from, from + len] moves to the same place in to;
- * one elsewhere (none today) keeps pointing where it did. */
-static void rebase(struct pl *pl, const char *from, size_t len,
-		   const char *to)
-{
-	uintptr_t p = (uintptr_t)pl->p, f = (uintptr_t)from;
-
-	if (pl->p && p >= f && p - f <= len)
-		pl->p = to + (p - f);
-}
-
-static void rebase_addr(struct sipmsg_addr *a, const char *from, size_t len,
-			const char *to)
-{
-	rebase(&a->dname, from, len, to);
-	rebase(&a->auri, from, len, to);
-	rebase(&a->scheme, from, len, to);
-	rebase(&a->user, from, len, to);
-	rebase(&a->params, from, len, to);
-	rebase(&a->tag, from, len, to);
-}
-
-void sipmsg_move(struct sipmsg *dst, char *bytes, const struct sipmsg *src)
-{
-	const char *from = src->raw.p;
-	size_t len = src->raw.l;
-	struct pl *fields[] = {
-		&dst->raw, &dst->ver, &dst->met, &dst->ruri, &dst->reason,
-		&dst->callid, &dst->cseq.met, &dst->via.sentby,
-		&dst->via.branch, &dst->ctyp.type, &dst->ctyp.subtype,
-		&dst->body,
-	};
-	size_t i;
-
-	memcpy(dst, src, sipmsg_size(src));
-	if (len)
-		memcpy(bytes, from, len);
-	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
-		rebase(fields[i], from, len, bytes);
-	rebase_addr(&dst->from, from, len, bytes);
-	rebase_addr(&dst->to, from, len, bytes);
-	for (i = 0; i < dst->nhdrs; i++) {
-		rebase(&dst->hdr[i].name, from, len, bytes);
-		rebase(&dst->hdr[i].val, from, len, bytes);
-	}
 }

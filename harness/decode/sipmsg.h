@@ -65,8 +65,8 @@ bool sipmsg_apply(const struct sipmsg *m, enum sip_hdrid id,
 		  sipmsg_val_h *h, void *arg);
 const char *sipmsg_missing(const struct sipmsg *m);
 bool sipmsg_token(const struct pl *val, struct pl *tok);
+void sipmsg_cut(struct sipmsg *m, size_t len);
 size_t sipmsg_size(const struct sipmsg *m);
-void sipmsg_move(struct sipmsg *dst, char *bytes, const struct sipmsg *src);
 
 /* sipmsg_decode: 0, or EBADMSG with *why naming what is wrong ("header
  * line 3 has no ':'"); *m is filled either way as far as it was read.
@@ -77,10 +77,11 @@ void sipmsg_move(struct sipmsg *dst, char *bytes, const struct sipmsg *src);
  * From, To, Via that a message cannot do without (§8.1.1) and lacks.
  * sipmsg_token: the first run of characters other than ';', SP and HT
  * ("terminated" of "terminated;reason=noresource"), false if none.
+ * sipmsg_cut: *m as sipmsg_decode would have read only the first len
+ * bytes, len at least up to the body (the header lines the same).
  * sipmsg_size: the bytes of *m that hold something (the header lines
- * it has, not all SIPMSG_MAX_HDRS). sipmsg_move: copies src's
- * sipmsg_size() bytes to dst and its message's src->raw.l bytes to
- * bytes, so that dst's slices point into bytes: a message that must
- * outlive its packet's buffer (handed to another thread). */
+ * it has, not all SIPMSG_MAX_HDRS): a message that must outlive its
+ * packet's buffer is decoded from a copy of its bytes, and this much of
+ * the struct kept with them (msgq.h). */
 
 #endif

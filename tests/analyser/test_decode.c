@@ -14,6 +14,7 @@
 #include "decode/link.h"
 #include "decode/pcapfile.h"
 #include "decode/sipframe.h"
+#include "decode/sipmsg.h"
 
 enum { MAX_GOT = 32 };
 
@@ -556,6 +557,68 @@ static void test_sipframe_clen(void)
 	}
 }
 
+/* sipframe_scanned: framing from the scanner's reading of the whole
+ * datagram says what sipframe_datagram says, and the message cut there
+ * reads as the scanner reads the framed bytes; cases it cannot settle
+ * it leaves to sipframe_datagram (false). */
+static bool scanned_agrees(const char *text, bool *settled)
+{
+	static struct sipmsg whole, framed;
+	struct sipframe f1, f2;
+	size_t n = strlen(text);
+	const uint8_t *p = (const uint8_t *)text;
+	enum sipframe_res res = sipframe_datagram(&f1, p, n);
+
+	*settled = false;
+	if (sipframe_datagram_start(&f2, p, n) != SIPFRAME_MORE)
+		return res != SIPFRAME_MSG;
+	memset(&f2, 0xa5, sizeof(f2));   /* all of it filled anew */
+	if (sipmsg_decode(&whole, text, n, NULL) ||
+	    !sipframe_scanned(&f2, &whole, n))
+		return true;
+	*settled = true;
+	if (res != SIPFRAME_MSG || f1.len != f2.len ||
+	    f1.no_clen != f2.no_clen)
+		return false;
+	sipmsg_cut(&whole, f2.len);
+	return !sipmsg_decode(&framed, text, f1.len, NULL) &&
+		sipmsg_size(&whole) == sipmsg_size(&framed) &&
+		!memcmp(&whole, &framed, sipmsg_size(&whole));
+}
+
+static void test_sipframe_scanned(void)
+{
+	static const struct {
+		const char *text;
+		bool settled;           /* by the scanner's reading */
+	} cases[] = {
+		{"BYE sip:a@b SIP/2.0\r\nl: 2\r\n\r\nabcd", true},
+		{"BYE sip:a@b SIP/2.0\r\nCONTENT-LENGTH \t: 0\r\n\r\n", true},
+		{"BYE sip:a@b SIP/2.0\nContent-Length:1\n\nab", true},
+		{"BYE sip:a@b SIP/2.0\r\nCall-ID: x\r\n\r\nab", true},
+		{"BYE sip:a@b SIP/2.0\r\nl: 1\r\nl: 1\r\n\r\nab", true},
+		{"BYE sip:a@b SIP/2.0\r\nl\r: 1\r\n\r\nab", true},
+		{"BYE sip:a@b SIP/2.0\r\nl: 1x\r\n\r\nab", true},
+		{"BYE sip:a@b SIP/2.0\r\nl: 1\r\nl: 2\r\n\r\nab", false},
+		{"BYE sip:a@b SIP/2.0\r\nl: x\r\n\r\nab", false},
+		{"BYE sip:a@b SIP/2.0\r\nl: 9\r\n\r\nab", false},
+		{"BYE sip:a@b SIP/2.0\r\nl:\r\n 1\r\n\r\nab", false},
+		{"BYE sip:a@b SIP/2.0\r\nX: y\r\n\r\r\nl: 1\r\n\r\nab",
+		 false},
+		{"BYE sip:a@b SIP/2.0\r\n\rl: 1\r\n\r\nab", false},
+		{"BYE sip:a@b SIP/2.0\r\nno colon\r\n\r\n", false},
+		{"SIP/2.0 200 OK", false},
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		bool settled;
+
+		CU_ASSERT(scanned_agrees(cases[i].text, &settled));
+		CU_ASSERT_EQUAL(settled, cases[i].settled);
+	}
+}
+
 static void test_link_errors(void)
 {
 	struct link_pkt lp;
@@ -610,6 +673,8 @@ static const struct unit_test layer_tests[] = {
 	{"TCP: a capture joining midway", test_tcp_midstream},
 	{"SIP framing", test_sipframe},
 	{"SIP framing: Content-Length spellings", test_sipframe_clen},
+	{"SIP framing of a datagram from the scanner's reading",
+	 test_sipframe_scanned},
 	{"SIP recognised by content, HTTP ignored", test_by_content},
 	{"malformed messages are reported and skipped", test_malformed},
 	{NULL, NULL}

@@ -81,6 +81,7 @@ struct producer {
 	struct msgq *q;
 	char buf[1024];
 	char *big;                   /* an error text longer than the cut */
+	unsigned rooms;              /* messages decoded in the queue */
 	int err;
 };
 
@@ -93,24 +94,38 @@ static void *produce(void *arg)
 
 	for (i = 0; i < NMSG && !p->err; i++) {
 		struct wire_msg wm = {.frame = i + 1, .ts_ns = i + 1};
-		struct sipmsg m;
+		struct sipmsg own, *m;
 		const char *why;
+		char *bytes;
 		int n;
 
 		p->err |= msgq_tick(p->q, i + 1);
 		if (i % 10 == 9) {
+			/* a message that cannot be decoded: its room is
+			 * dropped, its error takes the place */
+			(void)msgq_room(p->q, 100, &bytes);
 			p->err |= msgq_err(p->q, i + 1, i == 99 ? p->big :
 					   "no empty line after the headers");
 			continue;
 		}
 		n = snprintf(p->buf, sizeof(p->buf), tmpl, i, i - i / 10,
 			     i - i / 10, i - i / 10);
-		if (sipmsg_decode(&m, p->buf, (size_t)n, &why)) {
+		/* decoded where the queue keeps it, as the analyser does */
+		m = msgq_room(p->q, (size_t)n, &bytes);
+		if (m) {
+			memcpy(bytes, p->buf, (size_t)n);
+			++p->rooms;
+		}
+		else {
+			m = &own;
+			bytes = p->buf;
+		}
+		if (sipmsg_decode(m, bytes, (size_t)n, &why)) {
 			p->err = EBADMSG;
 			break;
 		}
-		wm.sm = &m;
-		wm.body = m.body;
+		wm.sm = m;
+		wm.body = m->body;
 		p->err |= msgq_msg(p->q, &wm);
 		memset(p->buf, 'x', sizeof(p->buf));
 	}
@@ -146,6 +161,7 @@ static void run(bool threaded)
 	CU_ASSERT_EQUAL(s.errs, NMSG / 10);
 	CU_ASSERT_EQUAL(s.bad, 0);
 	CU_ASSERT(s.big == !threaded);   /* cut at 511 bytes on the way */
+	CU_ASSERT_EQUAL(p.rooms, threaded ? NMSG - NMSG / 10 : 0);
 	mem_deref(p.q);
 	free(p.big);
 }
@@ -173,9 +189,36 @@ static void test_bad_args(void)
 	CU_ASSERT(q == NULL);
 }
 
+/* a message must be the one decoded in the last room, and a room does
+ * not outlive another event (the decoder's error for that message) */
+static void test_room(void)
+{
+	struct seen s = {0};
+	struct msgq_handlers h = {tick_h, msg_h, err_h, &s};
+	struct sipmsg other;
+	struct wire_msg wm = {.sm = &other};
+	struct msgq *q = NULL;
+	char *bytes = NULL;
+
+	CU_ASSERT_FATAL(msgq_alloc(&q, &h, true) == 0);
+	CU_ASSERT_FATAL(msgq_room(q, 10, &bytes) != NULL);
+	CU_ASSERT(bytes != NULL);
+	CU_ASSERT_EQUAL(msgq_msg(q, &wm), EINVAL);
+	wm.sm = msgq_room(q, 10, &bytes);
+	CU_ASSERT_EQUAL(msgq_err(q, 1, "no empty line after the headers"), 0);
+	CU_ASSERT_EQUAL(msgq_msg(q, &wm), ENOMEM);
+	msgq_close(q);
+	while (msgq_drain(q))
+		;
+	CU_ASSERT_EQUAL(s.msgs, 0);
+	CU_ASSERT_EQUAL(s.errs, 1);
+	mem_deref(q);
+}
+
 static const struct unit_test tests[] = {
 	{"threaded", test_threaded},
 	{"direct", test_direct},
+	{"room", test_room},
 	{"bad_args", test_bad_args},
 	{NULL, NULL},
 };

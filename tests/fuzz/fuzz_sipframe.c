@@ -9,6 +9,7 @@
  * every slice the scanner hands out (decoder.c passes them on as is).
  */
 #include <stdlib.h>
+#include <string.h>
 #include "decode/sipframe.h"
 #include "decode/sipmsg.h"
 
@@ -81,6 +82,36 @@ static void scan(const uint8_t *p, size_t len)
 	(void)sipmsg_missing(&m);
 }
 
+/* A datagram framed from the scanner's reading of all of it
+ * (sipframe_scanned, the analyser's way) must frame and read exactly as
+ * sipframe_datagram then the scanner on what it framed. */
+static void datagram_two_ways(const uint8_t *p, size_t len)
+{
+	static struct sipmsg whole, framed;
+	struct sipframe f1, f2;
+	enum sipframe_res res = sipframe_datagram(&f1, p, len);
+	enum sipframe_res start = sipframe_datagram_start(&f2, p, len);
+
+	if (start != SIPFRAME_MORE) {
+		if (start != res || (res == SIPFRAME_BAD &&
+				     strcmp(f1.why, f2.why)))
+			abort();
+		return;
+	}
+	memset(&f2, 0xa5, sizeof(f2));   /* all of it filled anew */
+	if (sipmsg_decode(&whole, (const char *)p, len, NULL) ||
+	    !sipframe_scanned(&f2, &whole, len))
+		return;
+	if (res != SIPFRAME_MSG || f1.len != f2.len ||
+	    f1.no_clen != f2.no_clen)
+		abort();
+	sipmsg_cut(&whole, f2.len);
+	if (sipmsg_decode(&framed, (const char *)p, f1.len, NULL) ||
+	    sipmsg_size(&whole) != sipmsg_size(&framed) ||
+	    memcmp(&whole, &framed, sipmsg_size(&whole)))
+		abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -90,6 +121,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (sipframe_datagram(&f, data, size) == SIPFRAME_MSG)
 		scan(data, f.len);
+	datagram_two_ways(data, size);
 
 	for (rounds = 0; off < size && rounds < 100000; rounds++) {
 		switch (sipframe_stream(&f, data + off, size - off)) {
