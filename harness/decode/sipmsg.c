@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 #include "decode/sipmsg.h"
+#include "decode/sipfield.h"
 
 /* The headers the analyser and its consumers look up; the rest keep
  * SIP_HDR_NONE. list: RFC 3261 allows several values on one line.
@@ -49,28 +50,6 @@ static const struct {
 
 enum { NKNOWN = sizeof(known) / sizeof(known[0]) };
 
-static bool is_ws(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-/* a[0..n) equals lit in any case; lit is written in lower case, so
- * only a's letters need folding: strncasecmp inlined, at half the
- * work (the library call was 2-3 % of a run, lowering both sides 4 %) */
-static bool same_ci(const char *a, const char *lit, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		char l = lit[i];
-
-		if (l >= 'a' && l <= 'z' ? (char)(a[i] | 0x20) != l
-					 : a[i] != l)
-			return false;
-	}
-	return true;
-}
-
 enum { MAX_NAME = 19, PER_LEN = 4 };   /* "Proxy-Authorization" */
 enum { NAME_WORDS = 3 };                /* MAX_NAME bytes, as uint64_t */
 
@@ -90,8 +69,6 @@ struct folded {
 static pthread_once_t names_once = PTHREAD_ONCE_INIT;
 static struct {
 	bool token[256];             /* RFC 3261 §25.1 token characters */
-	bool ws[256];                /* is_ws(), for the hottest loops */
-	bool ends[256];              /* LWS and ';': the end of a value */
 	uint8_t n[MAX_NAME + 1];
 	uint8_t idx[MAX_NAME + 1][PER_LEN];
 	struct folded name[NKNOWN];  /* known[i].name, folded */
@@ -108,10 +85,6 @@ static void names_index(void)
 		names.token[i] = (i >= 'a' && i <= 'z') || (i >= 'A' && i <= 'Z')
 			|| (i >= '0' && i <= '9') ||
 			(i && strchr(token_marks, (int)i));
-	for (i = 0; i < 256; i++) {
-		names.ws[i] = is_ws((char)i);
-		names.ends[i] = names.ws[i] || i == ';';
-	}
 	for (i = 0; i < 26; i++)
 		names.compact[i] = SIP_HDR_NONE;
 	for (i = 0; i < NKNOWN; i++) {
@@ -198,248 +171,6 @@ static bool hdr_is_list(enum sip_hdrid id)
 	return false;
 }
 
-static void span(struct pl *pl, const char *p, size_t n)
-{
-	pl->p = p;
-	pl->l = n;
-}
-
-static const char *skip_ws(const char *p, const char *end)
-{
-	while (p < end && is_ws(*p))
-		++p;
-	return p;
-}
-
-static void trim(struct pl *pl)
-{
-	while (pl->l && is_ws(pl->p[0])) {
-		++pl->p;
-		--pl->l;
-	}
-	while (pl->l && is_ws(pl->p[pl->l - 1]))
-		--pl->l;
-}
-
-/* Cut *rest at the first c outside quotes and <>; the part before goes
- * to *head (trimmed). Returns false when c does not occur. */
-static bool cut(struct pl *head, struct pl *rest, char c)
-{
-	const char *hit = rest->l ? memchr(rest->p, c, rest->l) : NULL;
-	unsigned depth = 0;
-	bool quoted = false;
-	size_t i = hit ? (size_t)(hit - rest->p) : rest->l;
-
-	if (!i) {
-		*head = (struct pl){rest->p, 0};
-		goto rest;
-	}
-
-	/* no c at all: the whole value, whatever it quotes (a Contact
-	 * "<sip:...>" without a second value); or nothing quoted or
-	 * bracketed before c: memchr found it */
-	if (!hit || (!memchr(rest->p, '"', i) && !memchr(rest->p, '<', i)))
-		goto found;
-	for (i = 0; i < rest->l; i++) {
-		char x = rest->p[i];
-
-		if (quoted && x == '\\') {
-			++i;
-			continue;
-		}
-		if (x == '"')
-			quoted = !quoted;
-		else if (!quoted && x == '<')
-			++depth;
-		else if (!quoted && x == '>' && depth)
-			--depth;
-		else if (!quoted && !depth && x == c)
-			break;
-	}
-	if (i > rest->l)             /* a '\\' as the last byte, quoted */
-		i = rest->l;
- found:
-	head->p = rest->p;
-	head->l = i;
-	trim(head);
- rest:
-	if (i >= rest->l)
-		return false;
-	rest->p += i + 1;
-	rest->l -= i + 1;
-	return true;
-}
-
-/* The first byte of [p, end) that ends a value (names.ends): eight
- * bytes at a time while none of them is below 0x21 (LWS is) or ';',
- * then byte by byte, so the answer is the byte loop's */
-static const char *value_end(const char *p, const char *end)
-{
-	static const uint64_t ones = 0x0101010101010101ull;
-	static const uint64_t highs = 0x8080808080808080ull;
-
-	while (end - p >= 8) {
-		uint64_t x, semi;
-
-		memcpy(&x, p, sizeof(x));
-		semi = x ^ (ones * ';');
-		if (((x - ones * 0x21) & ~x & highs) |
-		    ((semi - ones) & ~semi & highs))
-			break;
-		p += 8;
-	}
-	while (p < end && !names.ends[(uint8_t)*p])
-		++p;
-	return p;
-}
-
-/* The value of parameter `name`: ";" LWS name LWS "=" LWS value, the
- * value running to LWS or ';'; libre's grammar, which the analyser's
- * findings were written against (an empty value is no parameter). */
-static bool param_n(const struct pl *params, const char *name, size_t n,
-		    struct pl *v)
-{
-	const char *p = params->p, *end = params->p + params->l;
-
-	/* the ';' is most often right there: no call to find it */
-	while (p < end && (*p == ';' || (p = memchr(p, ';', end - p)))) {
-		const char *q = ++p;
-
-		while (q < end && is_ws(*q))
-			++q;
-		if ((size_t)(end - q) <= n || !same_ci(q, name, n))
-			continue;
-		for (q += n; q < end && is_ws(*q); q++)
-			;
-		if (q == end || *q != '=')
-			continue;
-		for (++q; q < end && is_ws(*q); q++)
-			;
-		v->p = q;
-		q = value_end(q, end);
-		v->l = q - v->p;
-		if (v->l)
-			return true;
-	}
-	return false;
-}
-
-/* name a string literal: its length known at compile time */
-#define param(params, name, v) param_n(params, name, sizeof(name) - 1, v)
-
-/* The first ':' in [p, end): a loop, not memchr, because it is a few
- * bytes into a header line, where the call costs more than the search */
-static const char *colon_in(const char *p, const char *end)
-{
-	for (; p < end; p++)
-		if (*p == ':')
-			return p;
-	return NULL;
-}
-
-/* scheme ":" [user [":" password] "@"] hostport ...: the scheme is
- * a run before a ':' and the user runs to ':' or '@', as
- * libre's uri_decode reads them (RFC 3261 §19.1.1 is stricter; peers
- * are not, and the findings were written against libre's reading). */
-/* hostport = 1*( any but ';' '?' SP ) */
-static bool host_at(const char *p, const char *end)
-{
-	return p < end && *p != ';' && *p != '?' && *p != ' ';
-}
-
-static int uri_split(struct pl *scheme, struct pl *user, const struct pl *uri)
-{
-	const char *from = uri->p, *end = uri->p + uri->l, *colon, *at;
-
-	/* the first ':' with a scheme before it and a host after it (or
-	 * after the '@' of a user part); the regex is not anchored, so
-	 * "<:sip:x@h>" reads with scheme "sip" */
-	for (;; from = colon + 1) {
-		colon = colon_in(from, end);
-		if (!colon)
-			return EBADMSG;
-		at = memchr(colon + 1, '@', end - colon - 1);
-		if (colon > from && (host_at(colon + 1, end) ||
-				     (at && host_at(at + 1, end))))
-			break;
-	}
-	span(scheme, from, colon - from);
-	memset(user, 0, sizeof(*user));
-	if (at && host_at(at + 1, end)) {
-		const char *pw = memchr(colon + 1, ':', at - colon - 1);
-
-		span(user, colon + 1, (pw ? pw : at) - colon - 1);
-	}
-	return 0;
-}
-
-/* The '<' of a display name and <URI> starting at p: the name is a run
- * of anything but LWS and '<', quoted parts whole (they may hold both),
- * then LWS, then '<' ... '>' with something inside. NULL if none;
- * else *gt is the first '>' after it. */
-static const char *lt_from(const char *p, const char *end,
-			   const char **gt)
-{
-	bool quoted = false;
-
-	for (; p < end; p++) {
-		if (*p == '"')
-			quoted = !quoted;
-		else if (quoted && *p == '\\' && p + 1 < end)
-			++p;
-		else if (!quoted && (is_ws(*p) || *p == '<'))
-			break;
-	}
-	p = skip_ws(p, end);
-	if (p == end || *p != '<' || p + 1 == end || p[1] == '>' ||
-	    !(*gt = memchr(p + 1, '>', end - p - 1)))
-		return NULL;
-	return p;
-}
-
-/* name-addr if some start gives one (libre's regex is not anchored,
- * so "Bob Smith <sip:b@h>" and a name whose quotes do not pair up
- * both read), else addr-spec, whose parameters are the header's
- * (RFC 3261 §20.10). The URI must then read; there is no other try. */
-static int addr_any(struct sipmsg_addr *a, const struct pl *v)
-{
-	const char *end = v->p + v->l, *lt = NULL, *gt = NULL, *p, *semi;
-
-	for (p = v->p; p < end && !lt; p++)
-		lt = lt_from(p, end, &gt);
-	if (lt) {
-		span(&a->dname, v->p, lt - v->p);
-		trim(&a->dname);
-		span(&a->auri, lt + 1, gt - lt - 1);
-		span(&a->params, gt + 1, end - gt - 1);
-	}
-	else {
-		for (p = v->p; p < end && *p == ';'; p++)
-			;
-		semi = memchr(p, ';', end - p);
-		span(&a->auri, p, (semi ? semi : end) - p);
-		span(&a->params, semi ? semi : end, semi ? end - semi : 0);
-	}
-	trim(&a->params);
-	return uri_split(&a->scheme, &a->user, &a->auri);
-}
-
-int sipmsg_addr_decode(struct sipmsg_addr *a, const struct pl *val)
-{
-	struct pl v = *val;
-	int err;
-
-	(void)pthread_once(&names_once, names_index);  /* for param() */
-	memset(a, 0, sizeof(*a));
-	trim(&v);
-	if (!v.l)
-		return EBADMSG;
-	err = addr_any(a, &v);
-	if (!err)
-		(void)param(&a->params, "tag", &a->tag);
-	return err;
-}
-
 /* "SIP/2.0 200 OK" or "INVITE sip:x SIP/2.0": three parts split by SP */
 static int start_line(struct sipmsg *m, const char *p, size_t l,
 		      const char **why)
@@ -469,7 +200,7 @@ static int start_line(struct sipmsg *m, const char *p, size_t l,
 		m->met = x;
 		m->ruri = y;
 		m->ver = z;
-		if (uri_split(&scheme, &user, &y)) {
+		if (sipfield_uri(&scheme, &user, &y)) {
 			*why = "Request-URI has no scheme";
 			return EBADMSG;
 		}
@@ -572,9 +303,9 @@ static const char *header_fast(struct sipmsg *m, const char *p,
 	nl = memchr(q, '\n', end - q);
 	if (!nl)
 		return NULL;
-	for (v = q + 1; v < nl && names.ws[(uint8_t)*v]; v++)
+	for (v = q + 1; v < nl && sipfield_lws[(uint8_t)*v]; v++)
 		;
-	for (q = nl; q > v && names.ws[(uint8_t)q[-1]]; q--)
+	for (q = nl; q > v && sipfield_lws[(uint8_t)q[-1]]; q--)
 		;
 	span(&h->val, v, q - v);
 	h->id = token_id(p, h->name.l, (size_t)(end - p));
@@ -625,132 +356,6 @@ static int lines(struct sipmsg *m, const char *p, size_t len,
 	return EBADMSG;
 }
 
-/* The first run of digits followed by LWS and a method (libre's regex
- * is not anchored either: "CSeq: x1 ACK" reads as 1 ACK). */
-static int cseq_decode(struct sipmsg *m, const struct pl *val)
-{
-	const char *p = val->p, *end = val->p + val->l;
-
-	for (; p < end; p++) {
-		const char *d = p, *t;
-		uint64_t n = 0;
-
-		/* modulo 2^32, as libre's pl_u32 reads it */
-		while (d < end && *d >= '0' && *d <= '9')
-			n = (uint32_t)(n * 10 + (uint64_t)(*d++ - '0'));
-		if (d == p || d == end || !is_ws(*d)) {
-			p = d > p ? d - 1 : p;
-			continue;
-		}
-		for (t = d; t < end && is_ws(*t); t++)
-			;
-		span(&m->cseq.met, t, 0);
-		while (t < end && !is_ws(*t))
-			++t;
-		m->cseq.met.l = t - m->cseq.met.p;
-		if (!m->cseq.met.l) {
-			p = d;
-			continue;
-		}
-		m->cseq.num = (uint32_t)n;
-		return 0;
-	}
-	return EBADMSG;
-}
-
-/* LWS, then lit (n bytes) in any case: the end of it, or NULL */
-static const char *expect_n(const char *p, const char *end, const char *lit,
-			    size_t n)
-{
-	if (!p)
-		return NULL;
-	p = skip_ws(p, end);
-	return (size_t)(end - p) >= n && same_ci(p, lit, n) ? p + n : NULL;
-}
-
-#define expect(p, end, lit) expect_n(p, end, lit, sizeof(lit) - 1)
-
-/* "SIP/2.0/" at p, letters in any case, no LWS: the common spelling,
- * one word compare instead of the expect() chain (the same answer) */
-static bool sip20(const char *p)
-{
-	uint64_t w, lit, fold;
-
-	memcpy(&w, p, sizeof(w));
-	memcpy(&lit, "sip/2.0/", sizeof(lit));
-	memcpy(&fold, "\x20\x20\x20\0\0\0\0", sizeof(fold));
-	return (w | fold) == lit;
-}
-
-/* "SIP" LWS "/" LWS "2.0" LWS "/" LWS transport at p; letters in any
- * case (libre's regex compares so); the end of the transport or NULL */
-static const char *via_proto(const char *p, const char *end)
-{
-	const char *t;
-
-	if (p == end || (*p != 'S' && *p != 's'))
-		return NULL;
-	if (end - p >= 8 && sip20(p))
-		p += 8;
-	else
-		p = expect(expect(expect(expect(p, end, "sip"), end, "/"),
-				  end, "2.0"), end, "/");
-	if (!p)
-		return NULL;
-	p = skip_ws(p, end);
-	for (t = p; t < end && ((*t >= 'A' && *t <= 'Z') ||
-				(*t >= 'a' && *t <= 'z')); t++)
-		;
-	return t > p ? t : NULL;
-}
-
-/* The top value: "SIP/2.0/UDP" LWS sent-by *( ";" via-params ), with a
- * branch (RFC 3261 §8.1.1.7), found as libre's unanchored regex finds
- * it, so that the same Vias are refused. */
-static int via_decode(struct sipmsg *m, const struct pl *val)
-{
-	struct pl rest = *val, v, params;
-	const char *p, *end, *t = NULL, *s = NULL;
-
-	(void)cut(&v, &rest, ',');
-	end = v.p + v.l;
-	for (p = v.p; p < end; p++) {
-		t = via_proto(p, end);
-		if (!t)
-			continue;
-		s = skip_ws(t, end);
-		p = value_end(s, end);
-		if (p > s)
-			break;
-		p = t;                /* no sent-by here: look further on */
-		t = NULL;
-	}
-	if (!t)
-		return EBADMSG;
-	span(&m->via.sentby, s, p - s);
-	span(&params, p, end - p);
-	return param(&params, "branch", &m->via.branch) ? 0 : EBADMSG;
-}
-
-/* type LWS "/" LWS subtype, type right at the start */
-static int ctype_decode(struct sipmsg *m, const struct pl *val)
-{
-	const char *p = val->p, *end = val->p + val->l, *t;
-
-	p = skip_ws(p, end);
-	for (t = p; t < end && !is_ws(*t) && *t != ';' && *t != '/'; t++)
-		;
-	span(&m->ctyp.type, p, t - p);
-	t = skip_ws(t, end);
-	if (!m->ctyp.type.l || t == end || *t != '/')
-		return EBADMSG;
-	p = skip_ws(t + 1, end);
-	for (t = p; t < end && !names.ends[(uint8_t)*t]; t++)
-		;
-	span(&m->ctyp.subtype, p, t - p);
-	return m->ctyp.subtype.l ? 0 : EBADMSG;
-}
-
 /* The headers every part of the analyser reads, decoded once. */
 static int fields(struct sipmsg *m, const char **why)
 {
@@ -762,7 +367,7 @@ static int fields(struct sipmsg *m, const char **why)
 
 		switch (h->id) {
 		case SIP_HDR_VIA:
-			if (!via && via_decode(m, &h->val)) {
+			if (!via && sipfield_via(m, &h->val)) {
 				*why = "Via is not SIP/2.0/TRANSPORT sent-by "
 					"with a branch";
 				return EBADMSG;
@@ -783,13 +388,13 @@ static int fields(struct sipmsg *m, const char **why)
 			m->callid = h->val;
 			break;
 		case SIP_HDR_CSEQ:
-			if (cseq_decode(m, &h->val)) {
+			if (sipfield_cseq(m, &h->val)) {
 				*why = "CSeq is not a number and a method";
 				return EBADMSG;
 			}
 			break;
 		case SIP_HDR_CONTENT_TYPE:
-			if (ctype_decode(m, &h->val)) {
+			if (sipfield_ctype(m, &h->val)) {
 				*why = "Content-Type is not type/subtype";
 				return EBADMSG;
 			}
@@ -842,7 +447,7 @@ bool sipmsg_apply(const struct sipmsg *m, enum sip_hdrid id,
 		}
 		rest = m->hdr[i].val;
 		do {
-			more = cut(&v, &rest, ',');
+			more = sipfield_cut(&v, &rest, ',');
 			if (h(&v, arg))
 				return true;
 		} while (more);
