@@ -100,6 +100,7 @@ void rdoc_init(struct report_doc *r)
 {
 	r->doc = cJSON_CreateObject();
 	r->problems = 0;
+	r->err = stderr;
 	cJSON_AddStringToObject(r->doc, "schema", "referlab-report/1");
 	cJSON_AddArrayToObject(r->doc, "runs");
 	cJSON_AddArrayToObject(r->doc, "cases");
@@ -119,11 +120,11 @@ static void problem(struct report_doc *r, const char *path, const char *fmt,
 {
 	va_list ap;
 
-	fprintf(stderr, "referlab report: %s: ", path);
+	fprintf(r->err, "referlab report: %s: ", path);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vfprintf(r->err, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	fputc('\n', r->err);
 	r->problems++;
 }
 
@@ -354,8 +355,6 @@ static void add_cases(struct report_doc *r, const char *path,
 
 void rdoc_add_file(struct report_doc *r, const char *path)
 {
-	const char *end = NULL;
-	cJSON *root;
 	size_t len = 0;
 	char *buf;
 	int err;
@@ -366,16 +365,24 @@ void rdoc_add_file(struct report_doc *r, const char *path)
 			strerror(err));
 		return;
 	}
-	root = cJSON_ParseWithLengthOpts(buf, len, &end, false);
+	rdoc_add_text(r, path, buf, len);
+	free(buf);
+}
+
+void rdoc_add_text(struct report_doc *r, const char *path, const char *text,
+		   size_t len)
+{
+	const char *end = NULL;
+	cJSON *root;
+
+	root = cJSON_ParseWithLengthOpts(text, len, &end, false);
 	if (!root) {
-		size_t at = end ? (size_t)(end - buf) : 0;
+		size_t at = end ? (size_t)(end - text) : 0;
 
 		problem(r, path, "offset %zu (of %zu bytes): not valid JSON",
 			at, len);
-		free(buf);
 		return;
 	}
-	free(buf);
 	if (!cJSON_IsObject(root))
 		problem(r, path, "$: not an object");
 	else if (!cJSON_IsArray(jget(root, "cases")))

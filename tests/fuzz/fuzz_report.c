@@ -1,0 +1,78 @@
+/**
+ * @file fuzz_report.c  libFuzzer target: results.json files merged by
+ *                       `referlab report`
+ *
+ * The input is up to three results.json texts cut at NUL bytes (shards
+ * of other CI jobs, merged as one document), then written in every
+ * format. Each problem with the input must be one line; the cases'
+ * folders do not exist, as for results copied from elsewhere.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "fuzz_input.h"
+#include "report/report_int.h"
+
+enum { FILES = 3 };
+
+static const char *const paths[FILES] = {
+	"/nonexistent/referlab-fuzz/a/results.json",
+	"/nonexistent/referlab-fuzz/b/results.json",
+	"results.json",   /* no folder: cases are under "." */
+};
+
+static void write_all(const cJSON *doc)
+{
+	FILE *f = fopen("/dev/null", "w");
+
+	if (!f)
+		abort();
+	write_md(doc, f);
+	write_junit(doc, f);
+	write_json(doc, f);
+	write_html(doc, f, "/nonexistent/referlab-fuzz/report.html");
+	fclose(f);
+}
+
+static unsigned lines(const char *s, size_t len)
+{
+	unsigned n = 0;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		n += s[i] == '\n';
+	return n;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const char *text[FILES];
+	struct report_doc r;
+	char *buf = fuzz_split(data, size, text, FILES), *errs = NULL;
+	size_t errlen = 0;
+	int i;
+
+	if (!buf)
+		return 0;
+	rdoc_init(&r);
+	r.err = open_memstream(&errs, &errlen);
+	if (!r.err)
+		abort();
+	for (i = 0; i < FILES; i++) {
+		if (i == 0 || *text[i])
+			rdoc_add_text(&r, paths[i], text[i], strlen(text[i]));
+	}
+	rdoc_finish(&r);
+	fclose(r.err);
+	if (lines(errs, errlen) != r.problems) {
+		fprintf(stderr, "%u problems in other than %u lines: [%s]\n",
+			r.problems, r.problems, errs);
+		abort();
+	}
+	write_all(r.doc);
+	rdoc_free(&r);
+	free(errs);
+	free(buf);
+	return 0;
+}
