@@ -57,25 +57,37 @@ const char *case_reason(const cJSON *c)
 	return jstr(f, "message");
 }
 
+/* One failure as one text, however long its parts: a message from
+ * another CI job's results.json may be any size. */
+static void failure_text(FILE *m, const cJSON *x, const char *sep)
+{
+	fputs(jstr(x, "message"), m);
+	if (jget(x, "expected") || jget(x, "got"))
+		fprintf(m, "%sexpected: %s%sgot: %s", sep, jstr(x, "expected"),
+			sep, jstr(x, "got"));
+	if (jnum(x, "frame"))
+		fprintf(m, "%sframe: %.0f", sep, jnum(x, "frame"));
+}
+
 void case_problems(const cJSON *c, const char *sep, case_problem_h *h,
 		   void *arg)
 {
 	const cJSON *x;
-	char buf[8192];
-	int n;
+	char *text;
+	size_t len;
+	FILE *m;
 
 	cJSON_ArrayForEach(x, jget(c, "errors"))
 		h(cJSON_IsString(x) ? x->valuestring : "", arg);
 	cJSON_ArrayForEach(x, jget(c, "failures")) {
-		n = snprintf(buf, sizeof(buf), "%s", jstr(x, "message"));
-		if (jget(x, "expected") || jget(x, "got"))
-			n += snprintf(buf + n, sizeof(buf) - (size_t)n,
-				      "%sexpected: %s%sgot: %s", sep,
-				      jstr(x, "expected"), sep, jstr(x, "got"));
-		if (jnum(x, "frame") && (size_t)n < sizeof(buf))
-			snprintf(buf + n, sizeof(buf) - (size_t)n,
-				 "%sframe: %.0f", sep, jnum(x, "frame"));
-		h(buf, arg);
+		text = NULL;
+		m = open_memstream(&text, &len);
+		if (m) {
+			failure_text(m, x, sep);
+			fclose(m);
+		}
+		h(text ? text : jstr(x, "message"), arg);
+		free(text);
 	}
 }
 

@@ -171,6 +171,43 @@ static void test_bad_files(void)
 	rdoc_free(&r);
 }
 
+static void keep_text(const char *text, void *arg)
+{
+	char **kept = arg;
+
+	free(*kept);
+	*kept = strdup(text);
+}
+
+/* A failure of any length is one whole text with its expected and got:
+ * a message over 8 KiB from another job's results.json wrote past the
+ * end of a stack buffer. */
+static void test_long_failure(void)
+{
+	enum { LONG = 9000 };
+	static const char head[] = "{\"cases\":[{\"case\":\"a/b\","
+		"\"verdict\":\"FAIL\",\"failures\":[{\"message\":\"";
+	static const char tail[] = "\",\"expected\":\"x\",\"got\":\"y\"}]}]}";
+	char *json = calloc(1, sizeof(head) + LONG + sizeof(tail)), *text = NULL;
+	struct report_doc r;
+
+	CU_ASSERT_FATAL(json != NULL);
+	strcpy(json, head);
+	memset(json + strlen(head), 'm', LONG);
+	strcat(json, tail);
+	rdoc_init(&r);
+	rdoc_add_text(&r, "long/results.json", json, strlen(json));
+	CU_ASSERT_EQUAL(r.problems, 0);
+	case_problems(cJSON_GetArrayItem(jget(r.doc, "cases"), 0), "; ",
+		      keep_text, &text);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	CU_ASSERT_EQUAL(strlen(text), LONG + strlen("; expected: x; got: y"));
+	CU_ASSERT_STRING_EQUAL(text + LONG, "; expected: x; got: y");
+	free(text);
+	free(json);
+	rdoc_free(&r);
+}
+
 static const struct unit_test esc_tests[] = {
 	{"markup entities", test_xml},
 	{"control and invalid UTF-8 bytes", test_xml_bytes},
@@ -185,6 +222,7 @@ static const struct unit_test read_tests[] = {
 	{"a run without hooks is its own column", test_no_hooks_run},
 	{"bad entries are said and left out", test_bad_entries},
 	{"bad files are said, the rest read", test_bad_files},
+	{"a failure over 8 KiB is whole", test_long_failure},
 	{NULL, NULL},
 };
 
