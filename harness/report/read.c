@@ -334,6 +334,16 @@ static bool duplicate(const cJSON *cases, const char *name, int run)
 	return false;
 }
 
+/* Every item named key: JSON may repeat a key, cJSON keeps each and
+ * finds the first, so a second "run" or "dir" of the input would
+ * otherwise stand in for the report's own (a run index out of bounds, a
+ * case folder anywhere). */
+static void drop_key(cJSON *o, const char *key)
+{
+	while (cJSON_GetObjectItemCaseSensitive(o, key))
+		cJSON_DeleteItemFromObjectCaseSensitive(o, key);
+}
+
 static void add_cases(struct report_doc *r, const char *path,
 		      const cJSON *root, int run)
 {
@@ -357,8 +367,8 @@ static void add_cases(struct report_doc *r, const char *path,
 		snprintf(dir, sizeof(dir), "%.*s/%s", base, slash ? path : ".",
 			 jstr(c, "case"));
 		d = cJSON_Duplicate(c, true);
-		cJSON_DeleteItemFromObjectCaseSensitive(d, "run");
-		cJSON_DeleteItemFromObjectCaseSensitive(d, "dir");
+		drop_key(d, "run");
+		drop_key(d, "dir");
 		cJSON_AddNumberToObject(d, "run", run);
 		cJSON_AddStringToObject(d, "dir", dir);
 		cJSON_AddItemToArray(cases, d);

@@ -208,6 +208,38 @@ static void test_long_failure(void)
 	rdoc_free(&r);
 }
 
+static int count_key(const cJSON *o, const char *key)
+{
+	const cJSON *x;
+	int n = 0;
+
+	cJSON_ArrayForEach(x, o)
+		n += !strcmp(x->string, key);
+	return n;
+}
+
+/* A "run" or "dir" the input repeats is not the report's: the run index
+ * was out of bounds (a crash) and the case folder anywhere. */
+static void test_repeated_keys(void)
+{
+	static const char json[] = "{\"cases\":[{\"case\":\"a\","
+		"\"verdict\":\"PASS\",\"run\":0,\"run\":70000,"
+		"\"dir\":\"x\",\"dir\":\"/etc\"}]}";
+	struct report_doc r;
+	const cJSON *c;
+
+	rdoc_init(&r);
+	rdoc_add_text(&r, "shard/results.json", json, strlen(json));
+	rdoc_finish(&r);
+	CU_ASSERT_EQUAL(r.problems, 0);
+	c = cJSON_GetArrayItem(jget(r.doc, "cases"), 0);
+	CU_ASSERT_EQUAL(count_key(c, "run"), 1);
+	CU_ASSERT_EQUAL(count_key(c, "dir"), 1);
+	CU_ASSERT_EQUAL(jnum(c, "run"), 0);
+	CU_ASSERT_STRING_EQUAL(jstr(c, "dir"), "shard/a");
+	rdoc_free(&r);
+}
+
 static const struct unit_test esc_tests[] = {
 	{"markup entities", test_xml},
 	{"control and invalid UTF-8 bytes", test_xml_bytes},
@@ -223,6 +255,7 @@ static const struct unit_test read_tests[] = {
 	{"bad entries are said and left out", test_bad_entries},
 	{"bad files are said, the rest read", test_bad_files},
 	{"a failure over 8 KiB is whole", test_long_failure},
+	{"a repeated run or dir key is dropped", test_repeated_keys},
 	{NULL, NULL},
 };
 
