@@ -177,9 +177,12 @@ static cJSON *headers_object(const struct http_msg *msg)
 	return o;
 }
 
-/* JSON when it parses as JSON, else the text; null when empty. */
+/* JSON when the whole body is JSON, else the text; null when empty.
+ * cJSON stops after the first value: '{"a":1} x' must not be {"a":1},
+ * the implementation sent no valid JSON. */
 static cJSON *body_value(const struct pl *body)
 {
+	const char *end = NULL;
 	char *txt;
 	cJSON *v;
 
@@ -189,7 +192,13 @@ static cJSON *body_value(const struct pl *body)
 	txt = pl_cstr(body);
 	if (!txt)
 		return NULL;
-	v = cJSON_ParseWithLength(txt, body->l);
+	v = cJSON_ParseWithLengthOpts(txt, body->l, &end, false);
+	while (v && end < txt + body->l && *end && strchr(" \t\r\n", *end))
+		end++;
+	if (v && end != txt + body->l) {
+		cJSON_Delete(v);
+		v = NULL;
+	}
 	if (!v)
 		v = cJSON_CreateString(txt);
 	mem_deref(txt);
