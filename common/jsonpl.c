@@ -2,6 +2,7 @@
  * @file jsonpl.c  libre pointer-length strings into cJSON objects
  */
 #include <ctype.h>
+#include <string.h>
 #include "jsonpl.h"
 
 bool jsonpl_add(cJSON *o, const char *key, const struct pl *pl)
@@ -41,4 +42,21 @@ bool jsonpl_add_header(cJSON *hdrs, const struct pl *name, const char *val)
 			cJSON_CreateString(joined));
 	mem_deref(joined);
 	return ok;
+}
+
+cJSON *jsonpl_parse_all(const char *text, size_t len, size_t *off)
+{
+	const char *end = NULL, *stop = text + len;
+	cJSON *v = cJSON_ParseWithLengthOpts(text, len, &end, false);
+
+	while (v && end < stop && *end && strchr(" \t\r\n", *end))
+		end++;
+	if (v && end != stop) {
+		cJSON_Delete(v);
+		v = NULL;
+	}
+	if (off)
+		*off = end && end >= text && end <= stop ? (size_t)(end - text)
+							 : 0;
+	return v;
 }

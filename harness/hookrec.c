@@ -177,12 +177,9 @@ static cJSON *headers_object(const struct http_msg *msg)
 	return o;
 }
 
-/* JSON when the whole body is JSON, else the text; null when empty.
- * cJSON stops after the first value: '{"a":1} x' must not be {"a":1},
- * the implementation sent no valid JSON. */
+/* JSON when the whole body is JSON, else the text; null when empty. */
 static cJSON *body_value(const struct pl *body)
 {
-	const char *end = NULL;
 	char *txt;
 	cJSON *v;
 
@@ -192,13 +189,7 @@ static cJSON *body_value(const struct pl *body)
 	txt = pl_cstr(body);
 	if (!txt)
 		return NULL;
-	v = cJSON_ParseWithLengthOpts(txt, body->l, &end, false);
-	while (v && end < txt + body->l && *end && strchr(" \t\r\n", *end))
-		end++;
-	if (v && end != txt + body->l) {
-		cJSON_Delete(v);
-		v = NULL;
-	}
+	v = jsonpl_parse_all(txt, body->l, NULL);
 	if (!v)
 		v = cJSON_CreateString(txt);
 	mem_deref(txt);

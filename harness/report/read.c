@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include "jsonpl.h"
 #include "report/report_int.h"
 
 enum { RESULTS_MAX_BYTES = 256 << 20 };
@@ -394,13 +395,12 @@ void rdoc_add_file(struct report_doc *r, const char *path)
 void rdoc_add_text(struct report_doc *r, const char *path, const char *text,
 		   size_t len)
 {
-	const char *end = NULL;
+	size_t at;
 	cJSON *root;
 
-	root = cJSON_ParseWithLengthOpts(text, len, &end, false);
+	/* all of it: two files run together are not the first alone */
+	root = jsonpl_parse_all(text, len, &at);
 	if (!root) {
-		size_t at = end ? (size_t)(end - text) : 0;
-
 		problem(r, path, "offset %zu (of %zu bytes): not valid JSON",
 			at, len);
 		return;
