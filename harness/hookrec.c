@@ -60,6 +60,10 @@ int hookrec_pct_decode(char **dst, const struct pl *src, bool form)
 			}
 			c = (char)(ch_hex(src->p[i + 1]) << 4 |
 				   ch_hex(src->p[i + 2]));
+			if (!c) {   /* would end the record's string there */
+				err = EINVAL;
+				break;
+			}
 			i += 2;
 		}
 		else if (c == '+' && form) {

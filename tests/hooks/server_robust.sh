@@ -104,9 +104,12 @@ tl_expect_match "incomplete request gets 408" '^HTTP/1.1 408 Request Timeout' "$
 # stops after the first value, and the record said {"a":1}).
 ans=$(send 'POST /call HTTP/1.1\r\nContent-Length: 13\r\nConnection: close\r\n\r\n{"a":1} extra')
 tl_expect_match "JSON and more answered" '^HTTP/1.1 200 OK' "$ans"
+# %00 would cut the recorded path and query value short: kept as sent.
+ans=$(send 'GET /call%00x?k=a%00b HTTP/1.1\r\nConnection: close\r\n\r\n')
+tl_expect_match "%00 answered" '^HTTP/1.1 200 OK' "$ans"
 
 # Every one of those has a record line; errors say so.
-tl_expect_eq "records" 11 "$(wc -l <rec.jsonl)"
+tl_expect_eq "records" 12 "$(wc -l <rec.jsonl)"
 jq -e . rec.jsonl >/dev/null || tl_fail "a record line is not JSON"
 tl_expect_eq "error records" '[400,411,400,413]' \
 	"$(jq -sc '[.[] | select(.error and .seq <= 7) | .status]' rec.jsonl)"
@@ -120,9 +123,11 @@ tl_expect_eq "bad escape kept as it came" '"%41%2"' "$(jq -c 'select(.seq == 6) 
 tl_expect_eq "split body parsed" '{"a":"b"}' "$(jq -c 'select(.seq == 7) | .body' rec.jsonl)"
 tl_expect_eq "JSON and more kept as text" '"{\"a\":1} extra"' \
 	"$(jq -c 'select(.seq == 11) | .body' rec.jsonl)"
+tl_expect_eq "%00 kept as sent" '["/call%00x","a%00b"]' \
+	"$(jq -c 'select(.seq == 12) | [.path,.query.k]' rec.jsonl)"
 
 kill -INT "$TL_LAST_PID"
 tl_wait_pid "$TL_LAST_PID" 10
 tl_expect_eq "exit on SIGINT" 0 "$TL_STATUS"
-tl_expect_match "summary line" 'stopped, 11 requests recorded' "$(tail -1 server.log)"
+tl_expect_match "summary line" 'stopped, 12 requests recorded' "$(tail -1 server.log)"
 echo "hooks server robustness: ok"
