@@ -44,6 +44,27 @@ static unsigned lines(const char *s, size_t len)
 	return n;
 }
 
+/* What the writers rely on: each case in one of the runs, in its folder
+ * below its results file. */
+static void check_cases(const cJSON *doc)
+{
+	int nr = cJSON_GetArraySize(jget(doc, "runs"));
+	const cJSON *c;
+
+	cJSON_ArrayForEach(c, jget(doc, "cases")) {
+		const char *name = jstr(c, "case"), *dir = jstr(c, "dir");
+		size_t n = strlen(name), d = strlen(dir);
+		double run = jnum(c, "run");
+
+		if (run < 0 || run >= nr || d <= n || dir[d - n - 1] != '/' ||
+		    strcmp(dir + d - n, name)) {
+			fprintf(stderr, "case '%s': run %g of %d, dir '%s'\n",
+				name, run, nr, dir);
+			abort();
+		}
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -70,6 +91,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			r.problems, r.problems, errs);
 		abort();
 	}
+	check_cases(r.doc);
 	write_all(r.doc);
 	rdoc_free(&r);
 	free(errs);
