@@ -5,7 +5,8 @@
  * The input is up to three results.json texts cut at NUL bytes (shards
  * of other CI jobs, merged as one document), then written in every
  * format. Each problem with the input must be one line; the cases'
- * folders do not exist, as for results copied from elsewhere.
+ * folders do not exist, as for results copied from elsewhere (and no
+ * case name can reach a file of the working directory).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,7 +19,7 @@ enum { FILES = 3 };
 static const char *const paths[FILES] = {
 	"/nonexistent/referlab-fuzz/a/results.json",
 	"/nonexistent/referlab-fuzz/b/results.json",
-	"results.json",   /* no folder: cases are under "." */
+	"/nonexistent/referlab-fuzz/results.json",
 };
 
 static void write_all(const cJSON *doc)
