@@ -145,20 +145,25 @@ static char *pl_cstr(const struct pl *pl)
 	return pl_strdup(&s, pl) ? NULL : s;
 }
 
-/* Credentials never reach a record: Authorization keeps its scheme only. */
+/* Credentials never reach a record: Authorization keeps its scheme only,
+ * a token (RFC 9110 §11.1); whatever follows it, after a space, a tab or
+ * nothing, is credentials ("Basic\tdXNl..." was recorded whole). */
 static char *header_value(const struct http_hdr *h)
 {
 	struct pl scheme = h->val;
-	const char *sp;
 	char *s = NULL;
 
 	if (h->id != HTTP_HDR_AUTHORIZATION &&
 	    h->id != HTTP_HDR_PROXY_AUTHORIZATION)
 		return pl_cstr(&h->val);
 
-	sp = pl_strchr(&scheme, ' ');
-	if (sp)
-		scheme.l = sp - scheme.p;
+	for (scheme.l = 0; scheme.l < h->val.l; scheme.l++) {
+		char c = h->val.p[scheme.l];
+
+		if (!isalnum((unsigned char)c) && (!c ||
+		    !strchr("!#$%&'*+-.^_`|~", c)))
+			break;
+	}
 	return re_sdprintf(&s, "%r (redacted)", &scheme) ? NULL : s;
 }
 

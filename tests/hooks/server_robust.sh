@@ -107,9 +107,12 @@ tl_expect_match "JSON and more answered" '^HTTP/1.1 200 OK' "$ans"
 # %00 would cut the recorded path and query value short: kept as sent.
 ans=$(send 'GET /call%00x?k=a%00b HTTP/1.1\r\nConnection: close\r\n\r\n')
 tl_expect_match "%00 answered" '^HTTP/1.1 200 OK' "$ans"
+# Credentials after a tab, not a space: still not in the record.
+ans=$(send 'GET /call HTTP/1.1\r\nAuthorization: Basic\tdXNlcjpwYXNz\r\nConnection: close\r\n\r\n')
+tl_expect_match "tab credentials answered" '^HTTP/1.1 200 OK' "$ans"
 
 # Every one of those has a record line; errors say so.
-tl_expect_eq "records" 12 "$(wc -l <rec.jsonl)"
+tl_expect_eq "records" 13 "$(wc -l <rec.jsonl)"
 jq -e . rec.jsonl >/dev/null || tl_fail "a record line is not JSON"
 tl_expect_eq "error records" '[400,411,400,413]' \
 	"$(jq -sc '[.[] | select(.error and .seq <= 7) | .status]' rec.jsonl)"
@@ -125,9 +128,11 @@ tl_expect_eq "JSON and more kept as text" '"{\"a\":1} extra"' \
 	"$(jq -c 'select(.seq == 11) | .body' rec.jsonl)"
 tl_expect_eq "%00 kept as sent" '["/call%00x","a%00b"]' \
 	"$(jq -c 'select(.seq == 12) | [.path,.query.k]' rec.jsonl)"
+tl_expect_eq "tab credentials redacted" '"Basic (redacted)"' \
+	"$(jq -c 'select(.seq == 13) | .headers.authorization' rec.jsonl)"
 
 kill -INT "$TL_LAST_PID"
 tl_wait_pid "$TL_LAST_PID" 10
 tl_expect_eq "exit on SIGINT" 0 "$TL_STATUS"
-tl_expect_match "summary line" 'stopped, 12 requests recorded' "$(tail -1 server.log)"
+tl_expect_match "summary line" 'stopped, 13 requests recorded' "$(tail -1 server.log)"
 echo "hooks server robustness: ok"
