@@ -365,8 +365,13 @@ static void add_cases(struct report_doc *r, const char *path,
 				"kept", i - 1, jstr(c, "case"));
 			continue;
 		}
-		snprintf(dir, sizeof(dir), "%.*s/%s", base, slash ? path : ".",
-			 jstr(c, "case"));
+		if ((size_t)snprintf(dir, sizeof(dir), "%.*s/%s", base, slash ?
+				     path : ".", jstr(c, "case")) >= sizeof(dir)) {
+			/* cut, it would name another folder */
+			problem(r, path, "$.cases[%d].case: its folder's path is "
+				"longer than %zu bytes", i - 1, sizeof(dir) - 1);
+			continue;
+		}
 		d = cJSON_Duplicate(c, true);
 		drop_key(d, "run");
 		drop_key(d, "dir");
