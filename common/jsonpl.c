@@ -29,8 +29,13 @@ bool jsonpl_add_header(cJSON *hdrs, const struct pl *name, const char *val)
 	if (!name->l || name->l >= sizeof(key))
 		return true;  /* nothing anyone could look up: left out */
 
-	for (i = 0; i < name->l; i++)
+	for (i = 0; i < name->l; i++) {
+		/* no header's name (a token): a NUL would cut the key, and
+		 * "Authorization\0x" would stand for Authorization unredacted */
+		if ((unsigned char)name->p[i] <= ' ' || name->p[i] == 0x7f)
+			return true;
 		key[i] = (char)tolower((unsigned char)name->p[i]);
+	}
 	key[i] = '\0';
 
 	prev = cJSON_GetObjectItemCaseSensitive(hdrs, key);
