@@ -7,6 +7,7 @@
  * JSON path, and the entry is left out rather than guessed at.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -509,8 +510,10 @@ void rdoc_finish(struct report_doc *r)
 	}
 	s = cJSON_CreateString(fin);
 	cJSON_AddItemToObject(r->doc, "counts", counts_new(all));
-	cJSON_AddNumberToObject(r->doc, "duration_s",
-				(double)(long)(secs * 1000) / 1000);
+	/* to the millisecond; a sum beyond a long (input durations of 1e300
+	 * s) is kept as it is: the cast would be undefined */
+	cJSON_AddNumberToObject(r->doc, "duration_s", fabs(secs) < 1e15 ?
+				(double)(long)(secs * 1000) / 1000 : secs);
 	cJSON_AddItemToObject(r->doc, "finished", s);
  out:
 	free(rv);

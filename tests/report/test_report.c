@@ -240,6 +240,20 @@ static void test_repeated_keys(void)
 	rdoc_free(&r);
 }
 
+/* Durations summed past a long are kept (the cast was undefined). */
+static void test_huge_duration(void)
+{
+	static const char json[] = "{\"duration_s\":1e300,\"cases\":[]}";
+	struct report_doc r;
+
+	rdoc_init(&r);
+	rdoc_add_text(&r, "huge/results.json", json, strlen(json));
+	rdoc_finish(&r);
+	CU_ASSERT_EQUAL(r.problems, 0);
+	CU_ASSERT_DOUBLE_EQUAL(jnum(r.doc, "duration_s"), 1e300, 1e285);
+	rdoc_free(&r);
+}
+
 static const struct unit_test esc_tests[] = {
 	{"markup entities", test_xml},
 	{"control and invalid UTF-8 bytes", test_xml_bytes},
@@ -256,6 +270,7 @@ static const struct unit_test read_tests[] = {
 	{"bad files are said, the rest read", test_bad_files},
 	{"a failure over 8 KiB is whole", test_long_failure},
 	{"a repeated run or dir key is dropped", test_repeated_keys},
+	{"a duration beyond a long", test_huge_duration},
 	{NULL, NULL},
 };
 
