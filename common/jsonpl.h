@@ -13,7 +13,14 @@
 /* o[key] = the text of pl. False when out of memory. */
 bool jsonpl_add(cJSON *o, const char *key, const struct pl *pl);
 /* hdrs[lower-cased name] = val; a repeated header's values are joined
- * with ", " (RFC 3261 section 7.3.1, RFC 9110 section 5.3). */
+ * with ", " (RFC 3261 section 7.3.1, RFC 9110 section 5.3). A name of
+ * 128 bytes or more, or with a space or control byte, is left out. */
 bool jsonpl_add_header(cJSON *hdrs, const struct pl *name, const char *val);
+
+/* The JSON value that is the whole of text[0..len), JSON whitespace
+ * around it allowed, or NULL; *off (may be NULL) gets where it goes
+ * wrong: the first byte after the value when more follows it. cJSON
+ * alone stops after the first value, so '{"a":1} x' passed as {"a":1}. */
+cJSON *jsonpl_parse_all(const char *text, size_t len, size_t *off);
 
 #endif

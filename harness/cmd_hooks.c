@@ -13,6 +13,7 @@
 #include "addr.h"
 #include "cli.h"
 #include "hooksrv.h"
+#include "jsonpl.h"
 #include "secret.h"
 #include "cmd_hooks.h"
 
@@ -91,16 +92,17 @@ static int check_json(const char *opt, const char *path, const char *txt,
 		      bool must_be_array)
 {
 	const char *p = txt + strspn(txt, " \t\r\n");
+	size_t off;
 	cJSON *j;
 	int ok;
 
 	if (!must_be_array && *p != '[' && *p != '{')
 		return EXIT_OK;
 
-	j = cJSON_Parse(txt);
+	j = jsonpl_parse_all(txt, strlen(txt), &off);
 	if (!j) {
 		fprintf(stderr, "%s: %s %s: not valid JSON at offset %zu\n",
-			prog, opt, path, (size_t)(cJSON_GetErrorPtr() - txt));
+			prog, opt, path, off);
 		return EXIT_INPUT;
 	}
 	ok = !must_be_array || cJSON_IsArray(j);

@@ -60,6 +60,10 @@ int hookrec_pct_decode(char **dst, const struct pl *src, bool form)
 			}
 			c = (char)(ch_hex(src->p[i + 1]) << 4 |
 				   ch_hex(src->p[i + 2]));
+			if (!c) {   /* would end the record's string there */
+				err = EINVAL;
+				break;
+			}
 			i += 2;
 		}
 		else if (c == '+' && form) {
@@ -141,20 +145,25 @@ static char *pl_cstr(const struct pl *pl)
 	return pl_strdup(&s, pl) ? NULL : s;
 }
 
-/* Credentials never reach a record: Authorization keeps its scheme only. */
+/* Credentials never reach a record: Authorization keeps its scheme only,
+ * a token (RFC 9110 §11.1); whatever follows it, after a space, a tab or
+ * nothing, is credentials ("Basic\tdXNl..." was recorded whole). */
 static char *header_value(const struct http_hdr *h)
 {
 	struct pl scheme = h->val;
-	const char *sp;
 	char *s = NULL;
 
 	if (h->id != HTTP_HDR_AUTHORIZATION &&
 	    h->id != HTTP_HDR_PROXY_AUTHORIZATION)
 		return pl_cstr(&h->val);
 
-	sp = pl_strchr(&scheme, ' ');
-	if (sp)
-		scheme.l = sp - scheme.p;
+	for (scheme.l = 0; scheme.l < h->val.l; scheme.l++) {
+		char c = h->val.p[scheme.l];
+
+		if (!isalnum((unsigned char)c) && (!c ||
+		    !strchr("!#$%&'*+-.^_`|~", c)))
+			break;
+	}
 	return re_sdprintf(&s, "%r (redacted)", &scheme) ? NULL : s;
 }
 
@@ -177,7 +186,7 @@ static cJSON *headers_object(const struct http_msg *msg)
 	return o;
 }
 
-/* JSON when it parses as JSON, else the text; null when empty. */
+/* JSON when the whole body is JSON, else the text; null when empty. */
 static cJSON *body_value(const struct pl *body)
 {
 	char *txt;
@@ -189,7 +198,7 @@ static cJSON *body_value(const struct pl *body)
 	txt = pl_cstr(body);
 	if (!txt)
 		return NULL;
-	v = cJSON_ParseWithLength(txt, body->l);
+	v = jsonpl_parse_all(txt, body->l, NULL);
 	if (!v)
 		v = cJSON_CreateString(txt);
 	mem_deref(txt);

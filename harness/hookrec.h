@@ -29,7 +29,7 @@ cJSON *hookrec_error(const struct hookrec_src *src,
 		     const struct http_msg *msg, const char *error);
 
 /* "/a%20b" -> "/a b" into a new string (form: '+' is a space too);
- * EINVAL on a bad escape. */
+ * EINVAL on a bad escape or %00. */
 int hookrec_pct_decode(char **dst, const struct pl *src, bool form);
 
 /* One line, flushed: the runner tails the file while the case runs. */

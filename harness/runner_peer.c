@@ -188,6 +188,21 @@ static void skip_line(FILE *f)
 	while (c != EOF && c != '\n');
 }
 
+/* One line into buf; whole: all of it (its newline read, or the file
+ * ended), else the rest is read and dropped. The newline is looked for
+ * past a NUL byte, which a message may hold: strlen stops there, and the
+ * next line was taken for this one's rest and dropped. */
+static bool read_line(FILE *f, char *buf, size_t sz, bool *whole)
+{
+	memset(buf, 0, sz);
+	if (!fgets(buf, (int)sz, f))
+		return false;
+	*whole = memchr(buf, '\n', sz) || feof(f);
+	if (!*whole)
+		skip_line(f);
+	return true;
+}
+
 /* The Call-IDs of the messages SIPp sent, from its -trace_msg log:
  * "----- date" / "UDP message sent (N bytes):" / "" / the message, its
  * headers up to the first empty line (a sipfrag body may quote another
@@ -202,6 +217,7 @@ int peer_callids(const struct case_ctx *x, struct callids *ids, char *why,
 	enum { SKIP, START, HEADERS } st = SKIP;
 	char path[PATH_MAX + 32], line[1024];
 	unsigned lineno = 0;
+	bool whole;
 	int err = 0;
 	FILE *f;
 
@@ -214,14 +230,11 @@ int peer_callids(const struct case_ctx *x, struct callids *ids, char *why,
 		snprintf(why, whysz, "sipp-messages.log: %s", strerror(err));
 		return err;
 	}
-	while (!err && fgets(line, sizeof(line), f)) {
+	while (!err && read_line(f, line, sizeof(line), &whole)) {
 		const char *v;
-		size_t len = strlen(line);
-		bool whole = (len && line[len - 1] == '\n') || feof(f);
+		size_t len;
 
 		lineno++;
-		if (!whole)
-			skip_line(f);
 		line[strcspn(line, "\r\n")] = '\0';
 		if (!strncmp(line, "-----", 5) || (st == SKIP &&
 		    strstr(line, " message sent ("))) {

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 #include "hook.h"
+#include "jsonpl.h"
 #include "referuri.h"
 #include "verb.h"
 
@@ -463,7 +464,6 @@ static void explain_syntax(const char *text, size_t len, size_t off,
 int verb_app_decode(struct list *verbs, const char *text, size_t len,
 		    struct verb_diag *diag)
 {
-	const char *end = NULL;
 	char where[64];
 	unsigned line, col;
 	cJSON *json;
@@ -473,14 +473,13 @@ int verb_app_decode(struct list *verbs, const char *text, size_t len,
 	if (!verbs || !text || !diag)
 		return EINVAL;
 	diag->err[0] = diag->warn[0] = '\0';
-	json = cJSON_ParseWithLengthOpts(text, len, &end, false);
+	/* all of it, as jambonz's JSON.parse: '[...] x' is no application */
+	json = jsonpl_parse_all(text, len, &off);
 	if (json) {
 		err = verb_app_decode_json(verbs, json, diag);
 		cJSON_Delete(json);
 		return err;
 	}
-	off = end && end >= text && end <= text + len ? (size_t)(end - text)
-						      : 0;
 	offset_line_col(text, off, &line, &col);
 	snprintf(where, sizeof(where), "offset %zu (line %u, column %u)",
 		 off, line, col);

@@ -7,9 +7,11 @@
  * JSON path, and the entry is left out rather than guessed at.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include "jsonpl.h"
 #include "report/report_int.h"
 
 enum { RESULTS_MAX_BYTES = 256 << 20 };
@@ -57,25 +59,37 @@ const char *case_reason(const cJSON *c)
 	return jstr(f, "message");
 }
 
+/* One failure as one text, however long its parts: a message from
+ * another CI job's results.json may be any size. */
+static void failure_text(FILE *m, const cJSON *x, const char *sep)
+{
+	fputs(jstr(x, "message"), m);
+	if (jget(x, "expected") || jget(x, "got"))
+		fprintf(m, "%sexpected: %s%sgot: %s", sep, jstr(x, "expected"),
+			sep, jstr(x, "got"));
+	if (jnum(x, "frame"))
+		fprintf(m, "%sframe: %.0f", sep, jnum(x, "frame"));
+}
+
 void case_problems(const cJSON *c, const char *sep, case_problem_h *h,
 		   void *arg)
 {
 	const cJSON *x;
-	char buf[8192];
-	int n;
+	char *text;
+	size_t len;
+	FILE *m;
 
 	cJSON_ArrayForEach(x, jget(c, "errors"))
 		h(cJSON_IsString(x) ? x->valuestring : "", arg);
 	cJSON_ArrayForEach(x, jget(c, "failures")) {
-		n = snprintf(buf, sizeof(buf), "%s", jstr(x, "message"));
-		if (jget(x, "expected") || jget(x, "got"))
-			n += snprintf(buf + n, sizeof(buf) - (size_t)n,
-				      "%sexpected: %s%sgot: %s", sep,
-				      jstr(x, "expected"), sep, jstr(x, "got"));
-		if (jnum(x, "frame") && (size_t)n < sizeof(buf))
-			snprintf(buf + n, sizeof(buf) - (size_t)n,
-				 "%sframe: %.0f", sep, jnum(x, "frame"));
-		h(buf, arg);
+		text = NULL;
+		m = open_memstream(&text, &len);
+		if (m) {
+			failure_text(m, x, sep);
+			fclose(m);
+		}
+		h(text ? text : jstr(x, "message"), arg);
+		free(text);
 	}
 }
 
@@ -100,6 +114,7 @@ void rdoc_init(struct report_doc *r)
 {
 	r->doc = cJSON_CreateObject();
 	r->problems = 0;
+	r->err = stderr;
 	cJSON_AddStringToObject(r->doc, "schema", "referlab-report/1");
 	cJSON_AddArrayToObject(r->doc, "runs");
 	cJSON_AddArrayToObject(r->doc, "cases");
@@ -119,11 +134,11 @@ static void problem(struct report_doc *r, const char *path, const char *fmt,
 {
 	va_list ap;
 
-	fprintf(stderr, "referlab report: %s: ", path);
+	fprintf(r->err, "referlab report: %s: ", path);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vfprintf(r->err, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	fputc('\n', r->err);
 	r->problems++;
 }
 
@@ -321,6 +336,16 @@ static bool duplicate(const cJSON *cases, const char *name, int run)
 	return false;
 }
 
+/* Every item named key: JSON may repeat a key, cJSON keeps each and
+ * finds the first, so a second "run" or "dir" of the input would
+ * otherwise stand in for the report's own (a run index out of bounds, a
+ * case folder anywhere). */
+static void drop_key(cJSON *o, const char *key)
+{
+	while (cJSON_GetObjectItemCaseSensitive(o, key))
+		cJSON_DeleteItemFromObjectCaseSensitive(o, key);
+}
+
 static void add_cases(struct report_doc *r, const char *path,
 		      const cJSON *root, int run)
 {
@@ -341,11 +366,16 @@ static void add_cases(struct report_doc *r, const char *path,
 				"kept", i - 1, jstr(c, "case"));
 			continue;
 		}
-		snprintf(dir, sizeof(dir), "%.*s/%s", base, slash ? path : ".",
-			 jstr(c, "case"));
+		if ((size_t)snprintf(dir, sizeof(dir), "%.*s/%s", base, slash ?
+				     path : ".", jstr(c, "case")) >= sizeof(dir)) {
+			/* cut, it would name another folder */
+			problem(r, path, "$.cases[%d].case: its folder's path is "
+				"longer than %zu bytes", i - 1, sizeof(dir) - 1);
+			continue;
+		}
 		d = cJSON_Duplicate(c, true);
-		cJSON_DeleteItemFromObjectCaseSensitive(d, "run");
-		cJSON_DeleteItemFromObjectCaseSensitive(d, "dir");
+		drop_key(d, "run");
+		drop_key(d, "dir");
 		cJSON_AddNumberToObject(d, "run", run);
 		cJSON_AddStringToObject(d, "dir", dir);
 		cJSON_AddItemToArray(cases, d);
@@ -354,8 +384,6 @@ static void add_cases(struct report_doc *r, const char *path,
 
 void rdoc_add_file(struct report_doc *r, const char *path)
 {
-	const char *end = NULL;
-	cJSON *root;
 	size_t len = 0;
 	char *buf;
 	int err;
@@ -366,16 +394,23 @@ void rdoc_add_file(struct report_doc *r, const char *path)
 			strerror(err));
 		return;
 	}
-	root = cJSON_ParseWithLengthOpts(buf, len, &end, false);
-	if (!root) {
-		size_t at = end ? (size_t)(end - buf) : 0;
+	rdoc_add_text(r, path, buf, len);
+	free(buf);
+}
 
+void rdoc_add_text(struct report_doc *r, const char *path, const char *text,
+		   size_t len)
+{
+	size_t at;
+	cJSON *root;
+
+	/* all of it: two files run together are not the first alone */
+	root = jsonpl_parse_all(text, len, &at);
+	if (!root) {
 		problem(r, path, "offset %zu (of %zu bytes): not valid JSON",
 			at, len);
-		free(buf);
 		return;
 	}
-	free(buf);
 	if (!cJSON_IsObject(root))
 		problem(r, path, "$: not an object");
 	else if (!cJSON_IsArray(jget(root, "cases")))
@@ -475,8 +510,10 @@ void rdoc_finish(struct report_doc *r)
 	}
 	s = cJSON_CreateString(fin);
 	cJSON_AddItemToObject(r->doc, "counts", counts_new(all));
-	cJSON_AddNumberToObject(r->doc, "duration_s",
-				(double)(long)(secs * 1000) / 1000);
+	/* to the millisecond; a sum beyond a long (input durations of 1e300
+	 * s) is kept as it is: the cast would be undefined */
+	cJSON_AddNumberToObject(r->doc, "duration_s", fabs(secs) < 1e15 ?
+				(double)(long)(secs * 1000) / 1000 : secs);
 	cJSON_AddItemToObject(r->doc, "finished", s);
  out:
 	free(rv);

@@ -31,12 +31,17 @@
 struct report_doc {
 	cJSON *doc;
 	unsigned problems;       /* lines printed about bad input */
+	FILE *err;               /* where they go: stderr (rdoc_init) */
 };
 
 void rdoc_init(struct report_doc *r);
 /* Reads one results.json into the document; every problem is one line
  * on stderr ("FILE: $.cases[3].verdict: ..."), what is readable stays. */
 void rdoc_add_file(struct report_doc *r, const char *path);
+/* The same for a results.json already read (len bytes of text); path
+ * names it in the problems and its folder holds the cases' folders. */
+void rdoc_add_text(struct report_doc *r, const char *path, const char *text,
+		   size_t len);
 /* Sorts runs and cases, and counts. */
 void rdoc_finish(struct report_doc *r);
 void rdoc_free(struct report_doc *r);

@@ -11,7 +11,7 @@ secs=${1:-60}
 shift || true
 case $secs in '' | *[!0-9]*) echo "usage: tests/fuzz/run.sh [SECONDS] [TARGET...]" >&2; exit 2 ;; esac
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(pcap sipframe sipfrag referuri verb expect hookpolicy)
+[ ${#targets[@]} -gt 0 ] || targets=(pcap sipframe sipfrag referuri verb expect hookpolicy report hookreq)
 command -v clang >/dev/null || { echo "fuzz: clang is not installed: run scripts/deps.sh" >&2; exit 3; }
 
 B=${BUILD_FUZZ:-build-fuzz}

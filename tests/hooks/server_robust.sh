@@ -100,8 +100,22 @@ printf 'POST /call HTTP/1.1\r\nContent-Length: 10\r\n\r\n{"a"' >&4
 ans=$(timeout 20 cat <&4 | tr -d '\r'); exec 4<&-
 tl_expect_match "incomplete request gets 408" '^HTTP/1.1 408 Request Timeout' "$ans"
 
+# JSON with more after it is not JSON: the record keeps the text (cJSON
+# stops after the first value, and the record said {"a":1}).
+ans=$(send 'POST /call HTTP/1.1\r\nContent-Length: 13\r\nConnection: close\r\n\r\n{"a":1} extra')
+tl_expect_match "JSON and more answered" '^HTTP/1.1 200 OK' "$ans"
+# %00 would cut the recorded path and query value short: kept as sent.
+ans=$(send 'GET /call%00x?k=a%00b HTTP/1.1\r\nConnection: close\r\n\r\n')
+tl_expect_match "%00 answered" '^HTTP/1.1 200 OK' "$ans"
+# Credentials after a tab, not a space: still not in the record.
+ans=$(send 'GET /call HTTP/1.1\r\nAuthorization: Basic\tdXNlcjpwYXNz\r\nConnection: close\r\n\r\n')
+tl_expect_match "tab credentials answered" '^HTTP/1.1 200 OK' "$ans"
+# A NUL in the header's name cut the record's key to "authorization".
+ans=$(send 'GET /call HTTP/1.1\r\nAuthorization\0x: Basic dXNlcjpwYXNz\r\nConnection: close\r\n\r\n')
+tl_expect_match "NUL in a name answered" '^HTTP/1.1 200 OK' "$ans"
+
 # Every one of those has a record line; errors say so.
-tl_expect_eq "records" 10 "$(wc -l <rec.jsonl)"
+tl_expect_eq "records" 14 "$(wc -l <rec.jsonl)"
 jq -e . rec.jsonl >/dev/null || tl_fail "a record line is not JSON"
 tl_expect_eq "error records" '[400,411,400,413]' \
 	"$(jq -sc '[.[] | select(.error and .seq <= 7) | .status]' rec.jsonl)"
@@ -113,9 +127,18 @@ tl_expect_eq "PUT recorded" '["PUT",405]' "$(jq -c 'select(.seq == 5) | [.method
 tl_expect_eq "text body kept as a string" '"hello"' "$(jq -c 'select(.seq == 6) | .body' rec.jsonl)"
 tl_expect_eq "bad escape kept as it came" '"%41%2"' "$(jq -c 'select(.seq == 6) | .query.x' rec.jsonl)"
 tl_expect_eq "split body parsed" '{"a":"b"}' "$(jq -c 'select(.seq == 7) | .body' rec.jsonl)"
+tl_expect_eq "JSON and more kept as text" '"{\"a\":1} extra"' \
+	"$(jq -c 'select(.seq == 11) | .body' rec.jsonl)"
+tl_expect_eq "%00 kept as sent" '["/call%00x","a%00b"]' \
+	"$(jq -c 'select(.seq == 12) | [.path,.query.k]' rec.jsonl)"
+tl_expect_eq "tab credentials redacted" '"Basic (redacted)"' \
+	"$(jq -c 'select(.seq == 13) | .headers.authorization' rec.jsonl)"
+tl_expect_eq "no header of a name with a NUL" '{"connection":"close"}' \
+	"$(jq -c 'select(.seq == 14) | .headers' rec.jsonl)"
+grep -q dXNlcjpwYXNz rec.jsonl && tl_fail "credentials in a record"
 
 kill -INT "$TL_LAST_PID"
 tl_wait_pid "$TL_LAST_PID" 10
 tl_expect_eq "exit on SIGINT" 0 "$TL_STATUS"
-tl_expect_match "summary line" 'stopped, 10 requests recorded' "$(tail -1 server.log)"
+tl_expect_match "summary line" 'stopped, 14 requests recorded' "$(tail -1 server.log)"
 echo "hooks server robustness: ok"

@@ -171,6 +171,89 @@ static void test_bad_files(void)
 	rdoc_free(&r);
 }
 
+static void keep_text(const char *text, void *arg)
+{
+	char **kept = arg;
+
+	free(*kept);
+	*kept = strdup(text);
+}
+
+/* A failure of any length is one whole text with its expected and got:
+ * a message over 8 KiB from another job's results.json wrote past the
+ * end of a stack buffer. */
+static void test_long_failure(void)
+{
+	enum { LONG = 9000 };
+	static const char head[] = "{\"cases\":[{\"case\":\"a/b\","
+		"\"verdict\":\"FAIL\",\"failures\":[{\"message\":\"";
+	static const char tail[] = "\",\"expected\":\"x\",\"got\":\"y\"}]}]}";
+	char *json = calloc(1, sizeof(head) + LONG + sizeof(tail)), *text = NULL;
+	struct report_doc r;
+
+	CU_ASSERT_FATAL(json != NULL);
+	strcpy(json, head);
+	memset(json + strlen(head), 'm', LONG);
+	strcat(json, tail);
+	rdoc_init(&r);
+	rdoc_add_text(&r, "long/results.json", json, strlen(json));
+	CU_ASSERT_EQUAL(r.problems, 0);
+	case_problems(cJSON_GetArrayItem(jget(r.doc, "cases"), 0), "; ",
+		      keep_text, &text);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	CU_ASSERT_EQUAL(strlen(text), LONG + strlen("; expected: x; got: y"));
+	CU_ASSERT_STRING_EQUAL(text + LONG, "; expected: x; got: y");
+	free(text);
+	free(json);
+	rdoc_free(&r);
+}
+
+static int count_key(const cJSON *o, const char *key)
+{
+	const cJSON *x;
+	int n = 0;
+
+	cJSON_ArrayForEach(x, o)
+		n += !strcmp(x->string, key);
+	return n;
+}
+
+/* A "run" or "dir" the input repeats is not the report's: the run index
+ * was out of bounds (a crash) and the case folder anywhere. */
+static void test_repeated_keys(void)
+{
+	static const char json[] = "{\"cases\":[{\"case\":\"a\","
+		"\"verdict\":\"PASS\",\"run\":0,\"run\":70000,"
+		"\"dir\":\"x\",\"dir\":\"/etc\"}]}";
+	struct report_doc r;
+	const cJSON *c;
+
+	rdoc_init(&r);
+	rdoc_add_text(&r, "shard/results.json", json, strlen(json));
+	rdoc_finish(&r);
+	CU_ASSERT_EQUAL(r.problems, 0);
+	c = cJSON_GetArrayItem(jget(r.doc, "cases"), 0);
+	CU_ASSERT_EQUAL(count_key(c, "run"), 1);
+	CU_ASSERT_EQUAL(count_key(c, "dir"), 1);
+	CU_ASSERT_EQUAL(jnum(c, "run"), 0);
+	CU_ASSERT_STRING_EQUAL(jstr(c, "dir"), "shard/a");
+	rdoc_free(&r);
+}
+
+/* Durations summed past a long are kept (the cast was undefined). */
+static void test_huge_duration(void)
+{
+	static const char json[] = "{\"duration_s\":1e300,\"cases\":[]}";
+	struct report_doc r;
+
+	rdoc_init(&r);
+	rdoc_add_text(&r, "huge/results.json", json, strlen(json));
+	rdoc_finish(&r);
+	CU_ASSERT_EQUAL(r.problems, 0);
+	CU_ASSERT_DOUBLE_EQUAL(jnum(r.doc, "duration_s"), 1e300, 1e285);
+	rdoc_free(&r);
+}
+
 static const struct unit_test esc_tests[] = {
 	{"markup entities", test_xml},
 	{"control and invalid UTF-8 bytes", test_xml_bytes},
@@ -185,6 +268,9 @@ static const struct unit_test read_tests[] = {
 	{"a run without hooks is its own column", test_no_hooks_run},
 	{"bad entries are said and left out", test_bad_entries},
 	{"bad files are said, the rest read", test_bad_files},
+	{"a failure over 8 KiB is whole", test_long_failure},
+	{"a repeated run or dir key is dropped", test_repeated_keys},
+	{"a duration beyond a long", test_huge_duration},
 	{NULL, NULL},
 };
 

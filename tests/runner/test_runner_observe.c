@@ -183,6 +183,7 @@ static void write_long(const char *path, const char *before, size_t n,
 
 static void test_peer_callids_long_lines(void)
 {
+	FILE *f;
 	static const char sent[] =
 	"----------------------------------------------- 2026-12-03 09:21:07.2\n"
 	"UDP message sent (265 bytes):\n\n"
@@ -239,6 +240,18 @@ static void test_peer_callids_long_lines(void)
 	CU_ASSERT_EQUAL(ids.n, 0);
 	CU_ASSERT_STRING_EQUAL(why, "sipp-messages.log line 5: a Call-ID "
 			       "longer than 255 characters");
+	/* a NUL byte in a line before the Call-ID: that line is whole, the
+	 * next one is not its rest */
+	f = fopen(path, "w");
+	CU_ASSERT_FATAL(f != NULL);
+	fputs("-----\nUDP message sent (9 bytes):\n\n"
+	      "INVITE sip:iut@127.0.0.1 SIP/2.0\r\nX-Nul: a", f);
+	fputc('\0', f);
+	fputs("b\r\nCall-ID: own-4\r\n\r\n", f);
+	fclose(f);
+	CU_ASSERT_EQUAL(peer_callids(&x, &ids, why, sizeof(why)), 0);
+	CU_ASSERT_EQUAL_FATAL(ids.n, 1);
+	CU_ASSERT_STRING_EQUAL(ids.v[0], "own-4");
 	free(head);
 	unlink(path);
 }
