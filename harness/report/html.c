@@ -6,6 +6,7 @@
  * Failed and errored cases are open, passed ones folded (<details>).
  */
 #include <string.h>
+#include <re.h>
 #include "report/esc.h"
 #include "report/html.h"
 #include "report/report_int.h"
@@ -69,9 +70,26 @@ void html_end(FILE *f)
 	fputs("</body></html>\n", f);
 }
 
-static void case_id(char *buf, size_t sz, const cJSON *c)
+void html_case_id(char *buf, size_t sz, const cJSON *c)
 {
-	snprintf(buf, sz, "c-%s@%.0f", jstr(c, "case"), jnum(c, "run"));
+	static const char key[] = "referlab case anchor";
+	const char *name = jstr(c, "case");
+	size_t len = strlen(name), i;
+	uint8_t md[20];                     /* SHA-1 */
+	char hex[2 * sizeof(md) + 1];
+
+	if (len <= HTML_ID_NAME_MAX) {
+		snprintf(buf, sz, "c-%s@%.0f", name, jnum(c, "run"));
+		return;
+	}
+	/* a cryptographic hash, which cannot fail: names from other
+	 * machines are not easily made to collide */
+	hmac_sha1((const uint8_t *)key, sizeof(key) - 1,
+		  (const uint8_t *)name, len, md, sizeof(md));
+	for (i = 0; i < sizeof(md); i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	snprintf(buf, sz, "c-%.*s~%s@%.0f", HTML_ID_NAME_MAX, name, hex,
+		 jnum(c, "run"));
 }
 
 static void summary(FILE *f, const cJSON *doc)
@@ -143,7 +161,7 @@ static void m_cell(const cJSON *c, const char *left_out, void *arg)
 		fputs("<td class=\"c\">—</td>", f);
 		return;
 	}
-	case_id(id, sizeof(id), c);
+	html_case_id(id, sizeof(id), c);
 	fprintf(f, "<td class=\"c %s\"><a href=\"#", kind_names[case_kind(c)]);
 	esc_id(f, id);
 	fprintf(f, "\">%s</a></td>", kind_names[case_kind(c)]);
@@ -177,7 +195,7 @@ static void one_case(FILE *f, const cJSON *doc, const cJSON *c,
 	struct rcase rc;
 	char id[512];
 
-	case_id(id, sizeof(id), c);
+	html_case_id(id, sizeof(id), c);
 	rcase_init(&rc);
 	rcase_load_dir(&rc, jstr(c, "dir"), c);
 	fprintf(f, "<section class=\"case %s\" id=\"", k ? "bad" : "good");

@@ -21,51 +21,91 @@ static const char *const case_files[] = {
 	"sim.log", "commands.txt", "runner.log",
 };
 
-/* target relative to the folder of the page at `page`: the report opens
- * from disk and from a CI artifact, so no absolute paths when avoidable. */
-static void rel_link(const char *page, const char *target, char *buf,
-		     size_t sz)
+/* s appended at buf[*n]; false, buf left as it was, when it does not fit */
+static bool put(char *buf, size_t sz, size_t *n, const char *s)
 {
-	char from[PATH_MAX], to[PATH_MAX], pdir[PATH_MAX];
-	const char *slash = strrchr(page, '/');
-	size_t common = 0, i;
-	int n = 0;
+	size_t l = strlen(s);
 
-	snprintf(pdir, sizeof(pdir), "%.*s", slash ? (int)(slash - page) : 1,
-		 slash ? page : ".");
-	if (!realpath(pdir, from) || !realpath(target, to)) {
-		snprintf(buf, sz, "%s", target);
-		return;
-	}
-	for (i = 0; from[i] && from[i] == to[i]; i++) {
-		if (from[i] == '/')
-			common = i;
-	}
-	if (!from[i] && (to[i] == '/' || !to[i]))
-		common = i;
-	for (i = common; from[i]; i++) {
-		if (from[i] == '/')
-			n += snprintf(buf + n, sz > (size_t)n ? sz - (size_t)n : 0,
-				      "../");
-	}
-	snprintf(buf + n, sz > (size_t)n ? sz - (size_t)n : 0, "%s",
-		 to[common] == '/' ? to + common + 1 : to + common);
+	if (l >= sz - *n)
+		return false;
+	memcpy(buf + *n, s, l + 1);
+	*n += l;
+	return true;
 }
 
-static void files(FILE *f, const char *page, const char *dir)
+bool html_rel_link(const char *page, const char *target, char *buf, size_t sz)
+{
+	char from[PATH_MAX + 1], to[PATH_MAX], pdir[PATH_MAX];
+	const char *slash = strrchr(page, '/');
+	size_t dlen = slash ? (size_t)(slash - page) : 0, common = 0, n = 0, i;
+
+	if (!sz)
+		return false;
+	buf[0] = '\0';
+	if (dlen >= sizeof(pdir))
+		return false;
+	/* "x.html": the current folder; "/x.html": the root */
+	if (!dlen)
+		snprintf(pdir, sizeof(pdir), "%s", slash ? "/" : ".");
+	else
+		snprintf(pdir, sizeof(pdir), "%.*s", (int)dlen, page);
+	if (!realpath(pdir, from) || !realpath(target, to))
+		return put(buf, sz, &n, target);
+	/* the page's folder with its '/', so that the shared part ends at
+	 * a '/' of both: "/a/b/" and "/a/bc/x" share "/a/" */
+	if (strcmp(from, "/"))
+		strcat(from, "/");
+	for (i = 0; from[i] && from[i] == to[i]; i++) {
+		if (from[i] == '/')
+			common = i + 1;
+	}
+	for (i = common; from[i]; i++) {
+		if (from[i] == '/' && !put(buf, sz, &n, "../"))
+			break;
+	}
+	if (from[i] || !put(buf, sz, &n, to + common)) {
+		buf[0] = '\0';
+		return false;
+	}
+	return true;
+}
+
+/* One line in place of links that would point elsewhere: a path cut at
+ * the buffer's end names another file. */
+static void not_linked(FILE *f, const char *name, const char *first,
+		       unsigned n)
+{
+	esc_wrap(f, "<p class=\"note\">", name, ": ");
+	esc_xml(f, first);
+	if (n > 1)
+		fprintf(f, " and %u more files", n - 1);
+	fprintf(f, " not linked: its path or link is longer than %d bytes</p>\n",
+		PATH_MAX - 1);
+}
+
+static void files(FILE *f, const char *page, const char *dir,
+		  const char *name)
 {
 	char path[PATH_MAX], link[PATH_MAX];
+	const char *unlinked = NULL;
+	unsigned nunlinked = 0;
 	size_t i;
 	bool any = false;
 
 	for (i = 0; i < sizeof(case_files) / sizeof(case_files[0]); i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, case_files[i]);
-		if (access(path, R_OK))
+		bool fits = (size_t)snprintf(path, sizeof(path), "%s/%s", dir,
+					     case_files[i]) < sizeof(path);
+
+		if (fits && access(path, R_OK))
 			continue;
+		if (!fits || !html_rel_link(page, path, link, sizeof(link))) {
+			unlinked = unlinked ? unlinked : case_files[i];
+			nunlinked++;
+			continue;
+		}
 		if (!any)
 			fputs("<p class=\"files\">Files: ", f);
 		any = true;
-		rel_link(page, path, link, sizeof(link));
 		fputs("<a href=\"", f);
 		esc_url(f, link);
 		fputs("\">", f);
@@ -74,11 +114,13 @@ static void files(FILE *f, const char *page, const char *dir)
 	}
 	if (any)
 		fputs("</p>\n", f);
-	else {
+	else if (!unlinked) {
 		fputs("<p class=\"files\">No files in the case folder ", f);
 		esc_xml(f, dir);
 		fputs("</p>\n", f);
 	}
+	if (unlinked)
+		not_linked(f, name, unlinked, nunlinked);
 }
 
 static void assertions(FILE *f, const cJSON *v)
@@ -306,5 +348,5 @@ void html_case_body(FILE *f, const struct rcase *rc, const cJSON *verdict,
 	hooks(f, rc);
 	messages(f, rc, id);
 	if (dir)
-		files(f, page, dir);
+		files(f, page, dir, jstr(verdict, "case"));
 }

@@ -1,10 +1,15 @@
 /**
  * @file test_report.c  Escaping, reading and merging results files
  */
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
 #include "unit.h"
 #include "report/esc.h"
+#include "report/html.h"
 #include "report/report_int.h"
 
 typedef void (esc_fn)(FILE *f, const char *s);
@@ -254,11 +259,101 @@ static void test_huge_duration(void)
 	rdoc_free(&r);
 }
 
+/* Links from the page's folder to a case's file: the "../" counted
+ * against the buffer's size, which the counter once ran past. */
+static void test_rel_link(void)
+{
+	char tmp[] = "/tmp/referlab-rel-XXXXXX", page[PATH_MAX],
+		target[PATH_MAX], buf[PATH_MAX];
+	const char *want = "../run/a/capture.pcap";
+	size_t need = strlen(want) + 1;
+	FILE *f;
+
+	CU_ASSERT_FATAL(mkdtemp(tmp) != NULL);
+	snprintf(page, sizeof(page), "%s/out", tmp);
+	CU_ASSERT_FATAL(!mkdir(page, 0700));
+	snprintf(target, sizeof(target), "%s/run", tmp);
+	CU_ASSERT_FATAL(!mkdir(target, 0700));
+	snprintf(target, sizeof(target), "%s/run/a", tmp);
+	CU_ASSERT_FATAL(!mkdir(target, 0700));
+	snprintf(target, sizeof(target), "%s/run/a/capture.pcap", tmp);
+	f = fopen(target, "w");
+	CU_ASSERT_FATAL(f != NULL);
+	fclose(f);
+	snprintf(page, sizeof(page), "%s/out/report.html", tmp);
+
+	CU_ASSERT_TRUE(html_rel_link(page, target, buf, sizeof(buf)));
+	CU_ASSERT_STRING_EQUAL(buf, want);
+	CU_ASSERT_TRUE(html_rel_link(page, target, buf, need));
+	CU_ASSERT_STRING_EQUAL(buf, want);
+	/* one byte short, or not even room for the first "../" */
+	CU_ASSERT_FALSE(html_rel_link(page, target, buf, need - 1));
+	CU_ASSERT_STRING_EQUAL(buf, "");
+	CU_ASSERT_FALSE(html_rel_link(page, target, buf, 2));
+	CU_ASSERT_STRING_EQUAL(buf, "");
+	CU_ASSERT_FALSE(html_rel_link(page, target, buf, 0));
+	/* a sibling whose name starts like the page's folder ("out") */
+	snprintf(page, sizeof(page), "%s/run/report.html", tmp);
+	CU_ASSERT_TRUE(html_rel_link(page, target, buf, sizeof(buf)));
+	CU_ASSERT_STRING_EQUAL(buf, "a/capture.pcap");
+	snprintf(page, sizeof(page), "%s/ru/report.html", tmp);
+	CU_ASSERT_TRUE(html_rel_link(page, target, buf, sizeof(buf)));
+	CU_ASSERT_STRING_EQUAL(buf, target);   /* no such folder: as it is */
+
+	unlink(target);
+	snprintf(target, sizeof(target), "%s/run/a", tmp);
+	rmdir(target);
+	snprintf(target, sizeof(target), "%s/run", tmp);
+	rmdir(target);
+	snprintf(target, sizeof(target), "%s/out", tmp);
+	rmdir(target);
+	rmdir(tmp);
+}
+
+static void case_anchor(char *buf, size_t sz, const char *name, int run)
+{
+	cJSON *c = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(c, "case", name);
+	cJSON_AddNumberToObject(c, "run", run);
+	html_case_id(buf, sz, c);
+	cJSON_Delete(c);
+}
+
+/* Two names sharing their first 512 bytes got one anchor (cut at the
+ * buffer's end): the matrix linked both cells to the first case. */
+static void test_case_id(void)
+{
+	enum { LONG = 600 };
+	char a[LONG + 1], b[LONG + 1], ida[512], idb[512], idc[512];
+
+	case_anchor(ida, sizeof(ida), "carriers/notify-after-bye", 1);
+	CU_ASSERT_STRING_EQUAL(ida, "c-carriers/notify-after-bye@1");
+
+	memset(a, 'x', LONG);
+	a[LONG] = '\0';
+	memcpy(b, a, sizeof(a));
+	a[LONG - 1] = 'a';
+	b[LONG - 1] = 'b';
+	case_anchor(ida, sizeof(ida), a, 0);
+	case_anchor(idb, sizeof(idb), b, 0);
+	CU_ASSERT_STRING_NOT_EQUAL(ida, idb);
+	CU_ASSERT(strlen(ida) < sizeof(ida) - 1);   /* nothing cut */
+	CU_ASSERT_NSTRING_EQUAL(ida + 2, a, HTML_ID_NAME_MAX);
+	/* the same name: the same anchor, run after run */
+	case_anchor(idc, sizeof(idc), a, 0);
+	CU_ASSERT_STRING_EQUAL(ida, idc);
+	case_anchor(idc, sizeof(idc), a, 1);
+	CU_ASSERT_STRING_NOT_EQUAL(ida, idc);
+}
+
 static const struct unit_test esc_tests[] = {
 	{"markup entities", test_xml},
 	{"control and invalid UTF-8 bytes", test_xml_bytes},
 	{"markdown", test_md},
 	{"ids and urls", test_id_url},
+	{"links relative to the page, bounded", test_rel_link},
+	{"case anchors of long names differ", test_case_id},
 	{NULL, NULL},
 };
 
