@@ -2,6 +2,9 @@
  * @file jsonpl.c  libre pointer-length strings into cJSON objects
  */
 #include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "jsonpl.h"
 
@@ -63,5 +66,57 @@ cJSON *jsonpl_parse_all(const char *text, size_t len, size_t *off)
 	if (off)
 		*off = end && end >= text && end <= stop ? (size_t)(end - text)
 							 : 0;
+	return v;
+}
+
+static char *read_text(const char *path, size_t max, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	long n = 0;
+	int err = 0;
+
+	if (!f)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 ||
+	    fseek(f, 0, SEEK_SET))
+		err = errno ? errno : EIO;
+	else if ((unsigned long)n > max)
+		err = EFBIG;
+	else if (!(buf = malloc((size_t)n + 1)))
+		err = ENOMEM;
+	else if (fread(buf, 1, (size_t)n, f) != (size_t)n)
+		err = ferror(f) && errno ? errno : EIO;   /* EISDIR */
+	fclose(f);
+	if (err) {
+		free(buf);
+		errno = err;
+		return NULL;
+	}
+	buf[n] = '\0';
+	*len = (size_t)n;
+	return buf;
+}
+
+cJSON *jsonpl_read_file(const char *path, size_t max, char *why, size_t sz)
+{
+	size_t len = 0, off;
+	char *text = read_text(path, max, &len);
+	cJSON *v;
+
+	if (!text) {
+		if (errno == EFBIG)
+			snprintf(why, sz, "%s: larger than %zu bytes", path, max);
+		else
+			snprintf(why, sz, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	v = jsonpl_parse_all(text, len, &off);
+	free(text);
+	if (!v) {
+		snprintf(why, sz, "%s: offset %zu (of %zu bytes): not valid "
+			 "JSON", path, off, len);
+		errno = EINVAL;
+	}
 	return v;
 }

@@ -22,5 +22,11 @@ bool jsonpl_add_header(cJSON *hdrs, const struct pl *name, const char *val);
  * wrong: the first byte after the value when more follows it. cJSON
  * alone stops after the first value, so '{"a":1} x' passed as {"a":1}. */
 cJSON *jsonpl_parse_all(const char *text, size_t len, size_t *off);
+/* The JSON value that is the whole file at path (jsonpl_parse_all), or
+ * NULL with errno set (ENOENT: no such file; EFBIG: more than max bytes;
+ * EINVAL: not valid JSON) and one line in why: "PATH: offset 13 (of 55
+ * bytes): not valid JSON", "PATH: larger than MAX bytes", "PATH: <errno
+ * text>". */
+cJSON *jsonpl_read_file(const char *path, size_t max, char *why, size_t sz);
 
 #endif

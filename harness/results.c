@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include "jsonpl.h"
 #include "results.h"
 #include "version.h"
 
@@ -182,32 +183,16 @@ int verdict_write(const struct verdict *v, const char *path)
 	return write_json(path, v->root);
 }
 
-cJSON *verdict_read(const char *path)
+cJSON *verdict_read(const char *path, char *why, size_t sz)
 {
-	char *buf = NULL;
-	cJSON *json = NULL;
-	long n;
-	FILE *f;
+	cJSON *json = jsonpl_read_file(path, VERDICT_MAX_BYTES, why, sz);
 
-	f = fopen(path, "r");
-	if (!f)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET))
-		goto out;
-	buf = malloc((size_t)n + 1);
-	if (!buf || fread(buf, 1, (size_t)n, f) != (size_t)n)
-		goto out;
-	buf[n] = '\0';
-	json = cJSON_Parse(buf);
 	if (json && !cJSON_IsObject(json)) {
+		snprintf(why, sz, "%s: not a JSON object", path);
 		cJSON_Delete(json);
 		json = NULL;
-	}
-	if (!json)
 		errno = EINVAL;
- out:
-	free(buf);
-	fclose(f);
+	}
 	return json;
 }
 

@@ -43,8 +43,11 @@ unsigned verdict_failures(const struct verdict *v);
 const char *verdict_first_reason(const struct verdict *v);
 int verdict_write(const struct verdict *v, const char *path);
 
-/* Reads a verdict.json back; NULL (and errno) when absent or unreadable. */
-cJSON *verdict_read(const char *path);
+enum { VERDICT_MAX_BYTES = 64 << 20 };
+/* Reads a verdict.json back: the whole file one JSON object. NULL when
+ * absent or unreadable, with errno (ENOENT: absent) and one line in why
+ * naming the file and what is wrong ("offset N (of M bytes): ..."). */
+cJSON *verdict_read(const char *path, char *why, size_t sz);
 
 const char *verdict_kind_str(enum verdict_kind k);
 enum verdict_kind verdict_kind_of(const cJSON *verdict_json);

@@ -166,28 +166,35 @@ static cJSON *collect(struct run *r, struct slot *s, bool timed_out)
 {
 	const struct runner_case *c = &r->cases.v[s->index];
 	char path[PATH_MAX + 16], dir[PATH_MAX], how[128];
+	char why[sizeof(path) + 64] = "";
 	struct verdict *v;
 	cJSON *json = NULL;
 
 	case_dir(r, s->index, dir, sizeof(dir));
 	snprintf(path, sizeof(path), "%s/verdict.json", dir);
 	if (!timed_out)
-		json = verdict_read(path);
+		json = verdict_read(path, why, sizeof(why));
 	if (json)
 		return json;
+	if (errno == ENOENT)
+		why[0] = '\0';   /* no verdict at all: said below */
 
 	v = verdict_new(c->name);
 	if (timed_out)
 		verdict_error(v, "the case did not end within its %u s timeout "
 			      "plus %d s for cleanup; it was stopped. See %s/",
 			      case_timeout(r, s), WORKER_SLACK_S, dir);
+	else if (why[0])
+		verdict_error(v, "the case's worker %s; its verdict is "
+			      "unreadable: %s",
+			      proc_describe(s->worker, how, sizeof(how)), why);
 	else
 		verdict_error(v, "the case's worker %s without a verdict; see "
 			      "%s/runner.log",
 			      proc_describe(s->worker, how, sizeof(how)), dir);
 	verdict_set_duration(v, now_s() - s->started);
 	verdict_write(v, path);
-	json = verdict_read(path);
+	json = verdict_read(path, why, sizeof(why));
 	verdict_free(v);
 	return json;
 }

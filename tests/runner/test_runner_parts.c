@@ -393,13 +393,13 @@ static void test_junit_escapes(void)
 {
 	struct verdict *v = verdict_new("carriers/<x>");
 	cJSON *cases = cJSON_CreateArray(), *meta = cJSON_CreateObject();
-	char path[256], vpath[256];
+	char path[256], vpath[256], why[512];
 	const char *xml;
 
 	verdict_fail(v, "header", "a", "b", 0, "Refer-To: \"<script>&'\x01");
 	logpath(vpath, sizeof(vpath), "verdict.json");
 	CU_ASSERT_EQUAL(verdict_write(v, vpath), 0);
-	cJSON_AddItemToArray(cases, verdict_read(vpath));
+	cJSON_AddItemToArray(cases, verdict_read(vpath, why, sizeof(why)));
 	logpath(path, sizeof(path), "results.json");
 	CU_ASSERT_EQUAL(results_write_json(path, meta, cases), 0);
 	CU_ASSERT_EQUAL(report_run_junit(tmpdir), 0);
@@ -415,6 +415,35 @@ static void test_junit_escapes(void)
 	cJSON_Delete(cases);
 	cJSON_Delete(meta);
 	verdict_free(v);
+}
+
+/* A verdict.json with more after its object is not that object: cJSON
+ * alone stopped after it, so two verdicts run together read as the
+ * first. The problem names the file and the offset. */
+static void test_verdict_read_whole(void)
+{
+	static const char text[] = "{\"verdict\":\"PASS\"}\n{\"verdict\":"
+		"\"FAIL\"}\n";
+	char path[256], why[512], want[512];
+	cJSON *v;
+	FILE *f;
+
+	logpath(path, sizeof(path), "two-verdicts.json");
+	f = fopen(path, "w");
+	CU_ASSERT_FATAL(f != NULL);
+	fputs(text, f);
+	fclose(f);
+	v = verdict_read(path, why, sizeof(why));
+	CU_ASSERT_PTR_NULL(v);
+	CU_ASSERT_EQUAL(errno, EINVAL);
+	snprintf(want, sizeof(want), "%s: offset 19 (of %zu bytes): not "
+		 "valid JSON", path, strlen(text));
+	CU_ASSERT_STRING_EQUAL(why, want);
+	cJSON_Delete(v);
+
+	logpath(path, sizeof(path), "no-such-verdict.json");
+	CU_ASSERT_PTR_NULL(verdict_read(path, why, sizeof(why)));
+	CU_ASSERT_EQUAL(errno, ENOENT);
 }
 
 static const struct unit_test shard_tests[] = {
@@ -444,6 +473,7 @@ static const struct unit_test proc_tests[] = {
 static const struct unit_test result_tests[] = {
 	{"verdict kinds", test_verdict_kinds},
 	{"junit escapes wire text", test_junit_escapes},
+	{"a verdict is the whole file", test_verdict_read_whole},
 	{NULL, NULL},
 };
 
