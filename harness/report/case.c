@@ -3,18 +3,20 @@
  */
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 #include "analysis.h"
 #include "decode/pcapfile.h"
+#include "jsonpl.h"
 #include "output/output.h"
 #include "sipfrag.h"
 #include "report/case.h"
 #include "report/report_int.h"
 
-enum { HOOKS_FILE_MAX = 16 << 20 };
+enum { HOOKS_FILE_MAX = 16 << 20, EXPECT_FILE_MAX = 16 << 20 };
 
 void rcase_init(struct rcase *rc)
 {
@@ -36,6 +38,34 @@ void rcase_free(struct rcase *rc)
 	cJSON_Delete(rc->hooks_got);
 	cJSON_Delete(rc->hooks_want);
 	memset(rc, 0, sizeof(*rc));
+}
+
+/* The first problem of a case is the one said (one line). */
+static void say(struct rcase *rc, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void say(struct rcase *rc, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (rc->problem[0])
+		return;
+	va_start(ap, fmt);
+	vsnprintf(rc->problem, sizeof(rc->problem), fmt, ap);
+	va_end(ap);
+}
+
+/* dir/name into path[sz]; false, and said, when it does not fit: the
+ * path cut at the end of the buffer would name another file. */
+static bool case_path(struct rcase *rc, char *path, size_t sz,
+		      const char *dir, const char *name)
+{
+	if ((size_t)snprintf(path, sz, "%s/%s", dir, name) < sz)
+		return true;
+	say(rc, "%s/%s: its path is longer than %zu bytes, not read", dir,
+	    name, sz - 1);
+	path[0] = '\0';
+	return false;
 }
 
 static struct rev *ev_new(struct rcase *rc)
@@ -186,9 +216,8 @@ static int read_ladder(struct rcase *rc, const char *path)
 		snprintf(why, sizeof(why), "%s", pcapfile_error(pf));
 	if (dec)
 		decoder_flush(dec);
-	if (e && !rc->problem[0])
-		snprintf(rc->problem, sizeof(rc->problem), "%s: %s", path,
-			 why[0] ? why : strerror(e));
+	if (e)
+		say(rc, "%s: %s", path, why[0] ? why : strerror(e));
 	mem_deref(dec);
 	mem_deref(pf);
 	return e;
@@ -338,32 +367,36 @@ static void hook_event(struct rcase *rc, const cJSON *rec, int from, int to)
 	e->raw = cJSON_Print(rec);
 }
 
-/* hooks.jsonl: one record a line; a line that is not JSON is said once. */
+/* hooks.jsonl: one record a line, all of the line (cJSON alone read
+ * '{...} x' as the record); a line that is not one is said once. */
 static void read_hooks(struct rcase *rc, const char *path)
 {
 	FILE *f = fopen(path, "r");
 	char *line = NULL;
-	size_t cap = 0, total = 0;
+	size_t cap = 0, total = 0, off;
 	ssize_t n;
 	unsigned lineno = 0;
 
 	if (!f)
 		return;
 	while ((n = getline(&line, &cap, f)) > 0 && total < HOOKS_FILE_MAX) {
-		cJSON *rec = cJSON_Parse(line);
+		cJSON *rec = jsonpl_parse_all(line, (size_t)n, &off);
 
-		total += (size_t)n;
 		lineno++;
-		if (!cJSON_IsObject(rec)) {
-			if (!rc->problem[0])
-				snprintf(rc->problem, sizeof(rc->problem),
-					 "%s: line %u: not a JSON object",
-					 path, lineno);
+		if (!rec)
+			say(rc, "%s: offset %zu (line %u): not valid JSON", path,
+			    total + off, lineno);
+		else if (!cJSON_IsObject(rec))
+			say(rc, "%s: line %u: not a JSON object", path, lineno);
+		if (cJSON_IsObject(rec))
+			cJSON_AddItemToArray(rc->hooks_got, rec);
+		else
 			cJSON_Delete(rec);
-			continue;
-		}
-		cJSON_AddItemToArray(rc->hooks_got, rec);
+		total += (size_t)n;
 	}
+	if (n > 0)
+		say(rc, "%s: the records after its first %d MiB are not read",
+		    path, HOOKS_FILE_MAX >> 20);
 	free(line);
 	fclose(f);
 }
@@ -409,32 +442,27 @@ static void hook_lane(struct rcase *rc)
 		hook_event(rc, rec, from, to);
 }
 
-static cJSON *read_json_file(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char buf[1 << 16];
-	size_t n;
-
-	if (!f)
-		return NULL;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	return cJSON_Parse(buf);
-}
-
 /* The expectation's "hooks": from the path the verdict names, else a
- * copy in the case folder. */
+ * copy in the case folder. Neither there is no problem: the path is the
+ * runner's, often on another machine. */
 static void read_expect(struct rcase *rc, const char *dir, const cJSON *v)
 {
-	char path[4096];
+	char path[4096], why[sizeof(path) + 64];
 	cJSON *x;
 
-	if (*jstr(v, "expect"))
-		snprintf(path, sizeof(path), "%s", jstr(v, "expect"));
-	else
-		snprintf(path, sizeof(path), "%s/expect.json", dir);
-	x = read_json_file(path);
+	if (*jstr(v, "expect")) {
+		if ((size_t)snprintf(path, sizeof(path), "%s",
+				     jstr(v, "expect")) >= sizeof(path)) {
+			say(rc, "%s: the verdict's expect path is longer than "
+			    "%zu bytes, not read", dir, sizeof(path) - 1);
+			return;
+		}
+	}
+	else if (!case_path(rc, path, sizeof(path), dir, "expect.json"))
+		return;
+	x = jsonpl_read_file(path, EXPECT_FILE_MAX, why, sizeof(why));
+	if (!x && errno != ENOENT)
+		say(rc, "%s", why);
 	if (cJSON_IsArray(jget(x, "hooks")))
 		rc->hooks_want = cJSON_DetachItemFromObject(x, "hooks");
 	cJSON_Delete(x);
@@ -449,15 +477,13 @@ static bool find_capture(struct rcase *rc, const char *dir, const cJSON *v)
 	const char *named = jstr(v, "capture");
 	size_t i;
 
-	if (*named && !strchr(named, '/')) {
-		snprintf(rc->capture, sizeof(rc->capture), "%s/%s", dir, named);
-		if (!access(rc->capture, R_OK))
-			return true;
-	}
+	if (*named && !strchr(named, '/') &&
+	    case_path(rc, rc->capture, sizeof(rc->capture), dir, named) &&
+	    !access(rc->capture, R_OK))
+		return true;
 	for (i = 0; i < sizeof(caps) / sizeof(caps[0]); i++) {
-		snprintf(rc->capture, sizeof(rc->capture), "%s/%s", dir,
-			 caps[i]);
-		if (!access(rc->capture, R_OK))
+		if (case_path(rc, rc->capture, sizeof(rc->capture), dir,
+			      caps[i]) && !access(rc->capture, R_OK))
 			return true;
 	}
 	rc->capture[0] = '\0';
@@ -477,8 +503,8 @@ void rcase_load_dir(struct rcase *rc, const char *dir, const cJSON *v)
 		(void)read_ladder(rc, path);
 		read_analysis(rc, &path, 1);
 	}
-	snprintf(hooks, sizeof(hooks), "%s/hooks.jsonl", dir);
-	read_hooks(rc, hooks);
+	if (case_path(rc, hooks, sizeof(hooks), dir, "hooks.jsonl"))
+		read_hooks(rc, hooks);
 	hook_lane(rc);
 	read_expect(rc, dir, v);
 	finish(rc);

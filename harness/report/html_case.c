@@ -79,7 +79,7 @@ static void not_linked(FILE *f, const char *name, const char *first,
 	esc_xml(f, first);
 	if (n > 1)
 		fprintf(f, " and %u more files", n - 1);
-	fprintf(f, " not linked: its path or link is longer than %d bytes</p>\n",
+	fprintf(f, " not linked: path or link longer than %d bytes</p>\n",
 		PATH_MAX - 1);
 }
 
