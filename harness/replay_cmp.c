@@ -6,12 +6,15 @@
  * sequence tokens, the same derived outcome. The replay's received hooks
  * come from the hook server's records (hooks.jsonl).
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <limits.h>
 #include <unistd.h>
 #include <cjson/cJSON.h>
+#include "jsonpl.h"
 #include "replay_cmp.h"
+#include "results.h"
 
 enum { MAX_TOKS = REPLAY_MAX_MSGS };
 
@@ -81,23 +84,14 @@ static void print_status(FILE *f, const char *side, const struct transfer *t)
 	fputc('\n', f);
 }
 
-static cJSON *read_json(const char *path)
-{
-	FILE *fp = fopen(path, "r");
-	char buf[65536];
-	size_t n;
-
-	if (!fp)
-		return NULL;
-	n = fread(buf, 1, sizeof(buf) - 1, fp);
-	fclose(fp);
-	buf[n] = '\0';
-	return cJSON_Parse(buf);
-}
-
+/* hooks.jsonl: one record a line, all of the line; a line that is not
+ * one is said where it goes wrong. */
 static void print_received_hooks(FILE *f, const char *dir)
 {
-	char path[PATH_MAX + 32], line[8192];
+	char path[PATH_MAX + 32], *line = NULL;
+	size_t cap = 0, total = 0, off;
+	unsigned lineno = 0;
+	ssize_t n;
 	FILE *fp;
 
 	snprintf(path, sizeof(path), "%s/hooks.jsonl", dir);
@@ -106,12 +100,15 @@ static void print_received_hooks(FILE *f, const char *dir)
 		fprintf(f, "   received: none recorded (%s)\n", path);
 		return;
 	}
-	while (fgets(line, sizeof(line), fp)) {
-		cJSON *r = cJSON_Parse(line), *p, *b;
+	while ((n = getline(&line, &cap, fp)) > 0) {
+		cJSON *r = jsonpl_parse_all(line, (size_t)n, &off), *p, *b;
 		char *txt;
 
+		lineno++;
 		if (!r)
-			continue;
+			fprintf(f, "   received: %s: offset %zu (line %u): not "
+				"valid JSON\n", path, total + off, lineno);
+		total += (size_t)n;
 		p = cJSON_GetObjectItemCaseSensitive(r, "path");
 		b = cJSON_GetObjectItemCaseSensitive(r, "body");
 		txt = b ? cJSON_PrintUnformatted(b) : NULL;
@@ -121,6 +118,7 @@ static void print_received_hooks(FILE *f, const char *dir)
 		cJSON_free(txt);
 		cJSON_Delete(r);
 	}
+	free(line);
 	fclose(fp);
 }
 
@@ -141,14 +139,17 @@ static void print_derived_hooks(FILE *f, const struct replay_dialog *d)
 
 static void print_verdict(FILE *f, const char *dir)
 {
-	char path[PATH_MAX + 32];
+	char path[PATH_MAX + 32], why[sizeof(path) + 64];
 	cJSON *v, *x, *it;
 
 	snprintf(path, sizeof(path), "%s/verdict.json", dir);
-	v = read_json(path);
+	v = verdict_read(path, why, sizeof(why));
 	x = cJSON_GetObjectItemCaseSensitive(v, "verdict");
-	fprintf(f, "   verdict: %s\n", cJSON_IsString(x) ? x->valuestring :
-		"none (no verdict.json)");
+	if (!v && errno != ENOENT)
+		fprintf(f, "   verdict: unreadable: %s\n", why);
+	else
+		fprintf(f, "   verdict: %s\n", cJSON_IsString(x) ?
+			x->valuestring : "none (no verdict.json)");
 	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(v, "failures")) {
 		x = cJSON_GetObjectItemCaseSensitive(it, "message");
 		if (cJSON_IsString(x))
