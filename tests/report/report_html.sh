@@ -77,6 +77,6 @@ tl_info "screenshot: $dir/report.png"
 xmllint --noout --schema "$here/junit.xsd" junit.xml 2>xmllint.err ||
 	tl_fail "junit.xml: $(head -3 xmllint.err)"
 grep -q '<img\|<script\|<svg' report.md && tl_fail "report.md carries a raw tag"
-grep -q "hooks.jsonl: line 2: not a JSON object" report.html ||
+grep -Eq "hooks.jsonl: offset [0-9]+ \(line 2\): not valid JSON" report.html ||
 	tl_fail "the unreadable hook record is not said"
 echo "report html: ok"
