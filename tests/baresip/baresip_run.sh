@@ -43,12 +43,15 @@ tl_expect_eq "$c" FAIL "$(verdict "$c")"
 msgs "$c" | grep -q 'got 489' || tl_fail "$c: the 489 is not the reason"
 
 # Known failure 2: the carrier hangs up right after the 202; baresip
-# does not answer the NOTIFY that follows (RFC 6665 4.1.3, RFC 5057 5.5: the
-# subscription outlives the INVITE usage).
+# ends the refer subscription with the call (RFC 6665 4.1.3, RFC 5057 5.5:
+# the subscription outlives the INVITE usage): it sends SUBSCRIBE with
+# Expires: 0 and does not answer the NOTIFY that follows. Which of the two
+# the sequence meets first is a race between baresip's SUBSCRIBE and the
+# carrier's NOTIFY (a busy box gave the SUBSCRIBE); either is the reason.
 c=carriers/bye-after-202-notify-after-bye
 tl_expect_eq "$c" FAIL "$(verdict "$c")"
-msgs "$c" | grep -q 'BYE 200 NOTIFY(100))' ||
-	tl_fail "$c: the unanswered NOTIFY after BYE is not the reason"
+msgs "$c" | grep -Eq 'BYE 200 NOTIFY\(100\)\)|got SUBSCRIBE .*after: .* BYE 200\)' ||
+	tl_fail "$c: the subscription ended with the call is not the reason: $(msgs "$c")"
 
 # Not expressible with baresip's /transfer: left out with the reason,
 # neither PASS nor FAIL nor ERROR.
