@@ -69,7 +69,7 @@ cJSON *jsonpl_parse_all(const char *text, size_t len, size_t *off)
 	return v;
 }
 
-static char *read_text(const char *path, size_t max, size_t *len)
+char *jsonpl_read_text(const char *path, size_t max, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
 	char *buf = NULL;
@@ -101,7 +101,7 @@ static char *read_text(const char *path, size_t max, size_t *len)
 cJSON *jsonpl_read_file(const char *path, size_t max, char *why, size_t sz)
 {
 	size_t len = 0, off;
-	char *text = read_text(path, max, &len);
+	char *text = jsonpl_read_text(path, max, &len);
 	cJSON *v;
 
 	if (!text) {

@@ -28,5 +28,9 @@ cJSON *jsonpl_parse_all(const char *text, size_t len, size_t *off);
  * bytes): not valid JSON", "PATH: larger than MAX bytes", "PATH: <errno
  * text>". */
 cJSON *jsonpl_read_file(const char *path, size_t max, char *why, size_t sz);
+/* The whole file at path as a string for a JSON reader (malloc'd, NUL
+ * after its *len bytes), or NULL with errno set (EFBIG: more than max
+ * bytes) */
+char *jsonpl_read_text(const char *path, size_t max, size_t *len);
 
 #endif

@@ -168,6 +168,12 @@ static void sip_message(struct decoder *d, const struct sa *src,
 	hand_out(d, src, dst, SIP_TRANSP_TCP, sm, err, why, no_clen);
 }
 
+static void udp_malformed(struct decoder *d, const char *why)
+{
+	++d->st.malformed;
+	report(d, d->frame, "SIP over UDP: %s", why);
+}
+
 /* A datagram that starts like SIP: scanned whole first, so that
  * framing can take the blank line and Content-Length from the scanner
  * instead of reading every header line again; the rare datagram whose
@@ -194,8 +200,7 @@ static void sip_datagram(struct decoder *d, const struct sa *src,
 			 f.no_clen);
 		break;
 	case SIPFRAME_BAD:
-		++d->st.malformed;
-		report(d, d->frame, "SIP over UDP: %s", f.why);
+		udp_malformed(d, f.why);
 		break;
 	default:
 		break;                /* sipframe_datagram_start took these */
@@ -225,8 +230,7 @@ static void udp(struct decoder *d, const struct ip_pkt *ip)
 		++d->st.keepalives;
 		break;
 	case SIPFRAME_BAD:
-		++d->st.malformed;
-		report(d, d->frame, "SIP over UDP: %s", f.why);
+		udp_malformed(d, f.why);
 		break;
 	default:
 		break;                /* RTP, DNS, ...: not ours */

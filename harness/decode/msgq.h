@@ -56,8 +56,9 @@ bool msgq_drain(struct msgq *q);
  * last msgq_room's (EINVAL otherwise; ENOMEM when that room could not be
  * had or was dropped). msgq_tick/msg/err: 0, or ENOMEM when no chunk
  * could be allocated (the event is lost; the caller reports it).
- * msgq_close: no more events; the last chunk goes out. msgq_drain: waits for the next chunk and hands
- * each of its events to its handler, in order; false once the queue is
- * closed and empty (then there is nothing more to wait for). */
+ * msgq_close: no more events; the last chunk goes out. msgq_drain:
+ * waits for the next chunk and hands each of its events to its handler,
+ * in order; false once the queue is closed and empty (then there is
+ * nothing more to wait for). */
 
 #endif

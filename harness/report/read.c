@@ -142,40 +142,6 @@ static void problem(struct report_doc *r, const char *path, const char *fmt,
 	r->problems++;
 }
 
-static char *slurp(const char *path, size_t *len, int *err)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	long n;
-
-	*err = 0;
-	if (!f) {
-		*err = errno;
-		return NULL;
-	}
-	if (fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 ||
-	    fseek(f, 0, SEEK_SET)) {
-		*err = errno ? errno : EIO;
-		goto out;
-	}
-	if (n > RESULTS_MAX_BYTES) {
-		*err = EFBIG;
-		goto out;
-	}
-	buf = malloc((size_t)n + 1);
-	if (!buf || fread(buf, 1, (size_t)n, f) != (size_t)n) {
-		*err = buf ? EIO : ENOMEM;
-		free(buf);
-		buf = NULL;
-		goto out;
-	}
-	buf[n] = '\0';
-	*len = (size_t)n;
- out:
-	fclose(f);
-	return buf;
-}
-
 /* The column a results file belongs to: implementation, dialect,
  * transport, family. Shards of one run share it. */
 static void run_label(const cJSON *root, char *buf, size_t sz)
@@ -385,13 +351,11 @@ static void add_cases(struct report_doc *r, const char *path,
 void rdoc_add_file(struct report_doc *r, const char *path)
 {
 	size_t len = 0;
-	char *buf;
-	int err;
+	char *buf = jsonpl_read_text(path, RESULTS_MAX_BYTES, &len);
 
-	buf = slurp(path, &len, &err);
 	if (!buf) {
-		problem(r, path, "%s", err == EFBIG ? "larger than 256 MiB" :
-			strerror(err));
+		problem(r, path, "%s", errno == EFBIG ? "larger than 256 MiB" :
+			strerror(errno));
 		return;
 	}
 	rdoc_add_text(r, path, buf, len);
