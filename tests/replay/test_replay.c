@@ -2,13 +2,16 @@
  * @file test_replay.c  Unit tests of referlab replay's stages on the field traces:
  *                      roles, the SIPp rewriting, the sequence, the expectation
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <cjson/cJSON.h>
 #include "expect.h"
 #include "replay.h"
+#include "replay_cmp.h"
 #include "unit.h"
 
 #define FIELD "../../captures/field/"
@@ -288,6 +291,96 @@ static void test_expectation(void)
 	mem_deref(rs);
 }
 
+static void put_file(const char *dir, const char *name, const char *text)
+{
+	char path[PATH_MAX];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* `referlab replay`'s comparison of a case folder after its run */
+static char *compare(const struct replay_dialog *d, const char *work)
+{
+	char *buf = NULL;
+	size_t sz = 0;
+	FILE *f = open_memstream(&buf, &sz);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	replay_compare(f, d, work);
+	fclose(f);
+	return buf;
+}
+
+static void test_compare(void)
+{
+	struct replay_src *rs = load(FIELD "notify-after-bye.pcap");
+	const struct replay_dialog *d = replay_dialog_of(rs, 1);
+	char work[] = "/tmp/referlab-cmp-XXXXXX", dir[PATH_MAX], name[128];
+	char pcap[PATH_MAX + 16], *out, *orig;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(work));
+	replay_case_name(d, name, sizeof(name));
+	snprintf(dir, sizeof(dir), "%s/run", work);
+	CU_ASSERT_EQUAL_FATAL(mkdir(dir, 0700), 0);
+	snprintf(dir, sizeof(dir), "%s/run/%s", work, name);
+	CU_ASSERT_EQUAL_FATAL(mkdir(dir, 0700), 0);
+
+	/* a case that left nothing behind: each missing piece is said */
+	out = compare(d, work);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "verdict: none (no verdict.json)"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "   replay capture: "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "received: none recorded ("));
+	CU_ASSERT_PTR_NULL(strstr(out, "   replay    REFER"));
+	free(out);
+
+	/* a verdict with text after it, a hooks.jsonl line that is not
+	 * JSON: both said with their offsets; the good line still shown */
+	put_file(dir, "verdict.json", "{\"verdict\":\"PASS\"} {}");
+	put_file(dir, "hooks.jsonl", "{\"path\":\"/action\",\"body\":{\"a\":1}}\n"
+		 "{\"path\":\n");
+	snprintf(pcap, sizeof(pcap), "%s/capture.pcap", dir);
+	orig = realpath(FIELD "notify-after-bye.pcap", NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(orig);
+	CU_ASSERT_EQUAL_FATAL(symlink(orig, pcap), 0);
+	free(orig);
+	out = compare(d, work);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "   verdict: unreadable: "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "verdict.json: offset 19"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "   received  /action  {\"a\":1}\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "hooks.jsonl: offset 42 (line 2): "
+				      "not valid JSON"));
+	/* the replay is the original itself: every step matches */
+	CU_ASSERT_PTR_NULL(strstr(out, " <\n"));
+	CU_ASSERT_PTR_NULL(strstr(out, " > "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "   replay    REFER -> "));
+	free(out);
+
+	/* a FAIL verdict lists its failures and errors */
+	put_file(dir, "verdict.json", "{\"verdict\":\"FAIL\",\"failures\":"
+		 "[{\"message\":\"no actionHook\"}],\"errors\":[\"sipp exit 1\"]}");
+	out = compare(d, work);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "   verdict: FAIL\n"
+				      "     - no actionHook\n"
+				      "     - sipp exit 1\n"));
+	free(out);
+
+	unlink(pcap);
+	snprintf(pcap, sizeof(pcap), "%s/verdict.json", dir);
+	unlink(pcap);
+	snprintf(pcap, sizeof(pcap), "%s/hooks.jsonl", dir);
+	unlink(pcap);
+	rmdir(dir);
+	snprintf(dir, sizeof(dir), "%s/run", work);
+	rmdir(dir);
+	rmdir(work);
+	mem_deref(rs);
+}
+
 static const struct unit_test tests[] = {
 	{"roles: who placed the call, who sent what", test_roles},
 	{"a capture without REFER", test_no_refer},
@@ -296,6 +389,7 @@ static const struct unit_test tests[] = {
 	{"retransmitted REFER", test_retransmitted_refer},
 	{"sequence patterns", test_sequence},
 	{"expectation", test_expectation},
+	{"comparison of a case folder after its replay", test_compare},
 	{NULL, NULL},
 };
 
