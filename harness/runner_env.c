@@ -93,14 +93,15 @@ static int find_sim(struct runner_opts *o)
  * one made with `cmake --install --prefix`, finds its own. */
 void runner_installed_suite(char *buf, size_t sz)
 {
-	char self[PATH_MAX], path[PATH_MAX + 64];
+	char self[PATH_MAX], path[PATH_MAX + 64], *real;
 
 	if (self_dir(self, sizeof(self)))
-		snprintf(self, sizeof(self), "/nonexistent");
+		snprintf(self, sizeof(self), "/proc/self/exe: unreadable");
 	snprintf(path, sizeof(path), "%s/%s/scenarios", self,
 		 REFERLAB_DATA_FROM_BIN);
-	if (!realpath(path, buf) || strlen(buf) >= sz)
-		snprintf(buf, sz, "%s", path);
+	real = realpath(path, NULL);   /* bin/../share: shown to users */
+	snprintf(buf, sz, "%s", real ? real : path);
+	free(real);
 }
 
 int runner_default_suite(char *buf, size_t sz)
