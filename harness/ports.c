@@ -27,11 +27,21 @@ static int held[PORTS_MAX - PORTS_MIN + 1];
  * could pick the same one, and one case then captured the other's call.
  * An exclusive flock on $TMPDIR/referlab-ports/PORT, held while the port
  * is reserved, makes the reservation host-wide; the kernel drops it when
- * the process ends, however it ends, so nothing is left to clean up.
+ * the process ends, however it ends. The holder removes the file when it
+ * releases the port (a run that is killed leaves its files, empty and
+ * unlocked, for the next holder to remove).
+ * Whoever owns the folder can remove and replace the files in it, so a
+ * folder that is neither ours nor root's, or that anyone may write to
+ * without the sticky bit, is not used: $TMPDIR/referlab-ports-EUID (0700)
+ * is, seen by this user's runs only, and stderr says so once.
  * Where no lock file can be had (no writable $TMPDIR, the folder is a
  * symlink), ports are still reserved within the process, and stderr says
  * so once. */
-static char lock_path[PATH_MAX];   /* $TMPDIR/referlab-ports */
+static char lock_path[PATH_MAX];   /* $TMPDIR/referlab-ports[-EUID] */
+
+/* Tries at a lock file that others create and remove meanwhile, as
+ * they take and release the port: then it is theirs, for now. */
+enum { LOCK_TRIES = 8, LOCK_AGAIN = -2 };
 
 /* name: the lock file's, or NULL for the folder */
 static void local_only(const char *name, const char *why)
@@ -46,23 +56,80 @@ static void local_only(const char *name, const char *why)
 		name ? name : "", why, name ? "the port is" : "ports are");
 }
 
+/* lock_path as a folder (made with mode when missing), or -1 and
+ * errno; not through a symlink: that is someone else's choice of where
+ * we write */
+static int open_folder(mode_t mode)
+{
+	bool made = !mkdir(lock_path, mode);
+	int fd = open(lock_path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+		      O_CLOEXEC);
+
+	if (fd >= 0 && made)
+		(void)fchmod(fd, mode);   /* the umask took bits off */
+	return fd;
+}
+
+/* NULL when the folder's files can be trusted to be what their holders
+ * left: it is ours or root's, and nobody else can remove or replace
+ * them (not writable by others, or sticky, as /tmp); else why not */
+static const char *untrusted(int fd, char *why, size_t sz)
+{
+	struct stat st;
+
+	if (fstat(fd, &st))
+		return strerror(errno);
+	if (st.st_uid != geteuid() && st.st_uid != 0) {
+		snprintf(why, sz, "owned by uid %u, not by this user or root",
+			 (unsigned)st.st_uid);
+		return why;
+	}
+	if ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & S_ISVTX))
+		return "writable by others, without the sticky bit";
+	return NULL;
+}
+
+/* The shared folder is another user's, or anyone's to replace files in:
+ * this user's own instead, 0700. */
+static int own_lock_dir(const char *tmp, const char *why)
+{
+	char own[sizeof(lock_path)], why2[64];
+	int fd;
+
+	snprintf(own, sizeof(own), "%s/referlab-ports-%u", tmp,
+		 (unsigned)geteuid());
+	fprintf(stderr, "referlab: %s: %s: ports are locked in %s instead, "
+		"seen by this user's runs only\n", lock_path, why, own);
+	memcpy(lock_path, own, sizeof(lock_path));
+	fd = open_folder(0700);
+	if (fd >= 0 && (why = untrusted(fd, why2, sizeof(why2)))) {
+		close(fd);
+		local_only(NULL, why);
+		return -1;
+	}
+	return fd;
+}
+
 /* The folder's fd, or -1 when there is none to use. Opened once and by
- * fd from then on, so that what was checked is what is used: a symlink
- * there is someone else's choice of where we write. */
+ * fd from then on, so that what was checked is what is used. */
 static int lock_dir(void)
 {
 	static int fd = -2;
 	const char *tmp = getenv("TMPDIR");
+	const char *why;
+	char whybuf[64];
 	struct stat st;
 
 	if (fd != -2)
 		return fd;
-	snprintf(lock_path, sizeof(lock_path), "%s/referlab-ports",
-		 tmp && *tmp ? tmp : "/tmp");
+	tmp = tmp && *tmp ? tmp : "/tmp";
+	snprintf(lock_path, sizeof(lock_path), "%s/referlab-ports", tmp);
 	/* shared by every user, as /tmp is: sticky, writable by all */
-	if (!mkdir(lock_path, 0777))
-		(void)chmod(lock_path, 01777);
-	fd = open(lock_path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	fd = open_folder(01777);
+	if (fd >= 0 && (why = untrusted(fd, whybuf, sizeof(whybuf)))) {
+		close(fd);
+		fd = own_lock_dir(tmp, why);
+	}
 	if (fd < 0) {
 		int e = errno;
 
@@ -76,22 +143,20 @@ static int lock_dir(void)
 /* The file may be another user's: in a sticky folder with
  * fs.protected_regular, O_CREAT fails on it (EACCES) though it exists,
  * so what exists is opened as it is and only what does not is created
- * (O_EXCL: if another process creates it meanwhile, theirs is opened).
- * Read-only is enough for flock. Not through a symlink, and not a FIFO
- * (its open would wait for a writer) or anything else but a file. */
+ * (O_EXCL). Read-only is enough for flock. Not through a symlink, and
+ * not a FIFO (its open would wait for a writer) or anything else but a
+ * file. The fd; LOCK_AGAIN when another process created it between our
+ * two opens (it is taking the port); or -1, said. */
 static int open_lock(int dir, const char *name)
 {
 	const int flags = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC;
 	struct stat st;
-	int i, fd = -1;
+	int fd = openat(dir, name, flags);
 
-	for (i = 0; i < 2 && fd < 0; i++) {
-		fd = openat(dir, name, flags);
-		if (fd >= 0 || errno != ENOENT)
-			break;
+	if (fd < 0 && errno == ENOENT) {
 		fd = openat(dir, name, flags | O_CREAT | O_EXCL, 0644);
-		if (fd < 0 && errno != EEXIST)
-			break;
+		if (fd < 0 && errno == EEXIST)
+			return LOCK_AGAIN;
 	}
 	if (fd >= 0 && !fstat(fd, &st) && S_ISREG(st.st_mode))
 		return fd;
@@ -102,36 +167,66 @@ static int open_lock(int dir, const char *name)
 	return -1;
 }
 
+/* Whether the folder still names the file fd is: a holder removes its
+ * file before it lets go of the lock, so a lock won on a file opened
+ * just before is a lock on a file nobody else will look at, while a
+ * newcomer creates and locks a fresh one: two holders. */
+static bool still_named(int dir, const char *name, int fd)
+{
+	struct stat a, b;
+
+	return !fstat(fd, &a) &&
+		!fstatat(dir, name, &b, AT_SYMLINK_NOFOLLOW) &&
+		a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
 /* 0 when another process holds p, else the value for held[] */
 static int lock_port(uint16_t p)
 {
 	const int dir = lock_dir();
 	char name[8];
-	int fd, e;
+	int fd, e, i;
 
 	if (dir < 0)
 		return HELD_UNLOCKED;
 	snprintf(name, sizeof(name), "%u", p);
-	fd = open_lock(dir, name);
-	if (fd < 0)
-		return HELD_UNLOCKED;
-	if (flock(fd, LOCK_EX | LOCK_NB)) {
-		e = errno;
-		close(fd);
-		if (e == EWOULDBLOCK)
-			return 0;
-		local_only(name, strerror(e));
-		return HELD_UNLOCKED;
+	for (i = 0; i < LOCK_TRIES; i++) {
+		fd = open_lock(dir, name);
+		if (fd == LOCK_AGAIN)
+			continue;
+		if (fd < 0)
+			return HELD_UNLOCKED;
+		if (flock(fd, LOCK_EX | LOCK_NB)) {
+			e = errno;
+			close(fd);
+			if (e == EWOULDBLOCK)
+				return 0;
+			local_only(name, strerror(e));
+			return HELD_UNLOCKED;
+		}
+		if (still_named(dir, name, fd))
+			return fd + 1;
+		close(fd);   /* removed by its last holder: the next one */
 	}
-	return fd + 1;
+	return 0;   /* replaced each time: held by others */
 }
 
-static void unreserve(uint16_t p)
+/* remove: the file goes too (a release); not in ports_forget, where the
+ * lock is the parent's. Removed while still locked: whoever opened it
+ * meanwhile fails its flock, or wins it after our close and finds the
+ * name gone (still_named). Another user's file in a sticky folder is
+ * not ours to remove, and stays. */
+static void unreserve(uint16_t p, bool remove)
 {
 	int *h = &held[p - PORTS_MIN];
+	char name[8];
 
-	if (*h > 0)
+	if (*h > 0) {
+		snprintf(name, sizeof(name), "%u", p);
+		if (remove && still_named(lock_dir(), name, *h - 1))
+			(void)unlinkat(lock_dir(), name, 0);
 		close(*h - 1);
+	}
 	*h = 0;
 }
 
@@ -237,7 +332,7 @@ void ports_release(uint16_t port, unsigned span)
 
 	for (i = 0; i < span && port + i <= PORTS_MAX; i++)
 		if (port + i >= PORTS_MIN)
-			unreserve((uint16_t)(port + i));
+			unreserve((uint16_t)(port + i), true);
 }
 
 /* A flock belongs to the open file description, which a fork shares:
@@ -249,7 +344,7 @@ void ports_forget(void)
 	unsigned p;
 
 	for (p = PORTS_MIN; p <= PORTS_MAX; p++)
-		unreserve((uint16_t)p);
+		unreserve((uint16_t)p, false);
 }
 
 /* "  711: 0100007F:BE9E 00000000:0000 07 ..." : local port in hex, then

@@ -26,6 +26,7 @@ int  ports_alloc(uint16_t *port, unsigned span, bool ipv6);
 /* Reserve exactly first..first+span-1: 0, EADDRINUSE when one is taken
  * (here, by another process, or bound), EINVAL outside the range. */
 int  ports_take(uint16_t first, unsigned span, bool ipv6);
+/* Let go of ports this process reserved, removing their lock files. */
 void ports_release(uint16_t port, unsigned span);
 /* In a child forked without exec (a worker): forget the parent's
  * reservations, closing this process's copies of the lock files so that

@@ -444,12 +444,15 @@ static void summary(const struct run *r, double secs)
 
 static int select_cases(struct run *r)
 {
-	char err[512];
-	char *dflt[] = {"scenarios"};
+	char err[512], suite[PATH_MAX];
+	char *dflt[] = {suite};
 	size_t found;
 	int e;
 
 	if (!r->o.npaths) {
+		e = runner_default_suite(suite, sizeof(suite));
+		if (e)
+			return e;
 		r->o.paths = dflt;
 		r->o.npaths = 1;
 	}

@@ -119,6 +119,12 @@ int  check_environment(struct runner_opts *o);
 int  prepare_out(struct runner_opts *o, char *buf, size_t sz);
 void link_latest(const struct runner_opts *o);
 int  mkdir_p(const char *path);
+/* The suite of a run given no PATH: "scenarios" when the current folder
+ * has one (a source checkout), else the suite installed with referlab
+ * (runner_installed_suite, always an answer: for --help); 0, or
+ * EXIT_USAGE when there is neither (said). */
+int  runner_default_suite(char *buf, size_t sz);
+void runner_installed_suite(char *buf, size_t sz);
 /* An external implementation is configured once: fixed hook and peer
  * ports for the whole run, one case at a time; says what to configure. */
 int  external_setup(struct runner_opts *o);

@@ -53,27 +53,72 @@ static bool on_path(const char *tool)
 	return false;
 }
 
-/* referlab-sim lives beside referlab (build/bin/); REFERLAB_SIM wins. */
+/* The folder this program is in: build/bin/, or BINDIR once installed */
+static int self_dir(char *buf, size_t sz)
+{
+	ssize_t n = readlink("/proc/self/exe", buf, sz - 1);
+	char *slash;
+
+	if (n < 0)
+		return errno;
+	buf[n] = '\0';
+	slash = strrchr(buf, '/');
+	if (slash)
+		*slash = '\0';
+	return 0;
+}
+
+/* referlab-sim lives beside referlab (build/bin/, or BINDIR installed);
+ * REFERLAB_SIM wins. */
 static int find_sim(struct runner_opts *o)
 {
 	const char *env = getenv("REFERLAB_SIM");
 	char self[PATH_MAX];
-	ssize_t n;
-	char *slash;
+	int err;
 
 	if (env && *env) {
 		snprintf(o->sim_bin, sizeof(o->sim_bin), "%s", env);
 		return access(o->sim_bin, X_OK) ? errno : 0;
 	}
-	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (n < 0)
-		return errno;
-	self[n] = '\0';
-	slash = strrchr(self, '/');
-	if (slash)
-		*slash = '\0';
+	err = self_dir(self, sizeof(self));
+	if (err)
+		return err;
 	snprintf(o->sim_bin, sizeof(o->sim_bin), "%s/referlab-sim", self);
 	return access(o->sim_bin, X_OK) ? errno : 0;
+}
+
+/* The suite installed with this program, found from the program's own
+ * folder (BINDIR/../share/referlab/scenarios as installed), not from the
+ * prefix it was configured with: a staged (DESTDIR) or moved install, or
+ * one made with `cmake --install --prefix`, finds its own. */
+void runner_installed_suite(char *buf, size_t sz)
+{
+	char self[PATH_MAX], path[PATH_MAX + 64], *real;
+
+	if (self_dir(self, sizeof(self)))
+		snprintf(self, sizeof(self), "/proc/self/exe: unreadable");
+	snprintf(path, sizeof(path), "%s/%s/scenarios", self,
+		 REFERLAB_DATA_FROM_BIN);
+	real = realpath(path, NULL);   /* bin/../share: shown to users */
+	snprintf(buf, sz, "%s", real ? real : path);
+	free(real);
+}
+
+int runner_default_suite(char *buf, size_t sz)
+{
+	struct stat st;
+
+	if (!lstat("scenarios", &st)) {
+		snprintf(buf, sz, "scenarios");
+		return 0;
+	}
+	runner_installed_suite(buf, sz);
+	if (!stat(buf, &st))
+		return 0;
+	fprintf(stderr, "%s: no suite to run: no scenarios/ in the current "
+		"folder, and none installed at %s (%s): name a folder or case "
+		"file\n", prog, buf, strerror(errno));
+	return EXIT_USAGE;
 }
 
 /* "referlab-sim 0.1.0", for the reports */

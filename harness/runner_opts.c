@@ -3,6 +3,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,9 +20,14 @@ static const char *prog = "referlab run";
 
 static void usage(FILE *f)
 {
+	char suite[PATH_MAX];
+
+	runner_installed_suite(suite, sizeof(suite));
 	fprintf(f,
 "usage: referlab run [PATH...] [OPTIONS]\n"
-"Runs conformance cases (NAME.json + NAME.xml, default: scenarios/).\n\n"
+"Runs conformance cases (NAME.json + NAME.xml). Without a PATH: scenarios/\n"
+"in the current folder if there is one (a source checkout), else the suite\n"
+"installed with referlab: %s\n\n"
 "  --iut builtin|external|baresip  implementation under test (default\n"
 "                         builtin: referlab-sim, started per case; baresip:\n"
 "                         configured and started per case, hooks derived)\n"
@@ -59,7 +65,7 @@ static void usage(FILE *f)
 "Exit: 0 all pass, 1 a case failed or errored, 2 usage, 3 environment,\n"
 "      4 a case folder or file cannot be read, 128+N stopped by signal N\n"
 "      (130 SIGINT, 143 SIGTERM).\n",
-		TIMEOUT_DEFAULT_S);
+		suite, TIMEOUT_DEFAULT_S);
 }
 
 static int parse_uint(const char *s, unsigned lo, unsigned hi, unsigned *v)

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <re.h>
 #include "cli.h"
 #include "log.h"
@@ -186,6 +187,16 @@ static int setup(struct sim *sim, const struct sim_conf *conf)
 	return EXIT_OK;
 }
 
+/* libre watches 1024 fds unless told more, and every call holds one (its
+ * media socket): as many as this process may open, within reason. */
+static void fds_allow(void)
+{
+	struct rlimit rl;
+
+	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur > 1024)
+		(void)fd_setsize(rl.rlim_cur < 65536 ? (int)rl.rlim_cur : 65536);
+}
+
 static int run(const struct sim_conf *conf)
 {
 	struct sim *sim = NULL;
@@ -196,6 +207,7 @@ static int run(const struct sim_conf *conf)
 		fprintf(stderr, "%s: libre: %s\n", prog, strerror(err));
 		return EXIT_ENVIRONMENT;
 	}
+	fds_allow();
 	simlog_json(conf->log_json);
 	err = sim_alloc(&sim, conf);
 	if (err) {

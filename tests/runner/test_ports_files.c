@@ -1,6 +1,7 @@
 /**
- * @file test_ports_files.c  The ports' lock files: another user's, and
- *                           what is not a lock file at all
+ * @file test_ports_files.c  The ports' lock files: removed on release, one
+ *                           holder at a time, another user's, a folder
+ *                           not to trust, and what is not a lock file
  *
  * The ports module opens its lock folder once per process, so each test
  * runs in a child forked from a main that never reserved a port, with
@@ -15,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include "ports.h"
@@ -124,6 +126,134 @@ static void test_folder_not_folder(void)
 	CU_ASSERT_EQUAL(lines(err), 1);
 }
 
+/* 0 when the file of port p in folder dir/sub exists (want) or not */
+static int lock_file_is(const char *dir, const char *sub, uint16_t p,
+			bool want)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/%s/%u", dir, sub, p);
+	return (lstat(path, &st) == 0) == want ? 0 : 1;
+}
+
+/* Taken, the port has its file; released, the file is gone. Forgotten
+ * (a forked worker's copy), the file stays: the lock is the parent's. */
+static int take_release(const char *dir)
+{
+	uint16_t p = free_port(), q;
+
+	if (!p || ports_take(p, 1, false))
+		return 101;
+	if (lock_file_is(dir, "referlab-ports", p, true))
+		return 102;
+	ports_release(p, 1);
+	if (lock_file_is(dir, "referlab-ports", p, false))
+		return 103;
+	if (ports_alloc(&q, 3, false))
+		return 104;
+	ports_forget();
+	if (lock_file_is(dir, "referlab-ports", q, true))
+		return 105;
+	return 0;
+}
+
+static void test_release_removes(void)
+{
+	char path[sizeof(tmpdir) + 64], err[1024];
+
+	snprintf(path, sizeof(path), "%s/release", tmpdir);
+	CU_ASSERT_EQUAL_FATAL(mkdir(path, 0755), 0);
+	CU_ASSERT_EQUAL(in_child("release", take_release, err, sizeof(err)),
+			0);
+	CU_ASSERT_STRING_EQUAL(err, "");
+}
+
+/* A child of the holder, forgetting what it inherited, cannot take the
+ * port: the lock is another process's. */
+static int take_held(const char *dir)
+{
+	uint16_t p = free_port();
+	int status;
+	pid_t pid;
+
+	(void)dir;
+	if (!p || ports_take(p, 1, false))
+		return 101;
+	pid = fork();
+	if (pid == 0) {
+		ports_forget();
+		_exit(ports_take(p, 1, false) == EADDRINUSE ? 0 : 1);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid ||
+	    !WIFEXITED(status) || WEXITSTATUS(status))
+		return 102;
+	ports_release(p, 1);
+	return 0;
+}
+
+enum { RACERS = 4, RACE_ROUNDS = 2000, RACE_TAKES_MIN = 20 };
+
+/* RACERS processes take and release one port RACE_ROUNDS times each,
+ * counting the holders in shared memory: never two at once, though each
+ * release removes the file that the others are opening and locking.
+ * holders: [0] now, [1] times there were two, [2] takes (the port was
+ * taken at all, most tries finding it held: a test where nobody gets it
+ * proves nothing). */
+static int race(const char *dir)
+{
+	int *holders = mmap(NULL, 3 * sizeof(int), PROT_READ | PROT_WRITE,
+			    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	uint16_t p = free_port();
+	int i, r, status, bad = 0;
+
+	(void)dir;
+	if (holders == MAP_FAILED || !p)
+		return 101;
+	holders[0] = holders[1] = holders[2] = 0;
+	for (r = 0; r < RACERS; r++) {
+		if (fork())
+			continue;
+		for (i = 0; i < RACE_ROUNDS; i++) {
+			if (ports_take(p, 1, false))
+				continue;
+			if (__atomic_add_fetch(&holders[0], 1,
+					       __ATOMIC_SEQ_CST) > 1)
+				__atomic_add_fetch(&holders[1], 1,
+						   __ATOMIC_SEQ_CST);
+			__atomic_add_fetch(&holders[2], 1, __ATOMIC_SEQ_CST);
+			usleep(20);
+			__atomic_sub_fetch(&holders[0], 1, __ATOMIC_SEQ_CST);
+			ports_release(p, 1);
+		}
+		_exit(0);
+	}
+	for (r = 0; r < RACERS; r++)
+		bad |= wait(&status) < 0 || !WIFEXITED(status) ||
+			WEXITSTATUS(status);
+	if (bad)
+		return 102;
+	if (holders[1])
+		fprintf(stderr, "%d times two holders\n", holders[1]);
+	if (holders[2] < RACE_TAKES_MIN)
+		fprintf(stderr, "taken %d times only\n", holders[2]);
+	return holders[1] ? 103 : holders[2] < RACE_TAKES_MIN ? 104 : 0;
+}
+
+static void test_one_holder(void)
+{
+	char path[sizeof(tmpdir) + 64], err[1024];
+
+	snprintf(path, sizeof(path), "%s/held", tmpdir);
+	CU_ASSERT_EQUAL_FATAL(mkdir(path, 0755), 0);
+	CU_ASSERT_EQUAL(in_child("held", take_held, err, sizeof(err)), 0);
+	CU_ASSERT_STRING_EQUAL(err, "");
+	snprintf(path, sizeof(path), "%s/race", tmpdir);
+	CU_ASSERT_EQUAL_FATAL(mkdir(path, 0755), 0);
+	CU_ASSERT_EQUAL(in_child("race", race, err, sizeof(err)), 0);
+	CU_ASSERT_STRING_EQUAL(err, "");
+}
+
 /* a symlink as a port's lock file, to a file that does not exist */
 static int take_symlinked(const char *dir)
 {
@@ -228,6 +358,67 @@ static void test_lock_of_another_user(void)
 	CU_ASSERT_STRING_EQUAL(err, "");
 }
 
+/* Taken through a shared folder not to trust: the lock file is in this
+ * user's own folder, 0700, and not in the shared one. */
+static int take_untrusted(const char *dir)
+{
+	char own[64], path[PATH_MAX];
+	uint16_t p = free_port(), q;
+	struct stat st;
+
+	snprintf(own, sizeof(own), "referlab-ports-%u", (unsigned)geteuid());
+	snprintf(path, sizeof(path), "%s/%s", dir, own);
+	if (!p || ports_take(p, 1, false) || ports_alloc(&q, 1, false))
+		return 101;
+	if (lock_file_is(dir, own, p, true) ||
+	    lock_file_is(dir, "referlab-ports", p, false))
+		return 102;
+	if (stat(path, &st) || st.st_uid != geteuid() ||
+	    (st.st_mode & 07777) != 0700)
+		return 103;
+	return 0;
+}
+
+/* TMPDIR=tmpdir/sub with its referlab-ports made as uid:mode */
+static void shared_folder(const char *sub, uid_t uid, mode_t mode)
+{
+	char path[sizeof(tmpdir) + 64];
+
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, sub);
+	CU_ASSERT_EQUAL_FATAL(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/%s/referlab-ports", tmpdir, sub);
+	CU_ASSERT_EQUAL_FATAL(mkdir(path, 0700), 0);
+	CU_ASSERT_EQUAL_FATAL(chown(path, uid, uid), 0);
+	CU_ASSERT_EQUAL_FATAL(chmod(path, mode), 0);
+}
+
+static void test_folder_untrusted(void)
+{
+	char want[256], err[1024];
+
+	if (geteuid() != 0) {
+		printf("(needs root to make another user's folder: not run) ");
+		return;
+	}
+	/* another user's: they could remove and replace our files */
+	shared_folder("owned", OTHER_UID, 01777);
+	CU_ASSERT_EQUAL(in_child("owned", take_untrusted, err, sizeof(err)),
+			0);
+	snprintf(want, sizeof(want), "referlab: %s/owned/referlab-ports: owned "
+		 "by uid %u, not by this user or root: ports are locked in "
+		 "%s/owned/referlab-ports-0 instead, seen by this user's runs "
+		 "only\n", tmpdir, OTHER_UID, tmpdir);
+	CU_ASSERT_STRING_EQUAL(err, want);
+
+	/* root's, but anyone's to write in without the sticky bit */
+	shared_folder("open", 0, 0777);
+	CU_ASSERT_EQUAL(in_child("open", take_untrusted, err, sizeof(err)), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "open/referlab-ports: writable by "
+				      "others, without the sticky bit: ports "
+				      "are locked in "));
+	CU_ASSERT_EQUAL(lines(err), 1);
+}
+
 static const struct unit_test lockfile_tests[] = {
 	{"a symlinked folder is not used, and said so",
 	 test_folder_symlink},
@@ -235,6 +426,10 @@ static const struct unit_test lockfile_tests[] = {
 	 test_folder_not_folder},
 	{"a lock file that is not a file is not used", test_lock_not_a_file},
 	{"another user's lock file is locked", test_lock_of_another_user},
+	{"a released port's lock file is removed", test_release_removes},
+	{"one holder at a time, files removed meanwhile", test_one_holder},
+	{"another user's shared folder is not used, and said so",
+	 test_folder_untrusted},
 	{NULL, NULL},
 };
 
