@@ -21,7 +21,6 @@ static void destructor(void *arg)
 	tmrq_cancel(&call->tmr);
 	list_unlink(&call->le);
 	mem_deref(call->sess);
-	mem_deref(call->media);
 	mem_deref(call->dlg);
 	mem_deref(call->app);
 	mem_deref(call->remote_host);
@@ -72,30 +71,17 @@ static int call_alloc(struct call **callp, struct sim *sim,
 	return 0;
 }
 
-/* The port our SDP announces is one we hold for the call's session
- * (strict in what we send: nothing else may be bound there while the far
- * end may send to it): a UDP socket on the call's address, the port the
- * kernel's choice. No RTP flows; libre reads and drops what arrives (no
- * receive handler). */
-static int media_listen(struct call *call)
-{
-	struct sa local = call->laddr;
-
-	sa_set_port(&local, 0);
-	return udp_listen(&call->media, &local, NULL, NULL);
-}
-
 /* A session description good for an offer and for an answer: one PCMU
- * audio stream on the call's media socket. No RTP flows; the far end only
- * needs a valid SDP. */
+ * audio stream on the sim's media socket for the call's address. No RTP
+ * flows; the far end only needs a valid SDP. */
 static int sdp_make(struct mbuf **mbp, const struct call *call)
 {
 	struct mbuf *mb;
 	bool v6 = sa_af(&call->laddr) == AF_INET6;
-	struct sa media;
+	uint16_t media;
 	int err;
 
-	err = call->media ? udp_local_get(call->media, &media) : ENOTCONN;
+	err = sim_media_port(call->sim, &call->laddr, &media);
 	if (err)
 		return err;
 	mb = mbuf_alloc(256);
@@ -111,7 +97,7 @@ static int sdp_make(struct mbuf **mbp, const struct call *call)
 			  "a=sendrecv\r\n",
 			  sa_port(&call->laddr), v6 ? "IP6" : "IP4",
 			  &call->laddr, v6 ? "IP6" : "IP4", &call->laddr,
-			  sa_port(&media));
+			  media);
 	if (err) {
 		mem_deref(mb);
 		return err;
@@ -160,7 +146,6 @@ static void call_end(struct call *call, uint16_t scode, const char *why)
 	call->ci.call_status = "completed";
 	tmrq_cancel(&call->tmr);
 	call->sess = mem_deref(call->sess);
-	call->media = mem_deref(call->media);
 	++call->sim->ended;
 	if (call->refer)
 		refer_call_ended(call->refer);
@@ -392,8 +377,6 @@ int call_accept(struct sim *sim, const struct sip_msg *msg)
 	call->tp = msg->tp;
 	call->offer_received = mbuf_get_left(msg->mb) > 0;
 	err = info_from_invite(call, msg);
-	if (!err)
-		err = media_listen(call);
 	if (err)
 		goto out;
 	err = sipsess_accept(&call->sess, sim->sock, msg, 180, "Ringing",
@@ -507,9 +490,6 @@ int call_dial(struct sim *sim, const char *uri)
 		       "address of that transport and family", uri);
 		goto out;
 	}
-	err = media_listen(call);
-	if (err)
-		goto out;
 	pl_set_str(&user, uri + 4);
 	user.l = strcspn(uri + 4, "@;>");
 	err  = str_dup(&call->ci.from, CALL_CONTACT_USER);

@@ -31,7 +31,6 @@ struct call {
 	struct le le;             /* in sim->calls until the call ends     */
 	struct sim *sim;
 	struct sipsess *sess;
-	struct udp_sock *media;   /* the port our SDP announces; with sess */
 	struct sip_dialog *dlg;   /* referenced; outlives sess             */
 	struct call_info ci;
 	struct verb_app *app;     /* referenced; shared with other calls   */

@@ -187,8 +187,9 @@ static int setup(struct sim *sim, const struct sim_conf *conf)
 	return EXIT_OK;
 }
 
-/* libre watches 1024 fds unless told more, and every call holds one (its
- * media socket): as many as this process may open, within reason. */
+/* libre watches 1024 fds unless told more, and a peer that opens a TCP
+ * connection per call (SIPp -t tn) holds one per call: as many as this
+ * process may open, within reason. */
 static void fds_allow(void)
 {
 	struct rlimit rl;

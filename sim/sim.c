@@ -45,6 +45,8 @@ static void destructor(void *arg)
 	mem_deref(sim->trace);
 	mem_deref(sim->fs_sip_address);
 	mem_deref(sim->tq);
+	while (sim->mediac)
+		mem_deref(sim->media[--sim->mediac]);
 }
 
 static void trace_handler(bool tx, enum sip_transp tp, const struct sa *src,
@@ -249,6 +251,36 @@ int sim_listen(struct sim *sim)
 int sim_dial(struct sim *sim)
 {
 	return call_dial(sim, sim->conf->dial);
+}
+
+/* Strict in what we send: the port our SDP announces is one we hold, so
+ * nothing else may be bound there while a far end may send to it. One
+ * socket per local address serves every call on it (no RTP flows; libre
+ * reads and drops what arrives): a socket per call would cost a bind per
+ * call and an fd per pending transfer. */
+int sim_media_port(struct sim *sim, const struct sa *laddr, uint16_t *port)
+{
+	struct sa local;
+	unsigned i;
+	int err;
+
+	for (i = 0; i < sim->mediac; i++) {
+		if (!udp_local_get(sim->media[i], &local) &&
+		    sa_cmp(&local, laddr, SA_ADDR)) {
+			*port = sa_port(&local);
+			return 0;
+		}
+	}
+	if (sim->mediac == ARRAY_SIZE(sim->media))
+		return EMFILE;
+	local = *laddr;
+	sa_set_port(&local, 0);
+	err = udp_listen(&sim->media[sim->mediac], &local, NULL, NULL);
+	if (err)
+		return err;
+	err = udp_local_get(sim->media[sim->mediac++], &local);
+	*port = sa_port(&local);
+	return err;
 }
 
 const char *sim_hook_base(const struct sim *sim)

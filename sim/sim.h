@@ -33,6 +33,9 @@ struct sim {
 	uint32_t started, ended;   /* calls                                */
 	void *udp_tuned[OPTS_MAX_LISTEN];  /* UDP sockets given big buffers */
 	unsigned udp_tunedc;
+	/* the ports our SDPs announce: one UDP socket per local address */
+	struct udp_sock *media[2 * OPTS_MAX_LISTEN];
+	unsigned mediac;
 	bool closing;
 	struct tmr tmr_exit;
 	struct tmr tmr_deadline;
@@ -49,6 +52,9 @@ void sim_shutdown(struct sim *sim, uint32_t timeout_ms);
 /* Called whenever something that keeps us running may have finished. */
 void sim_check_exit(struct sim *sim);
 
+/* The media port the SDP of a call on local address laddr announces: a
+ * UDP socket the sim holds on that address while it runs. */
+int  sim_media_port(struct sim *sim, const struct sa *laddr, uint16_t *port);
 /* The base URL relative hook URLs resolve against (may be NULL). */
 const char *sim_hook_base(const struct sim *sim);
 /* Nothing left to wait for: calls, hooks in flight, REFERs awaiting

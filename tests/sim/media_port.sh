@@ -2,8 +2,9 @@
 # The media port referlab-sim's SDP announces, in its answer to a
 # carrier's INVITE (UDP over IPv4, TCP over IPv6) and in the offer of a
 # call it dials, is a UDP socket the sim itself holds on the call's
-# address while the call is up, not a port number made up from its SIP
-# port; the sim lets it go when the call ends, while it runs on.
+# address, not a port number made up from its SIP port; one socket
+# serves every call on that address (the second call announces the same
+# port), held until the sim ends.
 source "$REFERLAB_TESTLIB"
 tl_need sipp ss
 data=$REFERLAB_SRC/tests/sim/data
@@ -28,26 +29,30 @@ check_held() {
 	media_port=$port
 }
 
+
 for v in "udp 127.0.0.1 127.0.0.1" "tcp [::1] ::1"; do
 	set -- $v
-	rm -f media.ports
 	tl_spawn "sim-$1.log" "$REFERLAB_BIN/referlab-sim" --sip "$1:$2:0" --app app.json
 	sim_pid=$TL_LAST_PID
 	tl_wait_for "sim-$1.log" "^referlab-sim: listening $1:" 10
 	sip_port=$(sed -n "s/^referlab-sim: listening $1:.*:\([0-9]*\)$/\1/p" "sim-$1.log")
 	t=u1; [ "$1" = tcp ] && t=t1
-	tl_spawn "sipp-$1.log" sipp "$2:$sip_port" -sf "$data/hold_until_bye.xml" -s service \
-		-i "$3" -t "$t" -m 1 -nostdin -timeout 30s -timeout_error
-	sipp_pid=$TL_LAST_PID
-	check_held "answer over $1" "$sim_pid" "$sip_port" "\[?$3\]?"
-	tl_wait_pid "$sipp_pid" 20
-	tl_expect_eq "SIPp exit status ($1)" 0 "$TL_STATUS"
-	tl_wait_for "sim-$1.log" 'call ended' 5
-	kill -0 "$sim_pid" 2>/dev/null || tl_fail "referlab-sim ended with the call ($1)"
-	tl_expect_eq "the media port once the call ended ($1)" "" \
-		"$(ss -Hulnp "sport = :$media_port" | grep referlab-sim)"
+	ports=()
+	for call in 1 2; do
+		rm -f media.ports
+		tl_spawn "sipp-$1-$call.log" sipp "$2:$sip_port" -sf "$data/hold_until_bye.xml" \
+			-s service -i "$3" -t "$t" -m 1 -nostdin -timeout 30s -timeout_error
+		sipp_pid=$TL_LAST_PID
+		check_held "answer over $1, call $call" "$sim_pid" "$sip_port" "\[?$3\]?"
+		ports+=("$media_port")
+		tl_wait_pid "$sipp_pid" 20
+		tl_expect_eq "SIPp exit status ($1, call $call)" 0 "$TL_STATUS"
+	done
+	tl_expect_eq "the second call's media port ($1)" "${ports[0]}" "${ports[1]}"
 	kill -TERM "$sim_pid"
 	tl_wait_pid "$sim_pid" 10
+	tl_expect_eq "the media port once the sim ended ($1)" "" \
+		"$(ss -Hulnp "sport = :$media_port" | grep referlab-sim)"
 done
 
 # The offer of a call the sim dials.
@@ -66,6 +71,8 @@ check_held "offer" "$sim_pid" "$sip_port" 127.0.0.1
 tl_wait_pid "$sipp_pid" 20
 tl_expect_eq "SIPp exit status (dial)" 0 "$TL_STATUS"
 tl_wait_for sim-dial.log 'call ended' 5
-tl_expect_eq "the media port once the dialled call ended" "" \
+kill -TERM "$sim_pid"
+tl_wait_pid "$sim_pid" 10
+tl_expect_eq "the media port once the sim ended (dial)" "" \
 	"$(ss -Hulnp "sport = :$media_port" | grep referlab-sim)"
 echo "sim media port: ok"
