@@ -225,24 +225,6 @@ static void sipp_args(char **v, size_t *n, char *bufs, const char *target,
 	args_add(v, n, bufs, o->tcp ? "t1" : "u1");
 }
 
-/* referlab-sim beside this program, or $REFERLAB_SIM */
-static void sim_path(char *buf, size_t sz)
-{
-	const char *env = getenv("REFERLAB_SIM");
-	char self[PATH_MAX];
-	ssize_t n;
-
-	if (env && *env) {
-		snprintf(buf, sz, "%s", env);
-		return;
-	}
-	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	self[n > 0 ? n : 0] = '\0';
-	if (strrchr(self, '/'))
-		*strrchr(self, '/') = '\0';
-	re_snprintf(buf, sz, "%s/referlab-sim", self);
-}
-
 /* The application: one sip:refer verb, its hooks at base ("" for the
  * call hook's own server: relative URLs). */
 static void app_json(const struct load_ctx *x, const char *base, char *buf,
@@ -294,7 +276,7 @@ static int iut_start(struct load_ctx *x, uint16_t port)
 	if (x->o->iut == LOAD_IUT_BUILTIN) {
 		char sim[PATH_MAX];
 
-		sim_path(sim, sizeof(sim));
+		(void)proc_sim_path(sim, sizeof(sim));
 		args_add(v, &n, bufs, "%s", sim);
 		args_add(v, &n, bufs, "--sip");
 		args_add(v, &n, bufs, "%s:127.0.0.1:%u", x->o->tcp ? "tcp" :

@@ -3,6 +3,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -363,4 +364,39 @@ bool proc_log_has(const struct proc *p, const char *needle)
 	}
 	fclose(f);
 	return found;
+}
+
+int proc_self_dir(char *buf, size_t sz)
+{
+	ssize_t n = readlink("/proc/self/exe", buf, sz - 1);
+	char *slash;
+
+	if (n < 0) {
+		buf[0] = '\0';
+		return errno;
+	}
+	buf[n] = '\0';
+	slash = strrchr(buf, '/');
+	if (slash)
+		*slash = '\0';
+	return 0;
+}
+
+int proc_sim_path(char *buf, size_t sz)
+{
+	const char *env = getenv("REFERLAB_SIM");
+	char self[PATH_MAX];
+	int err;
+
+	if (env && *env) {
+		snprintf(buf, sz, "%s", env);
+		return 0;
+	}
+	err = proc_self_dir(self, sizeof(self));
+	if (err) {
+		buf[0] = '\0';
+		return err;
+	}
+	snprintf(buf, sz, "%s/referlab-sim", self);
+	return 0;
 }

@@ -55,6 +55,12 @@ const char *proc_describe(const struct proc *p, char *buf, size_t sz);
 /* true once the child's log holds `needle` (its readiness line) */
 bool  proc_log_has(const struct proc *p, const char *needle);
 
+/* The folder this program is in: build/bin/, or BINDIR once installed. */
+int  proc_self_dir(char *buf, size_t sz);
+/* Where referlab-sim is: $REFERLAB_SIM, else beside this program. 0, or
+ * the errno of reading /proc/self/exe (buf is then empty). */
+int  proc_sim_path(char *buf, size_t sz);
+
 /* Async-signal-safe: sends sig to the group of every live child spawned
  * by this process. For SIGINT/SIGTERM handlers. */
 void proc_signal_all(int sig);

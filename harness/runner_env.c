@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include "cli.h"
 #include "ports.h"
+#include "proc.h"
 #include "runner.h"
 #include "iut_baresip.h"
 
@@ -53,38 +54,13 @@ static bool on_path(const char *tool)
 	return false;
 }
 
-/* The folder this program is in: build/bin/, or BINDIR once installed */
-static int self_dir(char *buf, size_t sz)
-{
-	ssize_t n = readlink("/proc/self/exe", buf, sz - 1);
-	char *slash;
-
-	if (n < 0)
-		return errno;
-	buf[n] = '\0';
-	slash = strrchr(buf, '/');
-	if (slash)
-		*slash = '\0';
-	return 0;
-}
-
 /* referlab-sim lives beside referlab (build/bin/, or BINDIR installed);
  * REFERLAB_SIM wins. */
 static int find_sim(struct runner_opts *o)
 {
-	const char *env = getenv("REFERLAB_SIM");
-	char self[PATH_MAX];
-	int err;
+	int err = proc_sim_path(o->sim_bin, sizeof(o->sim_bin));
 
-	if (env && *env) {
-		snprintf(o->sim_bin, sizeof(o->sim_bin), "%s", env);
-		return access(o->sim_bin, X_OK) ? errno : 0;
-	}
-	err = self_dir(self, sizeof(self));
-	if (err)
-		return err;
-	snprintf(o->sim_bin, sizeof(o->sim_bin), "%s/referlab-sim", self);
-	return access(o->sim_bin, X_OK) ? errno : 0;
+	return err ? err : access(o->sim_bin, X_OK) ? errno : 0;
 }
 
 /* The suite installed with this program, found from the program's own
@@ -95,7 +71,7 @@ void runner_installed_suite(char *buf, size_t sz)
 {
 	char self[PATH_MAX], path[PATH_MAX + 64], *real;
 
-	if (self_dir(self, sizeof(self)))
+	if (proc_self_dir(self, sizeof(self)))
 		snprintf(self, sizeof(self), "/proc/self/exe: unreadable");
 	snprintf(path, sizeof(path), "%s/%s/scenarios", self,
 		 REFERLAB_DATA_FROM_BIN);
@@ -187,10 +163,14 @@ int check_environment(struct runner_opts *o)
 	}
 	o->capture = runner_capture_allowed();
 	if (!o->capture && o->iut != RUNNER_IUT_BUILTIN) {
+		char self[PATH_MAX];
+
+		if (proc_self_dir(self, sizeof(self)))
+			snprintf(self, sizeof(self), "build/bin");
 		fprintf(stderr, "%s: no capture rights, and an external "
 			"implementation leaves no trace to analyse: run as root, "
-			"or 'sudo setcap cap_net_raw,cap_net_admin+eip %s'\n",
-			prog, "build/bin/referlab");
+			"or 'sudo setcap cap_net_raw,cap_net_admin+eip "
+			"%s/referlab'\n", prog, self);
 		return EXIT_ENVIRONMENT;
 	}
 	if (!o->capture)
