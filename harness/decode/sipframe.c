@@ -1,7 +1,6 @@
 /**
  * @file sipframe.c  SIP framing: where a message starts and ends
  */
-#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -16,13 +15,18 @@ enum {
 
 enum start { START_NO, START_PARTIAL, START_YES };
 
-/* isalnum() of the C locale without its table call per byte: this
- * runs over every request's method */
+/* isdigit() and isalnum() of the C locale without their table call
+ * per byte: these run over every start line and Content-Length */
+static bool digit(uint8_t c)
+{
+	return c >= '0' && c <= '9';
+}
+
 static bool token_char(uint8_t c)
 {
 	uint8_t l = c | 0x20;
 
-	return (l >= 'a' && l <= 'z') || (c >= '0' && c <= '9') ||
+	return (l >= 'a' && l <= 'z') || digit(c) ||
 		(c && strchr("-.!%*_+`'~", c));
 }
 
@@ -53,8 +57,8 @@ static enum start start_line(const uint8_t *p, size_t len)
 	if (n >= 7 && (p[0] | 0x20) == 's' && ci_eq(p, "SIP/2.0", 7)) {
 		if (!eol)
 			return n < MAX_START_LINE ? START_PARTIAL : START_NO;
-		return n >= 11 && p[7] == ' ' && isdigit(p[8]) &&
-			isdigit(p[9]) && isdigit(p[10]) ? START_YES : START_NO;
+		return n >= 11 && p[7] == ' ' && digit(p[8]) &&
+			digit(p[9]) && digit(p[10]) ? START_YES : START_NO;
 	}
 	while (i < n && token_char(p[i]))
 		++i;
@@ -100,9 +104,9 @@ static bool clen_value(const uint8_t *c, const uint8_t *eol,
 
 	for (++c; c < eol && (*c == ' ' || *c == '\t'); c++)
 		;
-	if (c >= eol || !isdigit(*c))
+	if (c >= eol || !digit(*c))
 		return false;
-	for (; c < eol && isdigit(*c) && v <= MAX_BODY; c++)
+	for (; c < eol && digit(*c) && v <= MAX_BODY; c++)
 		v = v * 10 + (*c - '0');
 	if (*clen >= 0 && *clen != v)
 		*dup = true;
