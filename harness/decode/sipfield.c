@@ -211,14 +211,18 @@ int sipfield_uri(struct pl *scheme, struct pl *user, const struct pl *uri)
 static const char *lt_from(const char *p, const char *end,
 			   const char **gt)
 {
-	bool quoted = false;
-
 	for (; p < end; p++) {
-		if (*p == '"')
-			quoted = !quoted;
-		else if (quoted && *p == '\\' && p + 1 < end)
-			++p;
-		else if (!quoted && (is_ws(*p) || *p == '<'))
+		if (*p == '"') {
+			/* the quoted part in a loop of its own, a '\\'
+			 * taking the byte after it (one test a byte,
+			 * not three) */
+			for (++p; p < end && *p != '"'; p++)
+				if (*p == '\\' && p + 1 < end)
+					++p;
+			if (p == end)
+				break;
+		}
+		else if (is_ws(*p) || *p == '<')
 			break;
 	}
 	p = skip_ws(p, end);

@@ -22,12 +22,14 @@ static bool digit(uint8_t c)
 	return c >= '0' && c <= '9';
 }
 
+/* NUL passes as well, as strchr() finds the string's end: kept, so
+ * that framing reads every capture as it did */
 static bool token_char(uint8_t c)
 {
 	uint8_t l = c | 0x20;
 
 	return (l >= 'a' && l <= 'z') || digit(c) ||
-		(c && strchr("-.!%*_+`'~", c));
+		strchr("-.!%*_+`'~", c);
 }
 
 /* *f as nothing framed yet: the reason only as an empty string, not
