@@ -70,20 +70,28 @@ bool sipfield_cut(struct pl *head, struct pl *rest, char c)
 
 /* The first byte of [p, end) that ends a value (ends[]): eight
  * bytes at a time while none of them is below 0x21 (LWS is) or ';',
- * then byte by byte, so the answer is the byte loop's */
+ * then byte by byte, so the answer is the byte loop's. On a little-
+ * endian machine the word's lowest flagged byte is exact (a borrow
+ * only runs upwards), so the byte loop starts there: the bytes before
+ * it are none of those. */
 static const char *value_end(const char *p, const char *end)
 {
 	static const uint64_t ones = 0x0101010101010101ull;
 	static const uint64_t highs = 0x8080808080808080ull;
 
 	while (end - p >= 8) {
-		uint64_t x, semi;
+		uint64_t x, semi, hit;
 
 		memcpy(&x, p, sizeof(x));
 		semi = x ^ (ones * ';');
-		if (((x - ones * 0x21) & ~x & highs) |
-		    ((semi - ones) & ~semi & highs))
+		hit = ((x - ones * 0x21) & ~x & highs) |
+			((semi - ones) & ~semi & highs);
+		if (hit) {
+#if defined(__GNUC__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+			p += __builtin_ctzll(hit) / 8;
+#endif
 			break;
+		}
 		p += 8;
 	}
 	while (p < end && !ends[(uint8_t)*p])
@@ -91,11 +99,49 @@ static const char *value_end(const char *p, const char *end)
 	return p;
 }
 
-/* The value of parameter `name`: ";" LWS name LWS "=" LWS value, the
+/* A parameter's name for param(): letters only, fewer than 8, also as
+ * a word of them in lower case, little-endian, with the mask of its
+ * bytes: a word of the value, folded, is compared with it at once
+ * where eight bytes are left (same_ci() compares as a word does for
+ * letters: | 0x20 folds onto a letter only from that letter) */
+struct pname {
+	const char *s;
+	size_t n;
+	uint64_t w, mask;
+};
+
+#define CH(c, i) ((uint64_t)(uint8_t)(c) << (8 * (i)))
+#define MASK(n) ((1ull << (8 * (n))) - 1)
+static const struct pname pn_tag = {
+	"tag", 3, CH('t', 0) | CH('a', 1) | CH('g', 2), MASK(3)
+};
+static const struct pname pn_branch = {
+	"branch", 6, CH('b', 0) | CH('r', 1) | CH('a', 2) | CH('n', 3) |
+	CH('c', 4) | CH('h', 5), MASK(6)
+};
+#undef CH
+#undef MASK
+
+/* The name pn at q, in any case, with a byte after it */
+static inline bool pname_at(const char *q, const char *end,
+			    const struct pname *pn)
+{
+#if defined(__GNUC__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if (end - q >= 8) {
+		uint64_t x;
+
+		memcpy(&x, q, sizeof(x));
+		return ((x | 0x2020202020202020ull) & pn->mask) == pn->w;
+	}
+#endif
+	return (size_t)(end - q) > pn->n && same_ci(q, pn->s, pn->n);
+}
+
+/* The value of parameter pn: ";" LWS name LWS "=" LWS value, the
  * value running to LWS or ';'; libre's grammar, which the analyser's
  * findings were written against (an empty value is no parameter). */
-static bool param_n(const struct pl *params, const char *name, size_t n,
-		    struct pl *v)
+static bool param(const struct pl *params, const struct pname *pn,
+		  struct pl *v)
 {
 	const char *p = params->p, *end = params->p + params->l;
 
@@ -105,9 +151,9 @@ static bool param_n(const struct pl *params, const char *name, size_t n,
 
 		while (q < end && is_ws(*q))
 			++q;
-		if ((size_t)(end - q) <= n || !same_ci(q, name, n))
+		if (!pname_at(q, end, pn))
 			continue;
-		for (q += n; q < end && is_ws(*q); q++)
+		for (q += pn->n; q < end && is_ws(*q); q++)
 			;
 		if (q == end || *q != '=')
 			continue;
@@ -121,9 +167,6 @@ static bool param_n(const struct pl *params, const char *name, size_t n,
 	}
 	return false;
 }
-
-/* name a string literal: its length known at compile time */
-#define param(params, name, v) param_n(params, name, sizeof(name) - 1, v)
 
 /* scheme ":" [user [":" password] "@"] hostport ...: the scheme is
  * a run before a ':' and the user runs to ':' or '@', as
@@ -168,14 +211,18 @@ int sipfield_uri(struct pl *scheme, struct pl *user, const struct pl *uri)
 static const char *lt_from(const char *p, const char *end,
 			   const char **gt)
 {
-	bool quoted = false;
-
 	for (; p < end; p++) {
-		if (*p == '"')
-			quoted = !quoted;
-		else if (quoted && *p == '\\' && p + 1 < end)
-			++p;
-		else if (!quoted && (is_ws(*p) || *p == '<'))
+		if (*p == '"') {
+			/* the quoted part in a loop of its own, a '\\'
+			 * taking the byte after it (one test a byte,
+			 * not three) */
+			for (++p; p < end && *p != '"'; p++)
+				if (*p == '\\' && p + 1 < end)
+					++p;
+			if (p == end)
+				break;
+		}
+		else if (is_ws(*p) || *p == '<')
 			break;
 	}
 	p = skip_ws(p, end);
@@ -223,7 +270,7 @@ int sipmsg_addr_decode(struct sipmsg_addr *a, const struct pl *val)
 		return EBADMSG;
 	err = addr_any(a, &v);
 	if (!err)
-		(void)param(&a->params, "tag", &a->tag);
+		(void)param(&a->params, &pn_tag, &a->tag);
 	return err;
 }
 
@@ -331,7 +378,7 @@ int sipfield_via(struct sipmsg *m, const struct pl *val)
 		return EBADMSG;
 	span(&m->via.sentby, s, p - s);
 	span(&params, p, end - p);
-	return param(&params, "branch", &m->via.branch) ? 0 : EBADMSG;
+	return param(&params, &pn_branch, &m->via.branch) ? 0 : EBADMSG;
 }
 
 /* type LWS "/" LWS subtype, type right at the start */

@@ -1,7 +1,6 @@
 /**
  * @file sipframe.c  SIP framing: where a message starts and ends
  */
-#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -16,9 +15,30 @@ enum {
 
 enum start { START_NO, START_PARTIAL, START_YES };
 
+/* isdigit() and isalnum() of the C locale without their table call
+ * per byte: these run over every start line and Content-Length */
+static bool digit(uint8_t c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* NUL passes as well, as strchr() finds the string's end: kept, so
+ * that framing reads every capture as it did */
 static bool token_char(uint8_t c)
 {
-	return isalnum(c) || strchr("-.!%*_+`'~", c);
+	uint8_t l = c | 0x20;
+
+	return (l >= 'a' && l <= 'z') || digit(c) ||
+		strchr("-.!%*_+`'~", c);
+}
+
+/* *f as nothing framed yet: the reason only as an empty string, not
+ * all of its bytes (twice a datagram) */
+static void blank(struct sipframe *f)
+{
+	f->len = 0;
+	f->no_clen = false;
+	f->why[0] = '\0';
 }
 
 /* strncasecmp(p, lit, n) == 0, the spelling of lit tried first with
@@ -39,8 +59,8 @@ static enum start start_line(const uint8_t *p, size_t len)
 	if (n >= 7 && (p[0] | 0x20) == 's' && ci_eq(p, "SIP/2.0", 7)) {
 		if (!eol)
 			return n < MAX_START_LINE ? START_PARTIAL : START_NO;
-		return n >= 11 && p[7] == ' ' && isdigit(p[8]) &&
-			isdigit(p[9]) && isdigit(p[10]) ? START_YES : START_NO;
+		return n >= 11 && p[7] == ' ' && digit(p[8]) &&
+			digit(p[9]) && digit(p[10]) ? START_YES : START_NO;
 	}
 	while (i < n && token_char(p[i]))
 		++i;
@@ -76,14 +96,32 @@ static bool clen_start(const uint8_t *line, size_t n)
 		ci_eq(line, "Content-Length", 14);
 }
 
-/* A header line [line, eol): when it is Content-Length, its value into
- * *clen (*dup when an earlier one differs); false when that value is
- * not a number. */
+/* Content-Length's value after its ':' at c, the line ending before
+ * eol: into *clen (*dup when an earlier one differs); false when it
+ * is not a number. */
+static bool clen_value(const uint8_t *c, const uint8_t *eol,
+		       long long *clen, bool *dup)
+{
+	long long v = 0;
+
+	for (++c; c < eol && (*c == ' ' || *c == '\t'); c++)
+		;
+	if (c >= eol || !digit(*c))
+		return false;
+	for (; c < eol && digit(*c) && v <= MAX_BODY; c++)
+		v = v * 10 + (*c - '0');
+	if (*clen >= 0 && *clen != v)
+		*dup = true;
+	*clen = v;
+	return true;
+}
+
+/* A header line [line, eol): when it is Content-Length, its value as
+ * clen_value() reads it; true for any other line. */
 static bool clen_line(const uint8_t *line, const uint8_t *eol,
 		      long long *clen, bool *dup)
 {
 	const uint8_t *c = memchr(line, ':', (size_t)(eol - line));
-	long long v = 0;
 	size_t n;
 
 	if (!c)
@@ -93,16 +131,7 @@ static bool clen_line(const uint8_t *line, const uint8_t *eol,
 		--n;
 	if (!is_clen(line, n))
 		return true;
-	for (++c; c < eol && (*c == ' ' || *c == '\t'); c++)
-		;
-	if (c >= eol || !isdigit(*c))
-		return false;
-	for (; c < eol && isdigit(*c) && v <= MAX_BODY; c++)
-		v = v * 10 + (*c - '0');
-	if (*clen >= 0 && *clen != v)
-		*dup = true;
-	*clen = v;
-	return true;
+	return clen_value(c, eol, clen, dup);
 }
 
 /* One pass over the header lines: the offset just past the blank line
@@ -214,7 +243,7 @@ static size_t crlfs(const uint8_t *p, size_t len)
 enum sipframe_res sipframe_stream(struct sipframe *f, const uint8_t *p,
 				  size_t len)
 {
-	memset(f, 0, sizeof(*f));
+	blank(f);
 	f->len = crlfs(p, len);
 	if (f->len)
 		return SIPFRAME_KEEPALIVE;
@@ -234,7 +263,7 @@ static bool keepalive(struct sipframe *f, const uint8_t *p, size_t len)
 enum sipframe_res sipframe_datagram(struct sipframe *f, const uint8_t *p,
 				    size_t len)
 {
-	memset(f, 0, sizeof(*f));
+	blank(f);
 	if (keepalive(f, p, len))
 		return SIPFRAME_KEEPALIVE;
 	return frame(f, p, len, false);
@@ -245,7 +274,7 @@ enum sipframe_res sipframe_datagram_start(struct sipframe *f,
 {
 	enum sipframe_res res;
 
-	memset(f, 0, sizeof(*f));
+	blank(f);
 	if (keepalive(f, p, len))
 		return SIPFRAME_KEEPALIVE;
 	res = starts(f, p, len, false);
@@ -270,7 +299,7 @@ bool sipframe_scanned(struct sipframe *f, const struct sipmsg *m,
 	bool dup = false;
 	unsigned i;
 
-	memset(f, 0, sizeof(*f));
+	blank(f);
 	if (m->raw.l != len || hlen < 3 || p[hlen - 1] != '\n')
 		return false;
 	nl = p[hlen - 2] == '\n' ? hlen - 2 : hlen - 3;
@@ -286,6 +315,16 @@ bool sipframe_scanned(struct sipframe *f, const struct sipmsg *m,
 			return false;     /* "\rl: 0": not worth a reading */
 		if (!clen_start(line, (size_t)(end - line)))
 			continue;
+		/* the name (token characters, none of them ':') right
+		 * before the ':': clen_line() would find that ':' and
+		 * the name it knows; and the value's loops stop at the
+		 * line's LF (no SP, HT or digit), which needs no search */
+		if (line[m->hdr[i].name.l] == ':') {
+			if (!clen_value(line + m->hdr[i].name.l, end, &clen,
+					&dup))
+				return false;
+			continue;
+		}
 		eol = memchr(line, '\n', hlen - (size_t)(line - p));
 		if (!clen_line(line, eol, &clen, &dup))
 			return false;     /* not a number: the long way says */

@@ -53,6 +53,8 @@ enum { NKNOWN = sizeof(known) / sizeof(known[0]) };
 enum { MAX_NAME = 19, PER_LEN = 4 };   /* "Proxy-Authorization" */
 enum { NAME_WORDS = 3 };                /* MAX_NAME bytes, as uint64_t */
 
+#define LOWER 0x2020202020202020ull    /* | LOWER: letters to lower case */
+
 /* A header name folded to lower case (each byte | 0x20) and padded with
  * zeros, compared a word at a time. For token characters that is
  * same_ci(): a byte folds onto a known name's letter only from that
@@ -125,21 +127,32 @@ static inline enum sip_hdrid folded_id(const struct folded *f, size_t len)
 }
 
 /* A name of len token characters at p, avail bytes readable from p:
- * folded a word at a time, the bytes after the name masked off */
+ * folded a word at a time, the bytes after the name masked off; the
+ * words past the name are zero, as the known names are padded */
 static enum sip_hdrid token_id(const char *p, size_t len, size_t avail)
 {
-	static const uint64_t lower = 0x2020202020202020ull;
+	char pad[sizeof(struct folded)];
 	struct folded f = {{0}};
-	unsigned i;
+	const uint64_t *mask;
 
 	if (len > MAX_NAME)
 		return SIP_HDR_NONE;
-	if (avail >= sizeof(f.w))
-		memcpy(f.w, p, sizeof(f.w));
-	else
-		memcpy(f.w, p, len);  /* the last line of a short message */
-	for (i = 0; i < NAME_WORDS; i++)
-		f.w[i] = (f.w[i] | lower) & names.mask[len].w[i];
+	mask = names.mask[len].w;
+	if (avail < sizeof(pad)) {
+		memset(pad, 0, sizeof(pad));
+		memcpy(pad, p, len);  /* the last line of a short message */
+		p = pad;
+	}
+	memcpy(&f.w[0], p, sizeof(f.w[0]));
+	f.w[0] = (f.w[0] | LOWER) & mask[0];
+	if (len > 8) {
+		memcpy(&f.w[1], p + 8, sizeof(f.w[1]));
+		f.w[1] = (f.w[1] | LOWER) & mask[1];
+	}
+	if (len > 16) {
+		memcpy(&f.w[2], p + 16, sizeof(f.w[2]));
+		f.w[2] = (f.w[2] | LOWER) & mask[2];
+	}
 	return folded_id(&f, len);
 }
 
@@ -171,6 +184,23 @@ static bool hdr_is_list(enum sip_hdrid id)
 	return false;
 }
 
+/* A status code as pl_u32 reads it, 0 unless 1 to 5 digits: inline,
+ * where the library call cost more than the reading */
+static uint32_t digits(const struct pl *y)
+{
+	uint32_t v = 0;
+	size_t i;
+
+	if (y->l > 5)
+		return 0;
+	for (i = 0; i < y->l; i++) {
+		if (y->p[i] < '0' || y->p[i] > '9')
+			return 0;
+		v = v * 10 + (uint32_t)(y->p[i] - '0');
+	}
+	return v;
+}
+
 /* "SIP/2.0 200 OK" or "INVITE sip:x SIP/2.0": three parts split by SP */
 static int start_line(struct sipmsg *m, const char *p, size_t l,
 		      const char **why)
@@ -193,7 +223,7 @@ static int start_line(struct sipmsg *m, const char *p, size_t l,
 	span(&x, p, sp1 - p);
 	span(&y, sp1 + 1, sp2 - sp1 - 1);
 	span(&z, sp2 + 1, p + l - sp2 - 1);
-	m->req = !pl_strcmp(&z, "SIP/2.0");
+	m->req = z.l == 7 && !memcmp(z.p, "SIP/2.0", 7);  /* no call */
 	if (m->req) {
 		struct pl scheme, user;
 
@@ -206,8 +236,8 @@ static int start_line(struct sipmsg *m, const char *p, size_t l,
 		}
 		return 0;
 	}
-	code = pl_u32(&y);           /* 0 unless all digits */
-	if (!code || y.l > 5) {
+	code = digits(&y);
+	if (!code) {
 		*why = "status code is not a number";
 		return EBADMSG;
 	}
@@ -283,30 +313,40 @@ static int header_line(struct sipmsg *m, const char *p, size_t l,
 /* The common header line, "Token LWS ':' value CRLF" after a complete
  * header: added in one pass, the same as header_line() would add it.
  * NULL for any other line (folded, no ':', the table full, no LF):
- * header_line() then reads it, errors and all. */
+ * header_line() then reads it, errors and all. The line's LF is found
+ * first: it is no token character, SP or HT, so the name's loops stop
+ * at it without a bound of their own. */
 static const char *header_fast(struct sipmsg *m, const char *p,
 			       const char *end)
 {
-	const char *q = p, *v, *nl;
+	const char *q = p, *v, *nl = memchr(p, '\n', end - p);
 	struct sipmsg_hdr *h;
 
-	while (q < end && names.token[(uint8_t)*q])
+	if (!nl || m->nhdrs >= SIPMSG_MAX_HDRS)
+		return NULL;
+	while (names.token[(uint8_t)*q])
 		++q;
-	if (q == p || m->nhdrs >= SIPMSG_MAX_HDRS)
+	if (q == p)
 		return NULL;
 	h = &m->hdr[m->nhdrs];
 	span(&h->name, p, q - p);
-	while (q < end && (*q == ' ' || *q == '\t'))
+	while (*q == ' ' || *q == '\t')
 		++q;
-	if (q == end || *q != ':')
+	if (*q != ':')
 		return NULL;
-	nl = memchr(q, '\n', end - q);
-	if (!nl)
-		return NULL;
-	for (v = q + 1; v < nl && sipfield_lws[(uint8_t)*v]; v++)
-		;
-	for (q = nl; q > v && sipfield_lws[(uint8_t)q[-1]]; q--)
-		;
+	v = q + 1;
+	q = nl;
+	/* most values are ": value\r\n": one SP, one CR, tested first */
+	if (v + 1 < q && *v == ' ' && !sipfield_lws[(uint8_t)v[1]])
+		++v;
+	else
+		while (v < q && sipfield_lws[(uint8_t)*v])
+			++v;
+	if (q - 1 > v && q[-1] == '\r' && !sipfield_lws[(uint8_t)q[-2]])
+		--q;
+	else
+		while (q > v && sipfield_lws[(uint8_t)q[-1]])
+			--q;
 	span(&h->val, v, q - v);
 	h->id = token_id(p, h->name.l, (size_t)(end - p));
 	++m->nhdrs;
@@ -356,6 +396,14 @@ static int lines(struct sipmsg *m, const char *p, size_t len,
 	return EBADMSG;
 }
 
+/* The headers fields() reads, as a set of their ids modulo 64: a line
+ * outside it is skipped with a test, where the switch was a chain of
+ * compares; the few others that share a bit go through the switch */
+#define ID_BIT(id) (1ull << ((unsigned)(id) & 63))
+static const uint64_t field_ids = ID_BIT(SIP_HDR_VIA) | ID_BIT(SIP_HDR_FROM) |
+	ID_BIT(SIP_HDR_TO) | ID_BIT(SIP_HDR_CALL_ID) | ID_BIT(SIP_HDR_CSEQ) |
+	ID_BIT(SIP_HDR_CONTENT_TYPE);
+
 /* The headers every part of the analyser reads, decoded once. */
 static int fields(struct sipmsg *m, const char **why)
 {
@@ -365,6 +413,8 @@ static int fields(struct sipmsg *m, const char **why)
 	for (i = 0; i < m->nhdrs; i++) {
 		const struct sipmsg_hdr *h = &m->hdr[i];
 
+		if (!(field_ids & ID_BIT(h->id)))
+			continue;
 		switch (h->id) {
 		case SIP_HDR_VIA:
 			if (!via && sipfield_via(m, &h->val)) {
@@ -471,17 +521,23 @@ bool sipmsg_first(const struct sipmsg *m, enum sip_hdrid id, struct pl *val)
 	return found;
 }
 
+/* pl_isset, inline: it runs five times a message */
+static inline bool isset(const struct pl *pl)
+{
+	return pl->p && pl->l;
+}
+
 const char *sipmsg_missing(const struct sipmsg *m)
 {
-	if (!pl_isset(&m->callid))
+	if (!isset(&m->callid))
 		return "Call-ID";
-	if (!pl_isset(&m->cseq.met))
+	if (!isset(&m->cseq.met))
 		return "CSeq";
-	if (!pl_isset(&m->from.auri))
+	if (!isset(&m->from.auri))
 		return "From";
-	if (!pl_isset(&m->to.auri))
+	if (!isset(&m->to.auri))
 		return "To";
-	if (!pl_isset(&m->via.sentby))
+	if (!isset(&m->via.sentby))
 		return "Via";
 	return NULL;
 }
