@@ -326,6 +326,19 @@ int ports_alloc(uint16_t *port, unsigned span, bool ipv6)
 	return EADDRNOTAVAIL;
 }
 
+void ports_keep(uint16_t port)
+{
+	int *h;
+
+	if (port < PORTS_MIN || port > PORTS_MAX)
+		return;
+	h = &held[port - PORTS_MIN];
+	if (!*h)
+		*h = lock_port(port);
+	if (!*h)
+		*h = HELD_UNLOCKED;
+}
+
 void ports_release(uint16_t port, unsigned span)
 {
 	unsigned i;

@@ -26,6 +26,11 @@ int  ports_alloc(uint16_t *port, unsigned span, bool ipv6);
 /* Reserve exactly first..first+span-1: 0, EADDRINUSE when one is taken
  * (here, by another process, or bound), EINVAL outside the range. */
 int  ports_take(uint16_t first, unsigned span, bool ipv6);
+/* Keep a port the user fixed (--hook-port, --peer-port) out of what
+ * ports_alloc() and ports_take() hand out, until released: host-wide when
+ * its lock can be had, else within this process (another run holds it;
+ * the user's choice stands). Ports outside the range need nothing. */
+void ports_keep(uint16_t port);
 /* Let go of ports this process reserved, removing their lock files. */
 void ports_release(uint16_t port, unsigned span);
 /* In a child forked without exec (a worker): forget the parent's

@@ -223,6 +223,9 @@ int external_setup(struct runner_opts *o)
 	const char *ip = runner_local_ip(o, o->ipv6);
 	const char *lb = strchr(ip, ':') ? "[" : "", *rb = *lb ? "]" : "";
 
+	/* the user's, for the whole run: never a case's other port */
+	ports_keep(o->hook_port);
+	ports_keep(o->peer_port);
 	if ((!o->hook_port && ports_alloc(&o->hook_port, 1, o->ipv6)) ||
 	    (!o->peer_port && ports_alloc(&o->peer_port, 1, o->ipv6))) {
 		fprintf(stderr, "%s: no free port for the hook server or the "

@@ -264,6 +264,56 @@ static void test_ports_fixed_for_the_run(void)
 	CU_ASSERT_EQUAL(take_in_child(o.peer_port, 1), 0);
 }
 
+/* --hook-port/--peer-port: the user's port is never handed out as
+ * another, by this run (ports_take refuses it like one of ours) or by
+ * others (its lock), until the run ends; one another run holds is still
+ * kept out of this run's picks. */
+static void test_ports_kept_for_the_user(void)
+{
+	int ready[2], hold[2];
+	uint16_t p, q;
+	pid_t pid;
+	char c;
+
+	CU_ASSERT_EQUAL_FATAL(ports_alloc(&p, 2, false), 0);
+	ports_release(p, 2);
+	ports_keep(p);
+	CU_ASSERT_EQUAL(ports_take(p, 1, false), EADDRINUSE);
+	CU_ASSERT_EQUAL(take_in_child(p, 1), EADDRINUSE);
+	ports_release(p, 1);
+	CU_ASSERT_EQUAL(take_in_child(p, 1), 0);
+
+	/* q, held by another process (a run beside this one) */
+	q = p + 1;
+	CU_ASSERT_EQUAL_FATAL(pipe(ready), 0);
+	CU_ASSERT_EQUAL_FATAL(pipe(hold), 0);
+	pid = fork();
+	CU_ASSERT_FATAL(pid >= 0);
+	if (pid == 0) {
+		ports_forget();
+		close(ready[0]);
+		close(hold[1]);
+		c = ports_take(q, 1, false) ? 'n' : 'y';
+		(void)!write(ready[1], &c, 1);
+		(void)!read(hold[0], &c, 1);   /* until the parent says */
+		_exit(0);
+	}
+	close(ready[1]);
+	close(hold[0]);
+	CU_ASSERT(read(ready[0], &c, 1) == 1 && c == 'y');
+	ports_keep(q);
+	close(hold[1]);
+	close(ready[0]);
+	waitpid(pid, NULL, 0);
+	/* the other run has let go of it: still not one of this run's */
+	CU_ASSERT_EQUAL(ports_take(q, 1, false), EADDRINUSE);
+	ports_release(q, 1);
+	CU_ASSERT_EQUAL(ports_take(q, 1, false), 0);
+	ports_release(q, 1);
+	ports_keep(0);             /* out of the range: nothing to do */
+	ports_keep(PORTS_MAX + 1u);
+}
+
 /* ---- child processes ---- */
 
 static char tmpdir[] = "/tmp/referlab-unit-XXXXXX";
@@ -459,6 +509,7 @@ static const struct unit_test port_tests[] = {
 	{"reserved for every process on the host", test_ports_host_wide},
 	{"a forked worker lets go of the locks", test_ports_forgotten_by_fork},
 	{"an external IUT's ports are the run's", test_ports_fixed_for_the_run},
+	{"ports the user fixed are never handed out", test_ports_kept_for_the_user},
 	{NULL, NULL},
 };
 
