@@ -21,24 +21,15 @@ void wb_flush(struct wbuf *w)
 	w->len = 0;
 }
 
-void wb_mem(struct wbuf *w, const char *s, size_t n)
+void wb_mem_slow(struct wbuf *w, const char *s, size_t n)
 {
-	if (!n)
+	wb_flush(w);
+	if (n > sizeof(w->buf)) {
+		(void)fwrite(s, 1, n, w->f);
 		return;
-	if (w->len + n > sizeof(w->buf)) {
-		wb_flush(w);
-		if (n > sizeof(w->buf)) {
-			(void)fwrite(s, 1, n, w->f);
-			return;
-		}
 	}
-	memcpy(w->buf + w->len, s, n);
-	w->len += n;
-}
-
-void wb_str(struct wbuf *w, const char *s)
-{
-	wb_mem(w, s, strlen(s));
+	memcpy(w->buf, s, n);
+	w->len = n;
 }
 
 void wb_fill(struct wbuf *w, char c, size_t n)
@@ -59,18 +50,53 @@ void wb_pad(struct wbuf *w, const char *s, int width)
 		wb_fill(w, ' ', fill);
 }
 
+/* Two digits a step from a table: half the divisions of a digit loop */
+static const char pairs[] =
+	"00010203040506070809101112131415161718192021222324252627282930313233"
+	"34353637383940414243444546474849505152535455565758596061626364656667"
+	"6869707172737475767778798081828384858687888990919293949596979899";
+
+/* The digits are written backwards ending at a fixed place of a
+ * scratch buffer and copied out as one block of U64_DIGITS bytes: no
+ * count of digits first, no copy of variable size (a call each) */
+char *put_u64(char *p, uint64_t v, unsigned width)
+{
+	char d[2 * U64_DIGITS], *q = d + U64_DIGITS;
+	unsigned n;
+
+	while (v >= 100) {
+		q -= 2;
+		memcpy(q, pairs + 2 * (v % 100), 2);
+		v /= 100;
+	}
+	if (v >= 10) {
+		q -= 2;
+		memcpy(q, pairs + 2 * v, 2);
+	}
+	else {
+		*--q = (char)('0' + v);
+	}
+	n = (unsigned)(d + U64_DIGITS - q);
+	if (width > n) {
+		if (width <= 8)
+			memcpy(p, "        ", 8);
+		else
+			memset(p, ' ', width - n);
+		p += width - n;
+	}
+	memcpy(p, q, U64_DIGITS);
+	return p + n;
+}
+
 void wb_u64(struct wbuf *w, uint64_t v, int width)
 {
-	char d[24];
-	size_t i = sizeof(d);
+	unsigned wd = width > 0 ? (unsigned)width : 0;
 
-	do {
-		d[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	if (width > 0 && sizeof(d) - i < (size_t)width)
-		wb_fill(w, ' ', (size_t)width - (sizeof(d) - i));
-	wb_mem(w, d + i, sizeof(d) - i);
+	if (wd > WBUF_SIZE - U64_DIGITS) {   /* not one of ours */
+		wb_fill(w, ' ', wd - U64_DIGITS);
+		wd = U64_DIGITS;
+	}
+	wb_done(w, put_u64(wb_room(w, PUT_U64_ROOM(wd)), v, wd));
 }
 
 static bool shown(char c)
@@ -78,58 +104,92 @@ static bool shown(char c)
 	return (unsigned char)c >= 0x20 && c != 0x7f;
 }
 
+static const uint64_t ones = 0x0101010101010101ULL, highs = ones << 7;
+
 /* Whether any of 8 bytes is below 0x20 or is 0x7f (exact for "any") */
 static bool word_has_ctl(uint64_t x)
 {
-	const uint64_t ones = 0x0101010101010101ULL, highs = ones << 7;
 	uint64_t del = x ^ (ones * 0x7f);
 
 	return (((x - ones * 0x20) & ~x) | ((del - ones) & ~del)) & highs;
 }
 
-/* Printable runs are copied whole, found 8 bytes a step (a byte loop
- * here was a twentieth of a run) */
+/* Printable words are copied as they are read, 8 bytes a step (a byte
+ * loop here was a twentieth of a run). The last word is read
+ * overlapping the one before, so no byte loop for a tail: what it
+ * rewrites there it rewrites with the same bytes, having no control
+ * character either. A word with one goes byte by byte to the end. */
+char *put_vis(char *p, const char *s, size_t n)
+{
+	size_t i = 0;
+	uint64_t x;
+
+	if (n >= 8) {
+		for (; i + 8 <= n; i += 8) {
+			memcpy(&x, s + i, 8);
+			if (word_has_ctl(x))
+				goto bytes;
+			memcpy(p + i, &x, 8);
+		}
+		memcpy(&x, s + n - 8, 8);
+		if (!word_has_ctl(x)) {
+			memcpy(p + n - 8, &x, 8);
+			return p + n;
+		}
+	}
+bytes:
+	for (; i < n && s[i]; i++)
+		p[i] = shown(s[i]) ? s[i] : '?';
+	return p + i;
+}
+
 void wb_vis(struct wbuf *w, const char *s, size_t max)
 {
-	size_t n = s ? strnlen(s, max) : 0, i = 0, run = 0;
+	size_t n = s ? strnlen(s, max) : 0;
 
-	while (i < n) {
-		uint64_t x;
+	while (n) {
+		size_t k = n < WBUF_SIZE ? n : WBUF_SIZE;
 
-		if (i + 8 <= n) {
-			memcpy(&x, s + i, 8);
-			if (!word_has_ctl(x)) {
-				i += 8;
-				continue;
-			}
-		}
-		if (!shown(s[i])) {
-			wb_mem(w, s + run, i - run);
-			wb_chr(w, '?');
-			run = i + 1;
-		}
-		i++;
+		wb_done(w, put_vis(wb_room(w, k), s, k));
+		s += k;
+		n -= k;
 	}
-	wb_mem(w, s + run, n - run);
+}
+
+/* Whether any of 8 bytes is below 0x20, '"' or '\\' (exact for "any") */
+static bool word_has_esc(uint64_t x)
+{
+	uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\');
+
+	return (((x - ones * 0x20) & ~x) | ((q - ones) & ~q) |
+		((b - ones) & ~b)) & highs;
 }
 
 /* cJSON's print_string_ptr: the two-letter escapes, other control
- * characters as \u00xx in lower case, everything else as it is. */
+ * characters as \u00xx in lower case, everything else as it is; the
+ * runs between escapes go out whole, found 8 bytes a step. */
 void wb_json_str(struct wbuf *w, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
-	const char *run;
+	const char *run, *end;
 
 	if (!s) {
-		wb_mem(w, "null", 4);
+		wb_lit(w, "null");
 		return;
 	}
+	end = s + strlen(s);
 	wb_chr(w, '"');
-	for (run = s; *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	for (run = s; s < end; s++) {
 		char esc[6] = {'\\', 0, '0', '0', 0, 0};
+		unsigned char c;
 		size_t n = 2;
+		uint64_t x;
 
+		while (end - s >= 8 && (memcpy(&x, s, 8), !word_has_esc(x)))
+			s += 8;
+		if (s == end)
+			break;
+		c = (unsigned char)*s;
 		if (c >= 0x20 && c != '"' && c != '\\')
 			continue;
 		wb_mem(w, run, (size_t)(s - run));
@@ -150,7 +210,7 @@ void wb_json_str(struct wbuf *w, const char *s)
 		}
 		wb_mem(w, esc, n);
 	}
-	wb_mem(w, run, (size_t)(s - run));
+	wb_mem(w, run, (size_t)(end - run));
 	wb_chr(w, '"');
 }
 
