@@ -33,7 +33,9 @@ struct trans {
 };
 
 struct dialog {
-	struct le he;            /* in model.dialogs, by Call-ID */
+	struct dialog *hnext;    /* in model.table's chain, by Call-ID */
+	struct dialog **hprev;   /* what points to it there; NULL: none */
+	uint32_t key;            /* callid_hash() */
 	struct le le;            /* in model.order, oldest first */
 	struct le idle_le;       /* in model.idle, least recently active first */
 	uint64_t seq;            /* order of creation */
@@ -61,7 +63,7 @@ struct dialog {
 };
 
 struct model {
-	struct hash *dialogs;
+	struct dialog **table;   /* HASH_BUCKETS chains, by callid_hash() */
 	struct list order;       /* live dialogs, in order of creation */
 	struct list idle;        /* the same, least recently active first */
 	struct list spare;       /* struct trans to reuse, most recent first */
