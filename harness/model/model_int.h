@@ -10,14 +10,14 @@ enum {
 	MAX_ROUTE = 16,          /* Record-Route entries remembered */
 	MAX_TRANS = 64,          /* transactions kept per dialog */
 	MAX_CODES = 8,           /* distinct responses kept per transaction */
-	SPARE_TRANS = 4096,      /* finished transactions kept for reuse */
-	BRANCH_MIN = 48,         /* room for a branch in a transaction */
+	BRANCH_ROOM = 48,        /* a branch kept in its transaction */
+	TRANS_SLAB = 64,         /* transactions allocated at once */
 };
 
 struct trans {
-	struct le le;
-	char *branch;            /* in the transaction's own allocation */
-	size_t branch_size;      /* the room there */
+	struct le le;            /* in its dialog's trans */
+	struct trans *next_free; /* in model.free_trans, once finished */
+	char *branch;            /* room, or an allocation of its own */
 	size_t branch_len;       /* strlen(branch) */
 	enum model_method mm;
 	uint32_t cseq;
@@ -30,7 +30,10 @@ struct trans {
 	struct notify_rec *ntf;  /* NOTIFY of a known subscription */
 	bool stray_notify;       /* NOTIFY matching no subscription */
 	uint64_t frame;
+	char room[BRANCH_ROOM];  /* last: not cleared for a new one */
 };
+
+struct trans_slab;
 
 struct dialog {
 	struct dialog *hnext;    /* in model.table's chain, by Call-ID */
@@ -46,7 +49,9 @@ struct dialog {
 	size_t tag_len[2];       /* strlen(tag[s]) */
 	uint32_t cseq[2];
 	bool has_cseq[2];
-	char *contact[2];        /* each side's Contact URI (remote target) */
+	char *contact[2];        /* each side's Contact URI (remote target),
+				    in the ladder, with room for cap bytes */
+	size_t contact_len[2], contact_cap[2];
 	char *rroute[MAX_ROUTE]; /* Record-Route URIs of the INVITE's 2xx */
 	unsigned nrroute;
 	int uac;                 /* side that sent the initial INVITE, or -1 */
@@ -55,6 +60,7 @@ struct dialog {
 	bool bye_done;           /* a BYE got its final response */
 	struct ladder *ladder;
 	struct list trans;
+	unsigned ntrans;         /* in trans (list_count walks it) */
 	struct list transfers;
 	unsigned nrefers;
 	uint64_t last_ts;
@@ -66,9 +72,10 @@ struct model {
 	struct dialog **table;   /* HASH_BUCKETS chains, by callid_hash() */
 	struct list order;       /* live dialogs, in order of creation */
 	struct list idle;        /* the same, least recently active first */
-	struct list spare;       /* struct trans to reuse, most recent first */
+	struct trans_slab *slabs;  /* where transactions live, newest first */
+	unsigned slab_used;        /* transactions taken from the newest */
+	struct trans *free_trans;  /* finished ones to reuse */
 	struct ladder_pool *pool;  /* ladder blocks to reuse (ladder.c) */
-	size_t nspare;
 	struct dialog **due;     /* sweep's scratch: dialogs to release */
 	size_t due_cap;
 	uint64_t next_seq;
