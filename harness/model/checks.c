@@ -124,6 +124,44 @@ static unsigned hdr_values(const struct sipmsg *msg, enum sip_hdrid id)
 	return n;
 }
 
+/* Refer-To, Referred-By and Refer-Sub are no list headers (sipmsg cuts
+ * none of them at commas): a line's value is what sipmsg_first() and
+ * sipmsg_apply() hand out for it. */
+void refer_hdrs_read(struct refer_hdrs *rh, const struct sipmsg *msg)
+{
+	unsigned i;
+
+	memset(rh, 0, sizeof(*rh));
+	for (i = 0; i < msg->nhdrs; i++) {
+		const struct sipmsg_hdr *h = &msg->hdr[i];
+
+		switch (h->id) {
+		case SIP_HDR_REFER_TO:
+			if (!rh->nrefer_to)
+				rh->refer_to = h->val;
+			(void)count_h(&h->val, &rh->nrefer_to);
+			break;
+		case SIP_HDR_REFERRED_BY:
+			if (!rh->nreferred_by)
+				rh->referred_by = h->val;
+			(void)count_h(&h->val, &rh->nreferred_by);
+			break;
+		case SIP_HDR_REFER_SUB:
+			if (!rh->nrefer_sub++)
+				rh->refer_sub = h->val;
+			break;
+		case SIP_HDR_CONTACT:
+			rh->contact = true;
+			break;
+		case SIP_HDR_ROUTE:
+			rh->route = true;
+			break;
+		default:
+			break;
+		}
+	}
+}
+
 /* Refer-Sub = "true" / "false", then parameters (RFC 4488 §4) */
 static bool refer_sub_valid(const struct pl *val)
 {
@@ -135,43 +173,42 @@ static bool refer_sub_valid(const struct pl *val)
 }
 
 void check_refer_headers(struct model *m, struct transfer *t,
-			 const struct sipmsg *msg, uint64_t frame)
+			 const struct sipmsg *msg,
+			 const struct refer_hdrs *rh, uint64_t frame)
 {
 	const struct ruleset *rs = &m->opts.rules;
-	struct pl h;
 	unsigned n;
 
-	n = hdr_values(msg, SIP_HDR_REFER_TO);
-	if (n != 1)
+	if (rh->nrefer_to != 1)
 		(void)finding_add(&t->findings, rs, R_REFER_TO_COUNT, frame,
-				  "REFER with %u Refer-To values", n);
-	if (sipmsg_first(msg, SIP_HDR_REFER_TO, &h) && !relike_addr_valid(&h))
+				  "REFER with %u Refer-To values",
+				  rh->nrefer_to);
+	if (rh->nrefer_to && !relike_addr_valid(&rh->refer_to))
 		(void)finding_add(&t->findings, rs, R_REFER_TO_SYNTAX, frame,
 				  "Refer-To '%r' is not a valid name-addr or "
-				  "addr-spec", &h);
+				  "addr-spec", &rh->refer_to);
 
-	n = hdr_values(msg, SIP_HDR_REFERRED_BY);
-	(void)sipmsg_first(msg, SIP_HDR_REFERRED_BY, &h);
-	if (!n)
+	if (!rh->nreferred_by)
 		(void)finding_add(&t->findings, rs, R_REFERRED_BY_MISSING,
 				  frame, "REFER without Referred-By");
-	else if (n > 1)
+	else if (rh->nreferred_by > 1)
 		(void)finding_add(&t->findings, rs, R_REFERRED_BY_SYNTAX,
-				  frame, "REFER with %u Referred-By values", n);
-	else if (!relike_addr_valid(&h))
+				  frame, "REFER with %u Referred-By values",
+				  rh->nreferred_by);
+	else if (!relike_addr_valid(&rh->referred_by))
 		(void)finding_add(&t->findings, rs, R_REFERRED_BY_SYNTAX,
 				  frame, "Referred-By '%r' is not a valid "
-				  "name-addr or addr-spec", &h);
+				  "name-addr or addr-spec", &rh->referred_by);
 
-	n = hdr_values(msg, SIP_HDR_CONTACT);
+	n = rh->contact ? hdr_values(msg, SIP_HDR_CONTACT) : 0;
 	if (n != 1)
 		(void)finding_add(&t->findings, rs, R_REFER_CONTACT, frame,
 				  "REFER with %u Contact values", n);
 
-	if (sipmsg_first(msg, SIP_HDR_REFER_SUB, &h) && !refer_sub_valid(&h))
+	if (rh->nrefer_sub && !refer_sub_valid(&rh->refer_sub))
 		(void)finding_add(&t->findings, rs, R_REFER_SUB_SYNTAX, frame,
 				  "Refer-Sub '%r' is neither true nor false",
-				  &h);
+				  &rh->refer_sub);
 	check_duplicates(m, &t->findings, msg, frame);
 }
 
@@ -215,7 +252,7 @@ static bool route_matches(const struct dialog *d, int side,
 
 void check_refer_dialog(struct model *m, struct dialog *d,
 			struct transfer *t, const struct sipmsg *msg,
-			uint64_t frame)
+			const struct refer_hdrs *rh, uint64_t frame)
 {
 	const struct ruleset *rs = &m->opts.rules;
 	int side = t->referrer_side;
@@ -235,7 +272,7 @@ void check_refer_dialog(struct model *m, struct dialog *d,
 				  "REFER To tag '%r' is not the dialog's "
 				  "remote tag '%s'", &msg->to.tag,
 				  d->tag[1 - side] ? d->tag[1 - side] : "");
-	if ((d->nrroute || sipmsg_first(msg, SIP_HDR_ROUTE, NULL)) && d->uac >= 0 &&
+	if ((d->nrroute || rh->route) && d->uac >= 0 &&
 	    !route_matches(d, side, msg))
 		(void)finding_add(&t->findings, rs, R_REFER_ROUTE, frame,
 				  "REFER Route headers do not follow the "

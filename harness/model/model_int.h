@@ -118,12 +118,24 @@ struct list *model_findings_for(struct dialog *d);
 
 void callinfo_copy(struct callinfo *dst, const struct callinfo *src);
 
-/* checks.c: rules on single messages */
+/* checks.c: rules on single messages. What a REFER's headers say, read
+ * in one walk over them (a walk per header and question, each testing
+ * whether the header is a list, was a tenth of the model): the first
+ * value of each, where the count says there is one. */
+struct refer_hdrs {
+	struct pl refer_to, referred_by, refer_sub;
+	unsigned nrefer_to, nreferred_by;   /* values */
+	unsigned nrefer_sub;                /* lines */
+	bool contact, route;                /* any such line */
+};
+
+void refer_hdrs_read(struct refer_hdrs *rh, const struct sipmsg *msg);
 void check_refer_headers(struct model *m, struct transfer *t,
-			 const struct sipmsg *msg, uint64_t frame);
+			 const struct sipmsg *msg,
+			 const struct refer_hdrs *rh, uint64_t frame);
 void check_refer_dialog(struct model *m, struct dialog *d,
 			struct transfer *t, const struct sipmsg *msg,
-			uint64_t frame);
+			const struct refer_hdrs *rh, uint64_t frame);
 void check_duplicates(struct model *m, struct list *findings,
 		      const struct sipmsg *msg, uint64_t frame);
 

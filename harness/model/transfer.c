@@ -27,22 +27,26 @@ static bool is_2xx(uint16_t scode)
 	return scode >= 200 && scode <= 299;
 }
 
+static bool is_false(const struct pl *refer_sub)
+{
+	struct pl v;
+
+	return sipmsg_token(refer_sub, &v) && PL_IS(&v, "false");
+}
+
 static bool hdr_is_false(const struct sipmsg *msg)
 {
-	struct pl h, v;
+	struct pl h;
 
-	if (!sipmsg_first(msg, SIP_HDR_REFER_SUB, &h) ||
-	    !sipmsg_token(&h, &v))
-		return false;
-	return PL_IS(&v, "false");
+	return sipmsg_first(msg, SIP_HDR_REFER_SUB, &h) && is_false(&h);
 }
 
 static struct transfer *transfer_new(struct model *m, struct dialog *d,
 				     struct trans *tr,
-				     const struct wire_msg *wm)
+				     const struct wire_msg *wm,
+				     const struct refer_hdrs *rh)
 {
 	const struct sipmsg *msg = wm->sm;
-	struct pl h;
 	struct transfer *t;
 
 	t = mem_zalloc(sizeof(*t), transfer_destructor);
@@ -59,11 +63,11 @@ static struct transfer *transfer_new(struct model *m, struct dialog *d,
 	t->notify_timeout_ms = m->opts.notify_timeout_ms;
 	t->ladder = mem_ref(d->ladder);
 	t->callid = d->callid;
-	if (sipmsg_first(msg, SIP_HDR_REFER_TO, &h))
-		t->refer_to = ladder_strdup(t->ladder, &h);
-	if (sipmsg_first(msg, SIP_HDR_REFERRED_BY, &h))
-		t->referred_by = ladder_strdup(t->ladder, &h);
-	t->sub_false_asked = hdr_is_false(msg);
+	if (rh->nrefer_to)
+		t->refer_to = ladder_strdup(t->ladder, &rh->refer_to);
+	if (rh->nreferred_by)
+		t->referred_by = ladder_strdup(t->ladder, &rh->referred_by);
+	t->sub_false_asked = rh->nrefer_sub && is_false(&rh->refer_sub);
 	callinfo_copy(&t->call, &d->call);
 	if (d->uac >= 0)
 		t->call.dir = d->uac == tr->side ? CALL_DIR_OUTBOUND
@@ -97,11 +101,14 @@ void xfer_refer(struct model *m, struct dialog *d, struct trans *tr,
 		t->refer_frame = wm->frame;
 	}
 	else {
-		t = transfer_new(m, d, tr, wm);
+		struct refer_hdrs rh;
+
+		refer_hdrs_read(&rh, wm->sm);
+		t = transfer_new(m, d, tr, wm, &rh);
 		if (!t)
 			return;
-		check_refer_headers(m, t, wm->sm, wm->frame);
-		check_refer_dialog(m, d, t, wm->sm, wm->frame);
+		check_refer_headers(m, t, wm->sm, &rh, wm->frame);
+		check_refer_dialog(m, d, t, wm->sm, &rh, wm->frame);
 	}
 	tr->xfer = t;
 }
