@@ -71,9 +71,10 @@ static char *direction(char *p, const struct transfer *t,
 	return p - start < 7 ? put_fill(p, ' ', 7 - (size_t)(p - start)) : p;
 }
 
-static char *put_vis_str(char *p, const char *s)
+/* A ladder string of len bytes (to a NUL if it holds one) */
+static char *put_vis_max(char *p, const char *s, size_t len)
 {
-	return put_vis(p, s, strnlen(s, VIS_MAX));
+	return put_vis(p, s, len < VIS_MAX ? len : VIS_MAX);
 }
 
 /* The room a ladder line may use: frame, time (seconds() writes at
@@ -93,10 +94,10 @@ static char *ladder_line(char *p, const struct transfer *t,
 	p = put_lit(p, "  ");
 	p = direction(p, t, ln);
 	*p++ = ' ';
-	p = put_vis_str(p, ln->text);
+	p = put_vis_max(p, ln->text, ln->text_len);
 	if (ln->note) {
 		p = put_lit(p, "  [");
-		p = put_vis_str(p, ln->note);
+		p = put_vis_max(p, ln->note, ln->note_len);
 		*p++ = ']';
 	}
 	if (ln->retrans)

@@ -114,30 +114,36 @@ static bool word_has_ctl(uint64_t x)
 	return (((x - ones * 0x20) & ~x) | ((del - ones) & ~del)) & highs;
 }
 
-/* Printable words are copied as they are read, 8 bytes a step (a byte
- * loop here was a twentieth of a run). The last word is read
+/* Copies s while its words hold none of the bytes has() looks for, 8 a
+ * step (a byte loop was a twentieth of a run); the last word is read
  * overlapping the one before, so no byte loop for a tail: what it
- * rewrites there it rewrites with the same bytes, having no control
- * character either. A word with one goes byte by byte to the end. */
-char *put_vis(char *p, const char *s, size_t n)
+ * rewrites there it rewrites with the same bytes, having none either.
+ * Returns how many bytes were copied: n, or up to a word with one. */
+static inline size_t copy_words(char *p, const char *s, size_t n,
+				bool (*has)(uint64_t))
 {
 	size_t i = 0;
 	uint64_t x;
 
-	if (n >= 8) {
-		for (; i + 8 <= n; i += 8) {
-			memcpy(&x, s + i, 8);
-			if (word_has_ctl(x))
-				goto bytes;
-			memcpy(p + i, &x, 8);
-		}
-		memcpy(&x, s + n - 8, 8);
-		if (!word_has_ctl(x)) {
-			memcpy(p + n - 8, &x, 8);
-			return p + n;
-		}
+	if (n < 8)
+		return 0;
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&x, s + i, 8);
+		if (has(x))
+			return i;
+		memcpy(p + i, &x, 8);
 	}
-bytes:
+	memcpy(&x, s + n - 8, 8);
+	if (has(x))
+		return i;
+	memcpy(p + n - 8, &x, 8);
+	return n;
+}
+
+char *put_vis(char *p, const char *s, size_t n)
+{
+	size_t i = copy_words(p, s, n, word_has_ctl);
+
 	for (; i < n && s[i]; i++)
 		p[i] = shown(s[i]) ? s[i] : '?';
 	return p + i;
@@ -165,52 +171,57 @@ static bool word_has_esc(uint64_t x)
 		((b - ones) & ~b)) & highs;
 }
 
-/* cJSON's print_string_ptr: the two-letter escapes, other control
- * characters as \u00xx in lower case, everything else as it is; the
- * runs between escapes go out whole, found 8 bytes a step. */
-void wb_json_str(struct wbuf *w, const char *s)
+/* cJSON's print_string_ptr for one byte: the two-letter escapes, other
+ * control characters as \u00xx in lower case, everything else as it is */
+static char *json_chr(char *p, unsigned char c)
 {
 	static const char hex[] = "0123456789abcdef";
-	const char *run, *end;
+
+	if (c >= 0x20 && c != '"' && c != '\\') {
+		*p = (char)c;
+		return p + 1;
+	}
+	*p++ = '\\';
+	switch (c) {
+	case '"':  *p++ = '"';  break;
+	case '\\': *p++ = '\\'; break;
+	case '\b': *p++ = 'b';  break;
+	case '\f': *p++ = 'f';  break;
+	case '\n': *p++ = 'n';  break;
+	case '\r': *p++ = 'r';  break;
+	case '\t': *p++ = 't';  break;
+	default:
+		p = put_lit(p, "u00");
+		*p++ = hex[c >> 4];
+		*p++ = hex[c & 15];
+	}
+	return p;
+}
+
+/* A string's bytes escaped, at most JSON_ESC_MAX each: written into the
+ * buffer's room in pieces that fit it */
+enum { JSON_ESC_MAX = 6, JSON_PIECE = WBUF_SIZE / JSON_ESC_MAX };
+
+void wb_json_str(struct wbuf *w, const char *s)
+{
+	size_t n;
 
 	if (!s) {
 		wb_lit(w, "null");
 		return;
 	}
-	end = s + strlen(s);
 	wb_chr(w, '"');
-	for (run = s; s < end; s++) {
-		char esc[6] = {'\\', 0, '0', '0', 0, 0};
-		unsigned char c;
-		size_t n = 2;
-		uint64_t x;
+	for (n = strlen(s); n;) {
+		size_t k = n < JSON_PIECE ? n : JSON_PIECE, i;
+		char *p = wb_room(w, JSON_ESC_MAX * k);
 
-		while (end - s >= 8 && (memcpy(&x, s, 8), !word_has_esc(x)))
-			s += 8;
-		if (s == end)
-			break;
-		c = (unsigned char)*s;
-		if (c >= 0x20 && c != '"' && c != '\\')
-			continue;
-		wb_mem(w, run, (size_t)(s - run));
-		run = s + 1;
-		switch (c) {
-		case '"':  esc[1] = '"';  break;
-		case '\\': esc[1] = '\\'; break;
-		case '\b': esc[1] = 'b';  break;
-		case '\f': esc[1] = 'f';  break;
-		case '\n': esc[1] = 'n';  break;
-		case '\r': esc[1] = 'r';  break;
-		case '\t': esc[1] = 't';  break;
-		default:
-			esc[1] = 'u';
-			esc[4] = hex[c >> 4];
-			esc[5] = hex[c & 15];
-			n = 6;
-		}
-		wb_mem(w, esc, n);
+		i = copy_words(p, s, k, word_has_esc);
+		for (p += i; i < k; i++)
+			p = json_chr(p, (unsigned char)s[i]);
+		wb_done(w, p);
+		s += k;
+		n -= k;
 	}
-	wb_mem(w, run, (size_t)(end - run));
 	wb_chr(w, '"');
 }
 
