@@ -33,40 +33,18 @@ enum model_method model_method(const struct pl *met)
 #undef IS
 }
 
-/* Transactions live in slabs of the model and go on its free list when
- * done, for the next: every message makes or finds one, and a mem_alloc
- * and a mem_deref each were a tenth of the model's time (a bounded list
- * of spares still freed most of them when thousands of dialogs ended
- * at once). The slabs hold the most transactions live at once and go
- * with the model. A branch longer than a transaction's room has an
- * allocation of its own. */
-struct trans_slab {
-	struct trans_slab *next;
-	struct trans t[TRANS_SLAB];
-};
-
+/* A transaction from the model's slabs (slab.c), with room for a branch
+ * of size bytes: a longer branch has an allocation of its own */
 static struct trans *trans_take(struct model *m, size_t size)
 {
-	struct trans *tr = m->free_trans;
 	char *own = NULL;
+	struct trans *tr;
 
 	if (size > BRANCH_ROOM && !(own = mem_alloc(size, NULL)))
 		return NULL;
-	if (tr) {
-		m->free_trans = tr->next_free;
-	}
-	else {
-		if (!m->slabs || m->slab_used == TRANS_SLAB) {
-			struct trans_slab *sl = mem_alloc(sizeof(*sl), NULL);
-
-			if (!sl)
-				return mem_deref(own);
-			sl->next = m->slabs;
-			m->slabs = sl;
-			m->slab_used = 0;
-		}
-		tr = &m->slabs->t[m->slab_used++];
-	}
+	tr = slab_take(&m->trans_pool);
+	if (!tr)
+		return mem_deref(own);
 	memset(tr, 0, offsetof(struct trans, room));
 	tr->branch = own ? own : tr->room;
 	return tr;
@@ -77,13 +55,13 @@ static void trans_drop(struct model *m, struct trans *tr)
 {
 	if (tr->branch != tr->room)
 		mem_deref(tr->branch);
-	tr->next_free = m->free_trans;
-	m->free_trans = tr;
+	slab_give(&m->trans_pool, tr);
 }
 
-static void dialog_destructor(void *arg)
+/* A dialog back to the model's slabs, with its transactions; its
+ * ladder stays with the transfers that hold it */
+static void dialog_free(struct model *m, struct dialog *d)
 {
-	struct dialog *d = arg;
 	struct le *le, *next;
 
 	if (d->hprev) {
@@ -95,11 +73,12 @@ static void dialog_destructor(void *arg)
 	list_unlink(&d->idle_le);
 	for (le = list_head(&d->trans); le; le = next) {
 		next = le->next;
-		trans_drop(d->m, le->data);
+		trans_drop(m, le->data);
 	}
 	list_flush(&d->transfers);
 	mem_deref(d->ladder);     /* with callid, tags, contacts, routes,
 				     call info */
+	slab_give(&m->dialog_pool, d);
 }
 
 /* The strings are the dialog's, in its ladder, which the transfer
@@ -132,15 +111,11 @@ static void model_destructor(void *arg)
 	struct le *le;
 
 	while ((le = list_head(&m->order)))
-		mem_deref(le->data);
+		dialog_free(m, le->data);
 	mem_deref(m->due);
 	mem_deref(m->table);      /* after the dialogs, which unlink */
-	while (m->slabs) {        /* after the dialogs' transactions */
-		struct trans_slab *sl = m->slabs;
-
-		m->slabs = sl->next;
-		mem_deref(sl);
-	}
+	slab_flush(&m->trans_pool);
+	slab_flush(&m->dialog_pool);
 	mem_deref(m->pool);
 }
 
@@ -159,6 +134,8 @@ int model_alloc(struct model **mp, const struct model_opts *opts,
 	m->th = th;
 	m->fh = fh;
 	m->arg = arg;
+	slab_init(&m->trans_pool, sizeof(struct trans), TRANS_SLAB);
+	slab_init(&m->dialog_pool, sizeof(struct dialog), DIALOG_SLAB);
 	m->pool = ladder_pool_alloc();
 	m->table = mem_zalloc(HASH_BUCKETS * sizeof(*m->table), NULL);
 	err = m->pool && m->table ? 0 : ENOMEM;
@@ -244,17 +221,19 @@ static struct dialog *dialog_get(struct model *m, const struct pl *callid)
 
 	if (d)
 		return d;
-	d = mem_zalloc(sizeof(*d), dialog_destructor);
+	d = slab_take(&m->dialog_pool);
 	if (!d)
 		return NULL;
+	memset(d, 0, sizeof(*d));
 	d->m = m;
 	d->uac = -1;
 	d->ladder = ladder_alloc(m->pool);
-	if (!d->ladder)
-		return mem_deref(d);
-	d->callid = ladder_strdup(d->ladder, callid);
-	if (!d->callid)
-		return mem_deref(d);
+	d->callid = d->ladder ? ladder_strdup(d->ladder, callid) : NULL;
+	if (!d->callid) {
+		mem_deref(d->ladder);
+		slab_give(&m->dialog_pool, d);
+		return NULL;
+	}
 	d->callid_len = callid->l;
 	d->key = key;
 	dialog_link(m, d);
@@ -317,7 +296,7 @@ static struct trans *trans_find(struct dialog *d, const struct sipmsg *msg,
 {
 	struct le *le;
 
-	for (le = list_tail(&d->trans); le; le = le->prev)
+	for (le = d->trans.tail; le; le = le->prev)   /* no call */
 		if (trans_match(le->data, msg, mm))
 			return le->data;
 	return NULL;
@@ -387,7 +366,7 @@ static void ladder_add(struct dialog *d, const struct wire_msg *wm,
 	struct ladder_line *ln;
 	size_t n;
 	char code[8];
-	struct pl c = {code, 0};
+	struct pl c;
 
 	if (d->ladder->count >= MODEL_MAX_LADDER) {
 		++d->ladder->dropped;
@@ -398,12 +377,14 @@ static void ladder_add(struct dialog *d, const struct wire_msg *wm,
 	}
 	else {
 		unsigned v = msg->scode;
+		char *p = code + sizeof(code);
 
 		do {    /* "%u", backwards */
-			code[sizeof(code) - 1 - c.l++] = (char)('0' + v % 10);
+			*--p = (char)('0' + v % 10);
 			v /= 10;
 		} while (v);
-		c.p = code + sizeof(code) - c.l;
+		c.p = p;
+		c.l = (size_t)(code + sizeof(code) - p);
 		ln = ladder_line_alloc(d->ladder, &c, &msg->reason);
 	}
 	if (!ln)
@@ -593,7 +574,7 @@ static void dialog_release(struct model *m, struct dialog *d)
 		mem_deref(t);
 	}
 	--m->live;
-	mem_deref(d);
+	dialog_free(m, d);
 }
 
 static bool dialog_over(const struct dialog *d)

@@ -12,11 +12,25 @@ enum {
 	MAX_CODES = 8,           /* distinct responses kept per transaction */
 	BRANCH_ROOM = 48,        /* a branch kept in its transaction */
 	TRANS_SLAB = 64,         /* transactions allocated at once */
+	DIALOG_SLAB = 32,        /* dialogs allocated at once */
 };
+
+/* slab.c: objects of one size, taken and given back (not zeroed) */
+struct slab_pool {
+	size_t size;             /* an object's, rounded up to max_align_t */
+	unsigned per;            /* objects in a slab */
+	unsigned used;           /* taken from the newest slab */
+	struct slab *slabs;      /* newest first */
+	void *free;              /* given back, to take again */
+};
+
+void  slab_init(struct slab_pool *p, size_t size, unsigned per);
+void *slab_take(struct slab_pool *p);
+void  slab_give(struct slab_pool *p, void *obj);
+void  slab_flush(struct slab_pool *p);
 
 struct trans {
 	struct le le;            /* in its dialog's trans */
-	struct trans *next_free; /* in model.free_trans, once finished */
 	char *branch;            /* room, or an allocation of its own */
 	size_t branch_len;       /* strlen(branch) */
 	enum model_method mm;
@@ -32,8 +46,6 @@ struct trans {
 	uint64_t frame;
 	char room[BRANCH_ROOM];  /* last: not cleared for a new one */
 };
-
-struct trans_slab;
 
 struct dialog {
 	struct dialog *hnext;    /* in model.table's chain, by Call-ID */
@@ -72,9 +84,8 @@ struct model {
 	struct dialog **table;   /* HASH_BUCKETS chains, by callid_hash() */
 	struct list order;       /* live dialogs, in order of creation */
 	struct list idle;        /* the same, least recently active first */
-	struct trans_slab *slabs;  /* where transactions live, newest first */
-	unsigned slab_used;        /* transactions taken from the newest */
-	struct trans *free_trans;  /* finished ones to reuse */
+	struct slab_pool trans_pool;   /* where transactions live */
+	struct slab_pool dialog_pool;  /* and dialogs */
 	struct ladder_pool *pool;  /* ladder blocks to reuse (ladder.c) */
 	struct dialog **due;     /* sweep's scratch: dialogs to release */
 	size_t due_cap;

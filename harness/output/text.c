@@ -19,6 +19,7 @@ static char *seconds(char *p, const struct transfer *t, uint64_t ts)
 {
 	uint64_t ns = ts >= t->file_t0 ? ts - t->file_t0 : 0;
 	uint64_t ms = ns / 1000000, rem = ns % 1000000;
+	unsigned frac;
 	char buf[32];
 	int n;
 
@@ -28,11 +29,13 @@ static char *seconds(char *p, const struct transfer *t, uint64_t ts)
 	}
 	ms += rem > 500000;
 	p = put_u64(p, ms / 1000, 5);
-	*p++ = '.';
-	p[2] = (char)('0' + ms % 10);
-	p[1] = (char)('0' + ms / 10 % 10);
-	p[0] = (char)('0' + ms / 100 % 10);
-	return p + 3;
+	*p = '.';
+	frac = (unsigned)(ms % 1000);
+	p[3] = (char)('0' + frac % 10);
+	frac /= 10;
+	p[2] = (char)('0' + frac % 10);
+	p[1] = (char)('0' + frac / 10);
+	return p + 4;
 }
 
 /* sa_cmp(SA_ALL), the IPv4 case inline: two per ladder line */

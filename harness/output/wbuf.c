@@ -62,13 +62,19 @@ static const char pairs[] =
 char *put_u64(char *p, uint64_t v, unsigned width)
 {
 	char d[2 * U64_DIGITS], *q = d + U64_DIGITS;
+	uint32_t v32;
 	unsigned n;
 
-	while (v >= 100) {
+	while (v > UINT32_MAX) {
 		q -= 2;
 		memcpy(q, pairs + 2 * (v % 100), 2);
 		v /= 100;
 	}
+	for (v32 = (uint32_t)v; v32 >= 100; v32 /= 100) {   /* cheaper */
+		q -= 2;
+		memcpy(q, pairs + 2 * (v32 % 100), 2);
+	}
+	v = v32;
 	if (v >= 10) {
 		q -= 2;
 		memcpy(q, pairs + 2 * v, 2);
