@@ -399,7 +399,11 @@ static void ladder_add(struct dialog *d, const struct wire_msg *wm,
 	ln->retrans = retrans;
 	met = msg->req ? &msg->met : &msg->cseq.met;
 	n = met->p ? MIN(met->l, sizeof(ln->method) - 1) : 0;
-	if (n)
+	/* the whole array in two moves where the message has the bytes (a
+	 * copy of variable size is a call) */
+	if (n && met->p + sizeof(ln->method) <= msg->raw.p + msg->raw.l)
+		memcpy(ln->method, met->p, sizeof(ln->method));
+	else if (n)
 		memcpy(ln->method, met->p, n);
 	ln->method[n] = '\0';
 	list_append(&d->ladder->lines, &ln->le, ln);

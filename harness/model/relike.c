@@ -50,8 +50,8 @@ static bool plain(char c)
  * false when the first attempt does not match. */
 static bool angle_uri(const struct pl *val, struct pl *uri)
 {
-	const char *p = val->p;
-	size_t i = 0, l = val->l, a;
+	const char *p = val->p, *gt;
+	size_t i = 0, l = val->l;
 	bool quote = false, esc = false;
 
 	for (; i < l; i++) {
@@ -68,12 +68,12 @@ static bool angle_uri(const struct pl *val, struct pl *uri)
 		i++;
 	if (i == l || p[i] != '<')
 		return false;
-	for (a = ++i; i < l && p[i] != '>'; i++)
-		;
-	if (i == a || i == l)
+	++i;
+	gt = memchr(p + i, '>', l - i);
+	if (!gt || gt == p + i)
 		return false;
-	uri->p = p + a;
-	uri->l = i - a;
+	uri->p = p + i;
+	uri->l = (size_t)(gt - uri->p);
 	return true;
 }
 

@@ -233,28 +233,35 @@ static void transfer_head(struct wbuf *w, const struct transfer *t)
 	}
 }
 
+void out_text_transfer_wb(struct wbuf *w, const struct transfer *t,
+			  enum hook_dialect dialect)
+{
+	struct derived dv;
+	struct le *le;
+
+	derive_outcome(t, &dv);
+	transfer_head(w, t);
+	ladder(w, t);
+	outcome(w, t, &dv);
+	hooks(w, t, &dv, dialect);
+	if (list_isempty(&t->findings)) {
+		wb_str(w, "   findings: none\n\n");
+	}
+	else {
+		wb_str(w, "   findings:\n");
+		for (le = list_head(&t->findings); le; le = le->next)
+			finding_line(w, le->data);
+		wb_chr(w, '\n');
+	}
+}
+
 void out_text_transfer_dialect(FILE *f, const struct transfer *t,
 			       enum hook_dialect dialect)
 {
 	struct wbuf w;
-	struct derived dv;
-	struct le *le;
 
 	wb_init(&w, f);
-	derive_outcome(t, &dv);
-	transfer_head(&w, t);
-	ladder(&w, t);
-	outcome(&w, t, &dv);
-	hooks(&w, t, &dv, dialect);
-	if (list_isempty(&t->findings)) {
-		wb_str(&w, "   findings: none\n\n");
-	}
-	else {
-		wb_str(&w, "   findings:\n");
-		for (le = list_head(&t->findings); le; le = le->next)
-			finding_line(&w, le->data);
-		wb_chr(&w, '\n');
-	}
+	out_text_transfer_wb(&w, t, dialect);
 	wb_flush(&w);
 }
 
