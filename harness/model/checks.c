@@ -154,7 +154,8 @@ void refer_hdrs_read(struct refer_hdrs *rh, const struct sipmsg *msg)
 				rh->refer_sub = h->val;
 			break;
 		case SIP_HDR_CONTACT:
-			rh->contact = true;
+			if (!rh->ncontact++)
+				rh->contact = &h->val;
 			break;
 		case SIP_HDR_ROUTE:
 			rh->route = true;
@@ -203,7 +204,12 @@ void check_refer_headers(struct model *m, struct transfer *t,
 				  frame, "Referred-By '%r' is not a valid "
 				  "name-addr or addr-spec", &rh->referred_by);
 
-	n = rh->contact ? hdr_values(msg, SIP_HDR_CONTACT) : 0;
+	/* one line without a comma is one value, without a walk */
+	if (rh->ncontact == 1 && (!rh->contact->l ||
+				  !memchr(rh->contact->p, ',', rh->contact->l)))
+		n = 1;
+	else
+		n = rh->ncontact ? hdr_values(msg, SIP_HDR_CONTACT) : 0;
 	if (n != 1)
 		(void)finding_add(&t->findings, rs, R_REFER_CONTACT, frame,
 				  "REFER with %u Contact values", n);

@@ -154,9 +154,15 @@ struct ladder_line *ladder_line_alloc(struct ladder *l, const struct pl *a,
 	ln->note = NULL;
 	ln->note_len = 0;
 	ln->text = (char *)(ln + 1);
-	memcpy(ln->text, a->p, a->l);
-	ln->text[a->l] = ' ';
-	memcpy(ln->text + a->l + 1, b->p, b->l);
+	if (a->p + a->l + 1 == b->p && a->p[a->l] == ' ') {
+		/* "METHOD URI" as the request line has it: one copy */
+		memcpy(ln->text, a->p, a->l + 1 + b->l);
+	}
+	else {
+		memcpy(ln->text, a->p, a->l);
+		ln->text[a->l] = ' ';
+		memcpy(ln->text + a->l + 1, b->p, b->l);
+	}
 	ln->text[a->l + 1 + b->l] = '\0';
 	ln->text_len = (uint32_t)(a->l + 1 + b->l);
 	return ln;

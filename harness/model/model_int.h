@@ -136,8 +136,9 @@ void callinfo_copy(struct callinfo *dst, const struct callinfo *src);
 struct refer_hdrs {
 	struct pl refer_to, referred_by, refer_sub;
 	unsigned nrefer_to, nreferred_by;   /* values */
-	unsigned nrefer_sub;                /* lines */
-	bool contact, route;                /* any such line */
+	unsigned nrefer_sub, ncontact;      /* lines */
+	const struct pl *contact;           /* the first Contact line */
+	bool route;                         /* any Route line */
 };
 
 void refer_hdrs_read(struct refer_hdrs *rh, const struct sipmsg *msg);

@@ -51,7 +51,8 @@ void hook_event_write(struct wbuf *w, const struct notify_rec *n,
 }
 
 void hook_action_write(struct wbuf *w, const struct transfer *t,
-		       const struct derived *dv, enum hook_dialect dialect)
+		       const struct derived *dv, enum hook_dialect dialect,
+		       const char *referrer)
 {
 	const struct callinfo *ci = &t->call;
 	char addr[64];
@@ -80,9 +81,12 @@ void hook_action_write(struct wbuf *w, const struct transfer *t,
 	KEY(w, dialect, ",", "callStatus", "call_status");
 	wb_str(w, t->bye_frame && t->bye_ts <= dv->action_ts ?
 	       "\"completed\"" : "\"in-progress\"");
-	addr_text(addr, sizeof(addr), &t->referrer);
+	if (!referrer) {
+		addr_text(addr, sizeof(addr), &t->referrer);
+		referrer = addr;
+	}
 	KEY(w, dialect, ",", "fsSipAddress", "fs_sip_address");
-	wb_json_str(w, addr);
+	wb_json_str(w, referrer);
 	KEY(w, dialect, ",", "referStatus", "refer_status");
 	wb_u64(w, dv->refer_status, 0);
 	if (dv->final_status) {
@@ -110,7 +114,7 @@ static cJSON *payload(const struct transfer *t, const struct notify_rec *n,
 	if (n)
 		hook_event_write(&w, n, dialect);
 	else
-		hook_action_write(&w, t, dv, dialect);
+		hook_action_write(&w, t, dv, dialect, NULL);
 	wb_flush(&w);
 	fclose(f);
 	p = text ? cJSON_Parse(text) : NULL;

@@ -166,7 +166,8 @@ static void hook_head(struct wbuf *w, uint64_t frame, const char *name10)
 }
 
 static void hooks(struct wbuf *w, const struct transfer *t,
-		  const struct derived *dv, enum hook_dialect dialect)
+		  const struct derived *dv, enum hook_dialect dialect,
+		  const char *referrer)
 {
 	struct le *le;
 
@@ -183,7 +184,7 @@ static void hooks(struct wbuf *w, const struct transfer *t,
 		wb_chr(w, '\n');
 	}
 	hook_head(w, dv->action_frame, "actionHook");
-	hook_action_write(w, t, dv, dialect);
+	hook_action_write(w, t, dv, dialect, referrer);
 	wb_chr(w, '\n');
 }
 
@@ -204,9 +205,10 @@ static void finding_line(struct wbuf *w, const struct finding *fd)
 	wb_chr(w, '\n');
 }
 
-static void transfer_head(struct wbuf *w, const struct transfer *t)
+/* a: the referrer's address, written here for the actionHook too */
+static void transfer_head(struct wbuf *w, const struct transfer *t, char *a)
 {
-	char a[64], b[64];
+	char b[ADDR_MAX + 1];
 
 	wb_str(w, "== transfer ");
 	wb_u64(w, t->num, 0);
@@ -216,7 +218,7 @@ static void transfer_head(struct wbuf *w, const struct transfer *t)
 	wb_vis(w, t->callid, VIS_MAX);
 	wb_mem(w, "  ", 2);
 	wb_str(w, transport_name(t->tp));
-	addr_text(a, sizeof(a), &t->referrer);
+	addr_text(a, ADDR_MAX + 1, &t->referrer);
 	addr_text(b, sizeof(b), &t->recipient);
 	wb_str(w, "\n   A = ");
 	wb_str(w, a);
@@ -236,14 +238,15 @@ static void transfer_head(struct wbuf *w, const struct transfer *t)
 void out_text_transfer_wb(struct wbuf *w, const struct transfer *t,
 			  enum hook_dialect dialect)
 {
+	char referrer[ADDR_MAX + 1];
 	struct derived dv;
 	struct le *le;
 
 	derive_outcome(t, &dv);
-	transfer_head(w, t);
+	transfer_head(w, t, referrer);
 	ladder(w, t);
 	outcome(w, t, &dv);
-	hooks(w, t, &dv, dialect);
+	hooks(w, t, &dv, dialect, referrer);
 	if (list_isempty(&t->findings)) {
 		wb_str(w, "   findings: none\n\n");
 	}

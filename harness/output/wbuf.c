@@ -124,15 +124,26 @@ static bool word_has_ctl(uint64_t x)
  * step (a byte loop was a twentieth of a run); the last word is read
  * overlapping the one before, so no byte loop for a tail: what it
  * rewrites there it rewrites with the same bytes, having none either.
+ * 4 to 7 bytes ("200 OK") are two overlapping halves of one word.
  * Returns how many bytes were copied: n, or up to a word with one. */
 static inline size_t copy_words(char *p, const char *s, size_t n,
 				bool (*has)(uint64_t))
 {
 	size_t i = 0;
+	uint32_t lo, hi;
 	uint64_t x;
 
-	if (n < 8)
-		return 0;
+	if (n < 8) {
+		if (n < 4)
+			return 0;
+		memcpy(&lo, s, 4);
+		memcpy(&hi, s + n - 4, 4);
+		if (has(lo | (uint64_t)hi << 32))
+			return 0;
+		memcpy(p, &lo, 4);
+		memcpy(p + n - 4, &hi, 4);
+		return n;
+	}
 	for (; i + 8 <= n; i += 8) {
 		memcpy(&x, s + i, 8);
 		if (has(x))
