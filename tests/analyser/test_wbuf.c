@@ -145,6 +145,41 @@ static void test_json_like_cjson(void)
 	CU_ASSERT_STRING_EQUAL(close_w(), "null");
 }
 
+/* Strings longer than the pieces the writer escapes them in (a sixth
+ * of the buffer), escapes at every offset of the 8-byte steps */
+static void test_json_long(void)
+{
+	static const char alpha[] = {'"', '\\', '\n', 1, 0x1f, 0x7f,
+				     (char)0xc3, 'x'};
+	enum { LEN = 3 * WBUF_SIZE };
+	char *in = malloc(LEN + 1);
+	unsigned round;
+
+	if (!in) {
+		CU_FAIL("out of memory");
+		return;
+	}
+	srand(5);
+	for (round = 0; round < 4; round++) {
+		size_t i, len = LEN - (size_t)(rand() % 64);
+		cJSON *s;
+		char *want;
+
+		for (i = 0; i < len; i++)
+			in[i] = round && rand() % 5 == 0 ? alpha[rand() % 8]
+							  : 'a';
+		in[len] = '\0';
+		s = cJSON_CreateString(in);
+		want = cJSON_PrintUnformatted(s);
+		open_w();
+		wb_json_str(&w, in);
+		CU_ASSERT_STRING_EQUAL(close_w(), want);
+		cJSON_free(want);
+		cJSON_Delete(s);
+	}
+	free(in);
+}
+
 static void test_addr_like_libre(void)
 {
 	static const struct {
@@ -183,6 +218,7 @@ static const struct unit_test tests[] = {
 	{"the same on random strings", test_vis_random},
 	{"output longer than the buffer", test_flush},
 	{"JSON strings and numbers as cJSON", test_json_like_cjson},
+	{"JSON strings longer than the buffer", test_json_long},
 	{"addresses as libre's %J", test_addr_like_libre},
 	{"cleanup", test_done},
 	{NULL, NULL}
