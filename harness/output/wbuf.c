@@ -1,9 +1,6 @@
 /**
  * @file wbuf.c  A text writer into one fixed buffer (see wbuf.h)
  */
-#include <float.h>
-#include <limits.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "output/wbuf.h"
@@ -240,32 +237,4 @@ void wb_json_str(struct wbuf *w, const char *s)
 		n -= k;
 	}
 	wb_chr(w, '"');
-}
-
-/* cJSON's print_number: a number equal to its int (saturated) as "%d",
- * anything else as "%1.15g", or "%1.17g" when 15 digits do not read
- * back within an epsilon. */
-void wb_json_num(struct wbuf *w, double d)
-{
-	int vi = d >= INT_MAX ? INT_MAX : d <= INT_MIN ? INT_MIN : (int)d;
-	char buf[32];
-	double back, max;
-	int n;
-
-	if (isnan(d) || isinf(d)) {
-		wb_mem(w, "null", 4);
-		return;
-	}
-	if (d == (double)vi) {
-		if (vi < 0)
-			wb_chr(w, '-');
-		wb_u64(w, (uint64_t)(vi < 0 ? -(int64_t)vi : vi), 0);
-		return;
-	}
-	n = snprintf(buf, sizeof(buf), "%1.15g", d);
-	back = strtod(buf, NULL);
-	max = fabs(back) > fabs(d) ? fabs(back) : fabs(d);
-	if (!(fabs(back - d) <= max * DBL_EPSILON))
-		n = snprintf(buf, sizeof(buf), "%1.17g", d);
-	wb_mem(w, buf, (size_t)n);
 }

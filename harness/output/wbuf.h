@@ -102,9 +102,8 @@ void wb_u64(struct wbuf *w, uint64_t v, int width);
 /* s as shown on a terminal: a control character as '?', at most max
  * characters (the 1 KiB buffers of the former printf code kept 1023). */
 void wb_vis(struct wbuf *w, const char *s, size_t max);
-/* s as cJSON prints a string ("\"...\"", the same escapes); NULL: null */
+/* s as cJSON prints a string ("\"...\"", the same escapes); NULL: null.
+ * (An integer prints as cJSON prints it with wb_u64.) */
 void wb_json_str(struct wbuf *w, const char *s);
-/* a number as cJSON prints it */
-void wb_json_num(struct wbuf *w, double d);
 
 #endif
