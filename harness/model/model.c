@@ -454,7 +454,7 @@ static void contact_set(struct dialog *d, int side, const struct pl *uri)
 	if (uri->l >= d->contact_cap[side]) {
 		size_t cap = MAX(uri->l + 1, 2 * d->contact_cap[side]);
 
-		s = ladder_carve(d->ladder, cap);
+		s = ladder_room(d->ladder, cap);
 		d->contact_cap[side] = s ? cap : 0;
 	}
 	d->contact[side] = s;

@@ -102,10 +102,12 @@ struct model {
 };
 
 /* ladder.c: a ladder whose blocks go back to pool; n bytes that live
- * as long as the ladder, not zeroed; a string there */
+ * as long as the ladder, not zeroed, for a struct or for a string (not
+ * aligned); a string there */
 struct ladder_pool *ladder_pool_alloc(void);
 struct ladder *ladder_alloc(struct ladder_pool *pool);
 void *ladder_carve(struct ladder *l, size_t n);
+char *ladder_room(struct ladder *l, size_t n);
 char *ladder_strdup(struct ladder *l, const struct pl *pl);
 struct ladder_line *ladder_line_alloc(struct ladder *l, const struct pl *a,
 				      const struct pl *b);

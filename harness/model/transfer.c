@@ -334,7 +334,7 @@ static void ladder_note(struct dialog *d, const struct notify_rec *n)
 		p = put(p, n->reason);
 	}
 	*p++ = '\0';
-	ln->note = ladder_carve(d->ladder, (size_t)(p - note));
+	ln->note = ladder_room(d->ladder, (size_t)(p - note));
 	if (ln->note)
 		memcpy(ln->note, note, (size_t)(p - note));
 	ln->note_len = (uint32_t)(p - note - 1);
