@@ -265,7 +265,7 @@ void check_refer_dialog(struct model *m, struct dialog *d,
 {
 	const struct ruleset *rs = &m->opts.rules;
 	int side = t->referrer_side;
-	const char *remote = d->contact[1 - side];
+	const char *remote = d->contact[1 - side].s;
 
 	if (d->uac < 0 && !pl_isset(&msg->to.tag)) {
 		(void)finding_add(&t->findings, rs, R_REFER_OUTSIDE_DIALOG,

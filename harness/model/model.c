@@ -441,40 +441,65 @@ static bool rroute_h(const struct pl *val, void *arg)
 	return false;
 }
 
-/* A side's Contact URI (a decoded address's, never without a pointer)
- * in the ladder: over the last one where it fits, else in room twice
- * the last, so that a side's Contacts take at most twice the longest
- * (an allocation each, and its free, were 3 % of the model) */
-static void contact_set(struct dialog *d, int side, const struct pl *uri)
+static bool kept_is(const struct kept *k, const struct pl *v)
 {
-	char *s = d->contact[side];
+	return k->s && k->len == v->l && (!v->l || !memcmp(k->s, v->p, v->l));
+}
 
-	if (s && uri->l == d->contact_len[side] && !memcmp(uri->p, s, uri->l))
-		return;           /* the same again (INVITE, 180, 200) */
-	if (uri->l >= d->contact_cap[side]) {
-		size_t cap = MAX(uri->l + 1, 2 * d->contact_cap[side]);
+static void kept_set(struct ladder *l, struct kept *k, const struct pl *v)
+{
+	char *s = k->s;
 
-		s = ladder_room(d->ladder, cap);
-		d->contact_cap[side] = s ? cap : 0;
+	if (v->l >= k->cap) {
+		size_t cap = MAX(v->l + 1, 2 * k->cap);
+
+		s = ladder_room(l, cap);
+		k->cap = s ? cap : 0;
 	}
-	d->contact[side] = s;
+	k->s = s;
 	if (!s)
 		return;
-	memcpy(s, uri->p, uri->l);
-	s[uri->l] = '\0';
-	d->contact_len[side] = uri->l;
+	if (v->l)
+		memcpy(s, v->p, v->l);
+	s[v->l] = '\0';
+	k->len = v->l;
+}
+
+/* The first Contact line, NULL: none */
+static const struct pl *contact_line(const struct sipmsg *msg)
+{
+	unsigned i;
+
+	for (i = 0; i < msg->nhdrs; i++)
+		if (msg->hdr[i].id == SIP_HDR_CONTACT)
+			return &msg->hdr[i].val;
+	return NULL;
+}
+
+/* A side's Contact: the line it was last read from is kept, and the
+ * same line again (the 200 after the 180) says the same, not cut and
+ * decoded again (that was a tenth of the model) */
+static void contact_read(struct dialog *d, int side, const struct sipmsg *msg)
+{
+	const struct pl *line = contact_line(msg);
+	struct sipmsg_addr addr;
+	struct pl ct;
+
+	if (!line || kept_is(&d->contact_line[side], line))
+		return;
+	kept_set(d->ladder, &d->contact_line[side], line);
+	if (sipmsg_first(msg, SIP_HDR_CONTACT, &ct) &&
+	    !sipmsg_addr_decode(&addr, &ct) &&
+	    !kept_is(&d->contact[side], &addr.auri))
+		kept_set(d->ladder, &d->contact[side], &addr.auri);
 }
 
 static void invite_state(struct dialog *d, struct trans *tr,
 			 const struct sipmsg *msg)
 {
-	struct sipmsg_addr addr;
-	struct pl ct;
 	int side = msg->req ? tr->side : 1 - tr->side;
 
-	if (sipmsg_first(msg, SIP_HDR_CONTACT, &ct) &&
-	    !sipmsg_addr_decode(&addr, &ct))
-		contact_set(d, side, &addr.auri);
+	contact_read(d, side, msg);
 	if (msg->req) {
 		if (!pl_isset(&msg->to.tag) && d->uac < 0) {
 			d->uac = side;
