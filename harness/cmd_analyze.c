@@ -10,6 +10,8 @@
 
 static const char *prog = "referlab";
 
+enum { OUT_FLUSH = 4096 };   /* bytes of text output per fwrite, at least */
+
 struct cli {
 	bool json;
 	const char *html;            /* --html FILE: also a page (report.h) */
@@ -61,6 +63,10 @@ static void transfer_h(struct transfer *t, void *arg)
 		out_json_transfer_dialect(stdout, t, c->first, c->dialect);
 	else
 		out_text_transfer_wb(&c->out, t, c->dialect);
+	/* a few transfers a fwrite, in the buffer's first KiBs only: going
+	 * round all of it missed the cache on every line */
+	if (c->out.len >= OUT_FLUSH)
+		wb_flush(&c->out);
 	c->first = false;
 }
 
