@@ -17,7 +17,7 @@ enum {
 
 /* slab.c: objects of one size, taken and given back (not zeroed) */
 struct slab_pool {
-	size_t size;             /* an object's, rounded up to max_align_t */
+	size_t size;             /* an object's, rounded up to a cache line */
 	unsigned per;            /* objects in a slab */
 	unsigned used;           /* taken from the newest slab */
 	struct slab *slabs;      /* newest first */
@@ -56,36 +56,38 @@ struct kept {
 	size_t len, cap;
 };
 
+/* What every message reads and writes comes first: a dialog starts a
+ * cache line (slab.c), so a message misses two lines of it, not five */
 struct dialog {
 	struct dialog *hnext;    /* in model.table's chain, by Call-ID */
 	struct dialog **hprev;   /* what points to it there; NULL: none */
 	uint32_t key;            /* callid_hash() */
-	struct le le;            /* in model.order, oldest first */
-	struct le idle_le;       /* in model.idle, least recently active first */
-	uint64_t seq;            /* order of creation */
-	struct model *m;
-	char *callid;            /* callid, tag, rroute, call: in the ladder */
-	size_t callid_len;
-	char *tag[2];
-	size_t tag_len[2];       /* strlen(tag[s]) */
 	uint32_t cseq[2];
 	bool has_cseq[2];
+	bool confirmed;          /* the INVITE got a 2xx */
+	bool bye_done;           /* a BYE got its final response */
+	size_t callid_len;
+	char *callid;            /* callid, tag, rroute, call: in the ladder */
+	struct ladder *ladder;
+	struct list trans;
+	unsigned ntrans;         /* in trans (list_count walks it) */
+	int uac;                 /* side that sent the initial INVITE, or -1 */
+	uint64_t last_ts;
+	char *tag[2];
+	size_t tag_len[2];       /* strlen(tag[s]) */
+	struct le idle_le;       /* in model.idle, least recently active first */
+	struct model *m;
+	struct list transfers;
+	unsigned nrefers;
+	unsigned retrans;
+	uint64_t first_retrans_frame;
+	struct le le;            /* in model.order, oldest first */
+	uint64_t seq;            /* order of creation */
 	struct kept contact[2];  /* each side's Contact URI (remote target) */
 	struct kept contact_line[2];  /* the Contact line it was read from */
 	char *rroute[MAX_ROUTE]; /* Record-Route URIs of the INVITE's 2xx */
 	unsigned nrroute;
-	int uac;                 /* side that sent the initial INVITE, or -1 */
 	struct callinfo call;    /* from the initial INVITE and its answer */
-	bool confirmed;          /* the INVITE got a 2xx */
-	bool bye_done;           /* a BYE got its final response */
-	struct ladder *ladder;
-	struct list trans;
-	unsigned ntrans;         /* in trans (list_count walks it) */
-	struct list transfers;
-	unsigned nrefers;
-	uint64_t last_ts;
-	unsigned retrans;
-	uint64_t first_retrans_frame;
 };
 
 struct model {
