@@ -82,8 +82,9 @@ static char *put_vis_max(char *p, const char *s, size_t len)
 
 /* The room a ladder line may use: frame, time (seconds() writes at
  * most 32), two addresses, text and note */
-#define LADDER_LINE_ROOM (3 + PUT_U64_ROOM(7) + 1 + 32 + 2 + 2 * ADDR_MAX + 4 + \
-		  1 + VIS_MAX + 3 + VIS_MAX + 1 + 18 + 1)
+#define LADDER_LINE_ROOM \
+	(3 + PUT_U64_ROOM(7) + 1 + 32 + 2 + 2 * ADDR_MAX + 4 + 1 + VIS_MAX + \
+	 3 + VIS_MAX + 1 + 18 + 1)
 
 /* A ladder line written straight into the buffer: its fields' calls
  * and bounds checks were half the text output */
@@ -114,8 +115,11 @@ static void ladder(struct wbuf *w, const struct transfer *t)
 	struct le *le;
 
 	wb_lit(w, "     frame      time  dir     message\n");
-	for (le = list_head(&t->ladder->lines); le; le = le->next)
-		wb_done(w, ladder_line(wb_room(w, LADDER_LINE_ROOM), t, le->data));
+	for (le = list_head(&t->ladder->lines); le; le = le->next) {
+		char *p = wb_room(w, LADDER_LINE_ROOM);
+
+		wb_done(w, ladder_line(p, t, le->data));
+	}
 	if (t->ladder->dropped) {
 		wb_lit(w, "   ... ");
 		wb_u64(w, t->ladder->dropped, 0);
