@@ -3,6 +3,7 @@
  */
 #include <ctype.h>
 #include <string.h>
+#include <strings.h>
 #include "sipfrag.h"
 
 /* RFC 3515 §2.4.5: the body of a NOTIFY for a refer subscription starts
@@ -61,7 +62,9 @@ int sipfrag_status_decode(struct sipfrag_status *st, const char *body,
  * caller's to ignore, libre already splits them off. */
 bool sipfrag_is_content_type(const struct pl *type, const struct pl *subtype)
 {
-	return type && subtype &&
-		!pl_strcasecmp(type, "message") &&
-		!pl_strcasecmp(subtype, "sipfrag");
+	/* lengths first: pl_strcasecmp's strlen and call per NOTIFY were
+	 * a tenth of the analyser's NOTIFY */
+	return type && subtype && type->l == 7 && subtype->l == 7 &&
+		!strncasecmp(type->p, "message", 7) &&
+		!strncasecmp(subtype->p, "sipfrag", 7);
 }

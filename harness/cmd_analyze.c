@@ -10,6 +10,8 @@
 
 static const char *prog = "referlab";
 
+enum { OUT_FLUSH = 4096 };   /* bytes of text output per fwrite, at least */
+
 struct cli {
 	bool json;
 	const char *html;            /* --html FILE: also a page (report.h) */
@@ -18,6 +20,7 @@ struct cli {
 	bool first;
 	bool seen;                   /* transfer N was found */
 	unsigned errors;             /* error findings in what was printed */
+	struct wbuf out;             /* the text transfers, to stdout */
 };
 
 static void usage(FILE *out)
@@ -59,7 +62,11 @@ static void transfer_h(struct transfer *t, void *arg)
 	if (c->json)
 		out_json_transfer_dialect(stdout, t, c->first, c->dialect);
 	else
-		out_text_transfer_dialect(stdout, t, c->dialect);
+		out_text_transfer_wb(&c->out, t, c->dialect);
+	/* a few transfers a fwrite, in the buffer's first KiBs only: going
+	 * round all of it missed the cache on every line */
+	if (c->out.len >= OUT_FLUSH)
+		wb_flush(&c->out);
 	c->first = false;
 }
 
@@ -178,10 +185,12 @@ int cmd_analyze(int argc, char **argv)
 		return free(files), rc;
 	o.transferh = transfer_h;
 	o.arg = &c;
+	wb_init(&c.out, stdout);
 
 	if (c.json)
 		out_json_begin(stdout, c.dialect);
 	e = analysis_files(&a, files, n, &o, err, sizeof(err));
+	wb_flush(&c.out);
 	if (c.html && e != EINVAL && report_capture_html(files, n, c.html,
 			herr, sizeof(herr)) && !e)
 		hrc = EXIT_ENVIRONMENT;   /* the page could not be written */

@@ -35,16 +35,19 @@ static bool may_repeat(const struct pl *name)
 /* A header's bit in a 64-bit set: a name sipmsg knows by its id, so
  * that "From" and "f" share one (RFC 3261 §7.3.3: the compact form is
  * the same header); any other from its length and its first and last
- * letters in either case, mixed so that the thirty commonest names
- * (Via, From, To, Call-ID, Contact, CSeq, Event, Refer-To ...) all get
- * bits of their own */
+ * letters in either case. Both mixed so that the thirty commonest names
+ * get bits of their own: the 21 ids sipmsg knows (Via, From, To,
+ * Call-ID, Contact, CSeq, Event, Refer-To ...) and Max-Forwards,
+ * User-Agent, Server, Expires, Accept, Date, Session-Expires, Min-SE,
+ * P-Asserted-Identity, Privacy (id & 63 gave To and Content-Type one
+ * bit: a pairwise walk for nearly every NOTIFY) */
 static uint64_t name_bit(const struct sipmsg_hdr *h)
 {
 	const struct pl *name = &h->name;
 	unsigned first = 0, last = 0;
 
 	if (h->id != SIP_HDR_NONE)
-		return 1ULL << ((unsigned)h->id & 63);
+		return 1ULL << (((unsigned)h->id * 143 >> 2) & 63);
 	if (name->l) {
 		first = (unsigned char)name->p[0] | 0x20;
 		last = (unsigned char)name->p[name->l - 1] | 0x20;
@@ -124,6 +127,45 @@ static unsigned hdr_values(const struct sipmsg *msg, enum sip_hdrid id)
 	return n;
 }
 
+/* Refer-To, Referred-By and Refer-Sub are no list headers (sipmsg cuts
+ * none of them at commas): a line's value is what sipmsg_first() and
+ * sipmsg_apply() hand out for it. */
+void refer_hdrs_read(struct refer_hdrs *rh, const struct sipmsg *msg)
+{
+	unsigned i;
+
+	memset(rh, 0, sizeof(*rh));
+	for (i = 0; i < msg->nhdrs; i++) {
+		const struct sipmsg_hdr *h = &msg->hdr[i];
+
+		switch (h->id) {
+		case SIP_HDR_REFER_TO:
+			if (!rh->nrefer_to)
+				rh->refer_to = h->val;
+			(void)count_h(&h->val, &rh->nrefer_to);
+			break;
+		case SIP_HDR_REFERRED_BY:
+			if (!rh->nreferred_by)
+				rh->referred_by = h->val;
+			(void)count_h(&h->val, &rh->nreferred_by);
+			break;
+		case SIP_HDR_REFER_SUB:
+			if (!rh->nrefer_sub++)
+				rh->refer_sub = h->val;
+			break;
+		case SIP_HDR_CONTACT:
+			if (!rh->ncontact++)
+				rh->contact = &h->val;
+			break;
+		case SIP_HDR_ROUTE:
+			rh->route = true;
+			break;
+		default:
+			break;
+		}
+	}
+}
+
 /* Refer-Sub = "true" / "false", then parameters (RFC 4488 §4) */
 static bool refer_sub_valid(const struct pl *val)
 {
@@ -135,43 +177,47 @@ static bool refer_sub_valid(const struct pl *val)
 }
 
 void check_refer_headers(struct model *m, struct transfer *t,
-			 const struct sipmsg *msg, uint64_t frame)
+			 const struct sipmsg *msg,
+			 const struct refer_hdrs *rh, uint64_t frame)
 {
 	const struct ruleset *rs = &m->opts.rules;
-	struct pl h;
 	unsigned n;
 
-	n = hdr_values(msg, SIP_HDR_REFER_TO);
-	if (n != 1)
+	if (rh->nrefer_to != 1)
 		(void)finding_add(&t->findings, rs, R_REFER_TO_COUNT, frame,
-				  "REFER with %u Refer-To values", n);
-	if (sipmsg_first(msg, SIP_HDR_REFER_TO, &h) && !relike_addr_valid(&h))
+				  "REFER with %u Refer-To values",
+				  rh->nrefer_to);
+	if (rh->nrefer_to && !relike_addr_valid(&rh->refer_to))
 		(void)finding_add(&t->findings, rs, R_REFER_TO_SYNTAX, frame,
 				  "Refer-To '%r' is not a valid name-addr or "
-				  "addr-spec", &h);
+				  "addr-spec", &rh->refer_to);
 
-	n = hdr_values(msg, SIP_HDR_REFERRED_BY);
-	(void)sipmsg_first(msg, SIP_HDR_REFERRED_BY, &h);
-	if (!n)
+	if (!rh->nreferred_by)
 		(void)finding_add(&t->findings, rs, R_REFERRED_BY_MISSING,
 				  frame, "REFER without Referred-By");
-	else if (n > 1)
+	else if (rh->nreferred_by > 1)
 		(void)finding_add(&t->findings, rs, R_REFERRED_BY_SYNTAX,
-				  frame, "REFER with %u Referred-By values", n);
-	else if (!relike_addr_valid(&h))
+				  frame, "REFER with %u Referred-By values",
+				  rh->nreferred_by);
+	else if (!relike_addr_valid(&rh->referred_by))
 		(void)finding_add(&t->findings, rs, R_REFERRED_BY_SYNTAX,
 				  frame, "Referred-By '%r' is not a valid "
-				  "name-addr or addr-spec", &h);
+				  "name-addr or addr-spec", &rh->referred_by);
 
-	n = hdr_values(msg, SIP_HDR_CONTACT);
+	/* one line without a comma is one value, without a walk */
+	if (rh->ncontact == 1 && (!rh->contact->l ||
+				  !memchr(rh->contact->p, ',', rh->contact->l)))
+		n = 1;
+	else
+		n = rh->ncontact ? hdr_values(msg, SIP_HDR_CONTACT) : 0;
 	if (n != 1)
 		(void)finding_add(&t->findings, rs, R_REFER_CONTACT, frame,
 				  "REFER with %u Contact values", n);
 
-	if (sipmsg_first(msg, SIP_HDR_REFER_SUB, &h) && !refer_sub_valid(&h))
+	if (rh->nrefer_sub && !refer_sub_valid(&rh->refer_sub))
 		(void)finding_add(&t->findings, rs, R_REFER_SUB_SYNTAX, frame,
 				  "Refer-Sub '%r' is neither true nor false",
-				  &h);
+				  &rh->refer_sub);
 	check_duplicates(m, &t->findings, msg, frame);
 }
 
@@ -215,11 +261,11 @@ static bool route_matches(const struct dialog *d, int side,
 
 void check_refer_dialog(struct model *m, struct dialog *d,
 			struct transfer *t, const struct sipmsg *msg,
-			uint64_t frame)
+			const struct refer_hdrs *rh, uint64_t frame)
 {
 	const struct ruleset *rs = &m->opts.rules;
 	int side = t->referrer_side;
-	const char *remote = d->contact[1 - side];
+	const char *remote = d->contact[1 - side].s;
 
 	if (d->uac < 0 && !pl_isset(&msg->to.tag)) {
 		(void)finding_add(&t->findings, rs, R_REFER_OUTSIDE_DIALOG,
@@ -235,7 +281,7 @@ void check_refer_dialog(struct model *m, struct dialog *d,
 				  "REFER To tag '%r' is not the dialog's "
 				  "remote tag '%s'", &msg->to.tag,
 				  d->tag[1 - side] ? d->tag[1 - side] : "");
-	if ((d->nrroute || sipmsg_first(msg, SIP_HDR_ROUTE, NULL)) && d->uac >= 0 &&
+	if ((d->nrroute || rh->route) && d->uac >= 0 &&
 	    !route_matches(d, side, msg))
 		(void)finding_add(&t->findings, rs, R_REFER_ROUTE, frame,
 				  "REFER Route headers do not follow the "

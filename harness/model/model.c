@@ -9,7 +9,7 @@
 
 /* ~3000 dialogs are live at once in a synth capture at any size; a
  * bucket for every few of them keeps lookups to one or two compares */
-enum { HASH_BUCKETS = 8192 };
+enum { HASH_BUCKETS = 8192 };   /* a power of two */
 
 /* A switch on the length, then compares of constant size that the
  * compiler makes loads (a table walk with memcmp calls was 0.6 % of a
@@ -33,66 +33,52 @@ enum model_method model_method(const struct pl *met)
 #undef IS
 }
 
-static void trans_destructor(void *arg)
-{
-	struct trans *tr = arg;
-
-	list_unlink(&tr->le);
-}
-
-/* A transaction with room for a branch of size bytes: a spare one if it
- * fits. Every message makes or finds one; a mem_zalloc and a mem_deref
- * each was a tenth of the model's time. */
+/* A transaction from the model's slabs (slab.c), with room for a branch
+ * of size bytes: a longer branch has an allocation of its own */
 static struct trans *trans_take(struct model *m, size_t size)
 {
-	struct le *le = list_head(&m->spare);
+	char *own = NULL;
 	struct trans *tr;
 
-	if (le && ((struct trans *)le->data)->branch_size >= size) {
-		tr = le->data;
-		list_unlink(le);
-		--m->nspare;
-		size = tr->branch_size;
-	}
-	else {
-		size = MAX(size, (size_t)BRANCH_MIN);
-		tr = mem_alloc(sizeof(*tr) + size, trans_destructor);
-		if (!tr)
-			return NULL;
-	}
-	memset(tr, 0, sizeof(*tr));
-	tr->branch = (char *)(tr + 1);
-	tr->branch_size = size;
+	if (size > BRANCH_ROOM && !(own = mem_alloc(size, NULL)))
+		return NULL;
+	tr = slab_take(&m->trans_pool);
+	if (!tr)
+		return mem_deref(own);
+	memset(tr, 0, offsetof(struct trans, room));
+	tr->branch = own ? own : tr->room;
 	return tr;
 }
 
-/* Out of its dialog; kept for reuse up to SPARE_TRANS, which bounds
- * the memory spares hold. */
+/* Out of its dialog (the caller unlinks it, or drops the whole list) */
 static void trans_drop(struct model *m, struct trans *tr)
 {
-	list_unlink(&tr->le);
-	if (m->nspare >= SPARE_TRANS) {
-		mem_deref(tr);
-		return;
-	}
-	list_prepend(&m->spare, &tr->le, tr);
-	++m->nspare;
+	if (tr->branch != tr->room)
+		mem_deref(tr->branch);
+	slab_give(&m->trans_pool, tr);
 }
 
-static void dialog_destructor(void *arg)
+/* A dialog back to the model's slabs, with its transactions; its
+ * ladder stays with the transfers that hold it */
+static void dialog_free(struct model *m, struct dialog *d)
 {
-	struct dialog *d = arg;
-	unsigned i;
+	struct le *le, *next;
 
-	hash_unlink(&d->he);
+	if (d->hprev) {
+		*d->hprev = d->hnext;
+		if (d->hnext)
+			d->hnext->hprev = d->hprev;
+	}
 	list_unlink(&d->le);
 	list_unlink(&d->idle_le);
-	while (!list_isempty(&d->trans))
-		trans_drop(d->m, list_head(&d->trans)->data);
+	for (le = list_head(&d->trans); le; le = next) {
+		next = le->next;
+		trans_drop(m, le->data);
+	}
 	list_flush(&d->transfers);
-	for (i = 0; i < 2; i++)
-		mem_deref(d->contact[i]);
-	mem_deref(d->ladder);     /* with callid, tags, routes, call info */
+	mem_deref(d->ladder);     /* with callid, tags, contacts, routes,
+				     call info */
+	slab_give(&m->dialog_pool, d);
 }
 
 /* The strings are the dialog's, in its ladder, which the transfer
@@ -122,13 +108,14 @@ static void call_from_invite(struct dialog *d, const struct sipmsg *msg)
 static void model_destructor(void *arg)
 {
 	struct model *m = arg;
+	struct le *le;
 
-	list_clear(&m->order);
-	list_clear(&m->idle);
+	while ((le = list_head(&m->order)))
+		dialog_free(m, le->data);
 	mem_deref(m->due);
-	hash_flush(m->dialogs);
-	mem_deref(m->dialogs);
-	list_flush(&m->spare);    /* after the dialogs, which fill it */
+	mem_deref(m->table);      /* after the dialogs, which unlink */
+	slab_flush(&m->trans_pool);
+	slab_flush(&m->dialog_pool);
 	mem_deref(m->pool);
 }
 
@@ -147,8 +134,11 @@ int model_alloc(struct model **mp, const struct model_opts *opts,
 	m->th = th;
 	m->fh = fh;
 	m->arg = arg;
+	slab_init(&m->trans_pool, sizeof(struct trans), TRANS_SLAB);
+	slab_init(&m->dialog_pool, sizeof(struct dialog), DIALOG_SLAB);
 	m->pool = ladder_pool_alloc();
-	err = m->pool ? hash_alloc(&m->dialogs, HASH_BUCKETS) : ENOMEM;
+	m->table = mem_zalloc(HASH_BUCKETS * sizeof(*m->table), NULL);
+	err = m->pool && m->table ? 0 : ENOMEM;
 	if (err)
 		mem_deref(m);
 	else
@@ -179,15 +169,6 @@ void model_malformed(struct model *m, uint64_t frame, const char *what)
 		model_global(m, R_MALFORMED, frame, "%s", what);
 }
 
-static bool callid_cmp(struct le *le, void *arg)
-{
-	const struct dialog *d = le->data;
-	const struct pl *callid = arg;
-
-	return callid->l == d->callid_len &&
-		!memcmp(callid->p, d->callid, callid->l);
-}
-
 /* The dialog table's key: 8 bytes of the Call-ID a step (libre's
  * hash_joaat went byte by byte: 2.5 % of a run) */
 static uint32_t callid_hash(const struct pl *id)
@@ -207,28 +188,55 @@ static uint32_t callid_hash(const struct pl *id)
 	return (uint32_t)(h ^ (h >> 32));
 }
 
+/* The dialog of a Call-ID in the table: the keys compared before the
+ * Call-IDs, without a call per entry (libre's hash_lookup called a
+ * compare function for each through list_apply: 2 % of the model) */
+static struct dialog *dialog_find(const struct model *m, uint32_t key,
+				  const struct pl *callid)
+{
+	struct dialog *d;
+
+	for (d = m->table[key & (HASH_BUCKETS - 1)]; d; d = d->hnext)
+		if (d->key == key && d->callid_len == callid->l &&
+		    !memcmp(d->callid, callid->p, callid->l))
+			return d;
+	return NULL;
+}
+
+static void dialog_link(struct model *m, struct dialog *d)
+{
+	struct dialog **head = &m->table[d->key & (HASH_BUCKETS - 1)];
+
+	d->hnext = *head;
+	if (d->hnext)
+		d->hnext->hprev = &d->hnext;
+	d->hprev = head;
+	*head = d;
+}
+
 static struct dialog *dialog_get(struct model *m, const struct pl *callid)
 {
 	uint32_t key = callid_hash(callid);
-	struct dialog *d;
-	struct le *le;
+	struct dialog *d = dialog_find(m, key, callid);
 
-	le = hash_lookup(m->dialogs, key, callid_cmp, (void *)callid);
-	if (le)
-		return le->data;
-	d = mem_zalloc(sizeof(*d), dialog_destructor);
+	if (d)
+		return d;
+	d = slab_take(&m->dialog_pool);
 	if (!d)
 		return NULL;
+	memset(d, 0, sizeof(*d));
 	d->m = m;
 	d->uac = -1;
 	d->ladder = ladder_alloc(m->pool);
-	if (!d->ladder)
-		return mem_deref(d);
-	d->callid = ladder_strdup(d->ladder, callid);
-	if (!d->callid)
-		return mem_deref(d);
+	d->callid = d->ladder ? ladder_strdup(d->ladder, callid) : NULL;
+	if (!d->callid) {
+		mem_deref(d->ladder);
+		slab_give(&m->dialog_pool, d);
+		return NULL;
+	}
 	d->callid_len = callid->l;
-	hash_append(m->dialogs, key, &d->he, d);
+	d->key = key;
+	dialog_link(m, d);
 	list_append(&m->order, &d->le, d);
 	list_append(&m->idle, &d->idle_le, d);
 	d->seq = ++m->next_seq;
@@ -288,7 +296,7 @@ static struct trans *trans_find(struct dialog *d, const struct sipmsg *msg,
 {
 	struct le *le;
 
-	for (le = list_tail(&d->trans); le; le = le->prev)
+	for (le = d->trans.tail; le; le = le->prev)   /* no call */
 		if (trans_match(le->data, msg, mm))
 			return le->data;
 	return NULL;
@@ -299,12 +307,16 @@ static void trans_prune(struct dialog *d)
 {
 	struct le *le = list_head(&d->trans);
 
-	while (le && list_count(&d->trans) > MAX_TRANS) {
+	while (le && d->ntrans > MAX_TRANS) {
 		struct trans *tr = le->data;
 
 		le = le->next;
-		if (tr->final || d->m->now - tr->ts > MODEL_LINGER * 1000000000ULL)
+		if (tr->final ||
+		    d->m->now - tr->ts > MODEL_LINGER * 1000000000ULL) {
+			list_unlink(&tr->le);
+			--d->ntrans;
 			trans_drop(d->m, tr);
+		}
 	}
 }
 
@@ -326,6 +338,7 @@ static struct trans *trans_new(struct dialog *d, const struct sipmsg *msg,
 	tr->frame = frame;
 	tr->ts = d->m->now;
 	list_append(&d->trans, &tr->le, tr);
+	++d->ntrans;
 	trans_prune(d);
 	return tr;
 }
@@ -353,7 +366,7 @@ static void ladder_add(struct dialog *d, const struct wire_msg *wm,
 	struct ladder_line *ln;
 	size_t n;
 	char code[8];
-	struct pl c = {code, 0};
+	struct pl c;
 
 	if (d->ladder->count >= MODEL_MAX_LADDER) {
 		++d->ladder->dropped;
@@ -364,12 +377,14 @@ static void ladder_add(struct dialog *d, const struct wire_msg *wm,
 	}
 	else {
 		unsigned v = msg->scode;
+		char *p = code + sizeof(code);
 
 		do {    /* "%u", backwards */
-			code[sizeof(code) - 1 - c.l++] = (char)('0' + v % 10);
+			*--p = (char)('0' + v % 10);
 			v /= 10;
 		} while (v);
-		c.p = code + sizeof(code) - c.l;
+		c.p = p;
+		c.l = (size_t)(code + sizeof(code) - p);
 		ln = ladder_line_alloc(d->ladder, &c, &msg->reason);
 	}
 	if (!ln)
@@ -384,7 +399,11 @@ static void ladder_add(struct dialog *d, const struct wire_msg *wm,
 	ln->retrans = retrans;
 	met = msg->req ? &msg->met : &msg->cseq.met;
 	n = met->p ? MIN(met->l, sizeof(ln->method) - 1) : 0;
-	if (n)
+	/* the whole array in two moves where the message has the bytes (a
+	 * copy of variable size is a call) */
+	if (n && met->p + sizeof(ln->method) <= msg->raw.p + msg->raw.l)
+		memcpy(ln->method, met->p, sizeof(ln->method));
+	else if (n)
 		memcpy(ln->method, met->p, n);
 	ln->method[n] = '\0';
 	list_append(&d->ladder->lines, &ln->le, ln);
@@ -422,20 +441,65 @@ static bool rroute_h(const struct pl *val, void *arg)
 	return false;
 }
 
+static bool kept_is(const struct kept *k, const struct pl *v)
+{
+	return k->s && k->len == v->l && (!v->l || !memcmp(k->s, v->p, v->l));
+}
+
+static void kept_set(struct ladder *l, struct kept *k, const struct pl *v)
+{
+	char *s = k->s;
+
+	if (v->l >= k->cap) {
+		size_t cap = MAX(v->l + 1, 2 * k->cap);
+
+		s = ladder_room(l, cap);
+		k->cap = s ? cap : 0;
+	}
+	k->s = s;
+	if (!s)
+		return;
+	if (v->l)
+		memcpy(s, v->p, v->l);
+	s[v->l] = '\0';
+	k->len = v->l;
+}
+
+/* The first Contact line, NULL: none */
+static const struct pl *contact_line(const struct sipmsg *msg)
+{
+	unsigned i;
+
+	for (i = 0; i < msg->nhdrs; i++)
+		if (msg->hdr[i].id == SIP_HDR_CONTACT)
+			return &msg->hdr[i].val;
+	return NULL;
+}
+
+/* A side's Contact: the line it was last read from is kept, and the
+ * same line again (the 200 after the 180) says the same, not cut and
+ * decoded again (that was a tenth of the model) */
+static void contact_read(struct dialog *d, int side, const struct sipmsg *msg)
+{
+	const struct pl *line = contact_line(msg);
+	struct sipmsg_addr addr;
+	struct pl ct;
+
+	if (!line || kept_is(&d->contact_line[side], line))
+		return;
+	kept_set(d->ladder, &d->contact_line[side], line);
+	if (sipmsg_first(msg, SIP_HDR_CONTACT, &ct) &&
+	    !sipmsg_addr_decode(&addr, &ct) &&
+	    !kept_is(&d->contact[side], &addr.auri))
+		kept_set(d->ladder, &d->contact[side], &addr.auri);
+}
+
 static void invite_state(struct dialog *d, struct trans *tr,
 			 const struct sipmsg *msg)
 {
-	struct sipmsg_addr addr;
-	struct pl ct;
 	int side = msg->req ? tr->side : 1 - tr->side;
 
-	/* the same Contact again (INVITE, 180, 200): keep the copy */
-	if (sipmsg_first(msg, SIP_HDR_CONTACT, &ct) &&
-	    !sipmsg_addr_decode(&addr, &ct) &&
-	    (!d->contact[side] || pl_strcmp(&addr.auri, d->contact[side]))) {
-		d->contact[side] = mem_deref(d->contact[side]);
-		(void)pl_strdup(&d->contact[side], &addr.auri);
-	}
+	contact_read(d, side, msg);
 	if (msg->req) {
 		if (!pl_isset(&msg->to.tag) && d->uac < 0) {
 			d->uac = side;
@@ -539,7 +603,7 @@ static void dialog_release(struct model *m, struct dialog *d)
 		mem_deref(t);
 	}
 	--m->live;
-	mem_deref(d);
+	dialog_free(m, d);
 }
 
 static bool dialog_over(const struct dialog *d)

@@ -35,13 +35,15 @@ struct ladder_line {
 	uint64_t frame;
 	uint64_t ts_ns;
 	struct sa src, dst;
-	enum sip_transp tp;
 	char *text;              /* "REFER sip:bob@x" / "202 Accepted", kept
 				    right after the line */
 	char *note;              /* NOTIFY: "sipfrag 180; active" or NULL */
+	uint32_t text_len, note_len;  /* their strlen, or more where the
+				    message held a NUL: up to a NUL then */
+	enum sip_transp tp;
 	char method[16];         /* request method, or CSeq method of a response */
-	uint16_t scode;          /* 0 for requests */
 	uint32_t cseq;
+	uint16_t scode;          /* 0 for requests */
 	bool retrans;
 };
 

@@ -27,22 +27,26 @@ static bool is_2xx(uint16_t scode)
 	return scode >= 200 && scode <= 299;
 }
 
+static bool is_false(const struct pl *refer_sub)
+{
+	struct pl v;
+
+	return sipmsg_token(refer_sub, &v) && PL_IS(&v, "false");
+}
+
 static bool hdr_is_false(const struct sipmsg *msg)
 {
-	struct pl h, v;
+	struct pl h;
 
-	if (!sipmsg_first(msg, SIP_HDR_REFER_SUB, &h) ||
-	    !sipmsg_token(&h, &v))
-		return false;
-	return PL_IS(&v, "false");
+	return sipmsg_first(msg, SIP_HDR_REFER_SUB, &h) && is_false(&h);
 }
 
 static struct transfer *transfer_new(struct model *m, struct dialog *d,
 				     struct trans *tr,
-				     const struct wire_msg *wm)
+				     const struct wire_msg *wm,
+				     const struct refer_hdrs *rh)
 {
 	const struct sipmsg *msg = wm->sm;
-	struct pl h;
 	struct transfer *t;
 
 	t = mem_zalloc(sizeof(*t), transfer_destructor);
@@ -59,11 +63,11 @@ static struct transfer *transfer_new(struct model *m, struct dialog *d,
 	t->notify_timeout_ms = m->opts.notify_timeout_ms;
 	t->ladder = mem_ref(d->ladder);
 	t->callid = d->callid;
-	if (sipmsg_first(msg, SIP_HDR_REFER_TO, &h))
-		t->refer_to = ladder_strdup(t->ladder, &h);
-	if (sipmsg_first(msg, SIP_HDR_REFERRED_BY, &h))
-		t->referred_by = ladder_strdup(t->ladder, &h);
-	t->sub_false_asked = hdr_is_false(msg);
+	if (rh->nrefer_to)
+		t->refer_to = ladder_strdup(t->ladder, &rh->refer_to);
+	if (rh->nreferred_by)
+		t->referred_by = ladder_strdup(t->ladder, &rh->referred_by);
+	t->sub_false_asked = rh->nrefer_sub && is_false(&rh->refer_sub);
 	callinfo_copy(&t->call, &d->call);
 	if (d->uac >= 0)
 		t->call.dir = d->uac == tr->side ? CALL_DIR_OUTBOUND
@@ -97,11 +101,14 @@ void xfer_refer(struct model *m, struct dialog *d, struct trans *tr,
 		t->refer_frame = wm->frame;
 	}
 	else {
-		t = transfer_new(m, d, tr, wm);
+		struct refer_hdrs rh;
+
+		refer_hdrs_read(&rh, wm->sm);
+		t = transfer_new(m, d, tr, wm, &rh);
 		if (!t)
 			return;
-		check_refer_headers(m, t, wm->sm, wm->frame);
-		check_refer_dialog(m, d, t, wm->sm, wm->frame);
+		check_refer_headers(m, t, wm->sm, &rh, wm->frame);
+		check_refer_dialog(m, d, t, wm->sm, &rh, wm->frame);
 	}
 	tr->xfer = t;
 }
@@ -171,17 +178,36 @@ static struct transfer *notify_target(struct model *m, struct dialog *d,
 	return last;
 }
 
-static enum substate substate_decode(const struct sipmsg *msg,
-				     char *reason, size_t sz)
+/* A NOTIFY's first Event and Subscription-State lines (NULL: none) in
+ * one walk over its headers; neither is a list header, so a line's value
+ * is what sipmsg_first() hands out (a walk each was 2 % of the model) */
+static void notify_hdrs(const struct sipmsg *msg, const struct pl **event,
+			const struct pl **substate)
 {
-	struct pl h, v, r;
+	unsigned i;
+
+	*event = *substate = NULL;
+	for (i = 0; i < msg->nhdrs; i++) {
+		const struct sipmsg_hdr *h = &msg->hdr[i];
+
+		if (h->id == SIP_HDR_EVENT && !*event)
+			*event = &h->val;
+		else if (h->id == SIP_HDR_SUBSCRIPTION_STATE && !*substate)
+			*substate = &h->val;
+	}
+}
+
+static enum substate substate_decode(const struct pl *h, char *reason,
+				     size_t sz)
+{
+	struct pl v, r;
 
 	reason[0] = '\0';
-	if (!sipmsg_first(msg, SIP_HDR_SUBSCRIPTION_STATE, &h))
+	if (!h)
 		return SUBST_NONE;
-	if (!sipmsg_token(&h, &v))
+	if (!sipmsg_token(h, &v))
 		return SUBST_OTHER;
-	if (!relike_param(&h, "reason", &r))
+	if (!relike_param(h, "reason", &r))
 		(void)pl_strcpy(&r, reason, sz);
 	if (PL_IS(&v, "active"))
 		return SUBST_ACTIVE;
@@ -308,25 +334,26 @@ static void ladder_note(struct dialog *d, const struct notify_rec *n)
 		p = put(p, n->reason);
 	}
 	*p++ = '\0';
-	ln->note = ladder_carve(d->ladder, (size_t)(p - note));
+	ln->note = ladder_room(d->ladder, (size_t)(p - note));
 	if (ln->note)
 		memcpy(ln->note, note, (size_t)(p - note));
+	ln->note_len = (uint32_t)(p - note - 1);
 }
 
 void xfer_notify(struct model *m, struct dialog *d, struct trans *tr,
 		 const struct wire_msg *wm)
 {
 	const struct sipmsg *msg = wm->sm;
-	struct pl eh;
-	bool has_event = sipmsg_first(msg, SIP_HDR_EVENT, &eh);
+	const struct pl *eh, *sh;
 	const struct ruleset *rs = &m->opts.rules;
 	struct sipevent_event ev;
 	struct notify_rec *n;
 	struct transfer *t;
 
 	memset(&ev, 0, sizeof(ev));
-	if (has_event && (relike_event_decode(&ev, &eh) ||
-			  !PL_IS(&ev.event, "refer")))
+	notify_hdrs(msg, &eh, &sh);
+	if (eh && (relike_event_decode(&ev, eh) ||
+		   !PL_IS(&ev.event, "refer")))
 		return;               /* another event package: not ours */
 
 	t = notify_target(m, d, tr->side, &ev.id, wm->frame);
@@ -345,9 +372,9 @@ void xfer_notify(struct model *m, struct dialog *d, struct trans *tr,
 	n->cseq = msg->cseq.num;
 	n->before_accept = !is_2xx(t->scode);
 	n->after_bye = t->bye_frame != 0;
-	n->substate = substate_decode(msg, n->reason, sizeof(n->reason));
+	n->substate = substate_decode(sh, n->reason, sizeof(n->reason));
 
-	if (!has_event)
+	if (!eh)
 		(void)finding_add(&t->findings, rs, R_NOTIFY_EVENT_MISSING,
 				  wm->frame, "NOTIFY without Event header "
 				  "(taken as Event: refer)");

@@ -18,35 +18,18 @@ static cJSON *hook(const char *name, uint64_t frame, double time,
 	return o;
 }
 
-/* The jambonz dialect (spec §5): what feature-server 0.9.x puts on the
- * wire, every key snake_case. */
-static const struct {
-	const char *spec, *jambonz;
-} keys[] = {
-	{"callId", "call_id"}, {"callerName", "caller_name"},
-	{"sipStatus", "sip_status"}, {"sipReason", "sip_reason"},
-	{"callStatus", "call_status"}, {"fsSipAddress", "fs_sip_address"},
-	{"referStatus", "refer_status"},
-};
-
 /* The payloads are written straight into the output: the text ladder
  * shows one per hook, and building a cJSON tree only to print it was a
- * sixth of a run. hooks_json() parses the same text back. */
-static void wkey(struct wbuf *w, const char *key, bool first,
-		 enum hook_dialect dialect)
-{
-	size_t i;
-
-	if (dialect == DIALECT_JAMBONZ)
-		for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-			if (!strcmp(key, keys[i].spec))
-				key = keys[i].jambonz;
-	if (!first)
-		wb_chr(w, ',');
-	wb_chr(w, '"');
-	wb_str(w, key);
-	wb_mem(w, "\":", 2);
-}
+ * sixth of a run. hooks_json() parses the same text back.
+ *
+ * A key after sep ("{" or ","), in the spec dialect's name or the
+ * jambonz dialect's (spec §5: what feature-server 0.9.x puts on the
+ * wire, every key snake_case): literals, copied without a strlen or a
+ * lookup of the renamed keys (those were a third of the payload). The
+ * numbers are integers, which cJSON prints as "%d": wb_u64's digits. */
+#define KEY(w, dialect, sep, spec, jambonz) \
+	((dialect) == DIALECT_JAMBONZ ? wb_lit(w, sep "\"" jambonz "\":") \
+				      : wb_lit(w, sep "\"" spec "\":"))
 
 /* Spec dialect (§5): referStatus and final_referred_call_status are
  * numbers, the eventHook's call_status a string; the actionHook
@@ -58,55 +41,58 @@ void hook_event_write(struct wbuf *w, const struct notify_rec *n,
 {
 	wb_str(w, "{\"event\":\"transfer-status\",\"call_status\":");
 	if (dialect == DIALECT_JAMBONZ) {
-		wb_json_num(w, n->status);
-	}
-	else {
-		wb_chr(w, '"');
 		wb_u64(w, n->status, 0);
-		wb_chr(w, '"');
+		wb_chr(w, '}');
+		return;
 	}
-	wb_chr(w, '}');
+	wb_chr(w, '"');
+	wb_u64(w, n->status, 0);
+	wb_lit(w, "\"}");
 }
 
 void hook_action_write(struct wbuf *w, const struct transfer *t,
-		       const struct derived *dv, enum hook_dialect dialect)
+		       const struct derived *dv, enum hook_dialect dialect,
+		       const char *referrer)
 {
 	const struct callinfo *ci = &t->call;
 	char addr[64];
 
-	wb_chr(w, '{');
-	wkey(w, "callId", true, dialect);
+	KEY(w, dialect, "{", "callId", "call_id");
 	wb_json_str(w, t->callid);
 	if (ci->dir != CALL_DIR_UNKNOWN) {
-		wkey(w, "direction", false, dialect);
+		KEY(w, dialect, ",", "direction", "direction");
 		wb_str(w, ci->dir == CALL_DIR_INBOUND ? "\"inbound\""
 						      : "\"outbound\"");
 	}
 	if (ci->from) {
-		wkey(w, "from", false, dialect);
+		KEY(w, dialect, ",", "from", "from");
 		wb_json_str(w, ci->from);
-		wkey(w, "to", false, dialect);
+		KEY(w, dialect, ",", "to", "to");
 		wb_json_str(w, ci->to ? ci->to : "");
-		wkey(w, "callerName", false, dialect);
+		KEY(w, dialect, ",", "callerName", "caller_name");
 		wb_json_str(w, ci->caller_name ? ci->caller_name : "");
 	}
 	if (ci->sip_status) {
-		wkey(w, "sipStatus", false, dialect);
-		wb_json_num(w, ci->sip_status);
-		wkey(w, "sipReason", false, dialect);
+		KEY(w, dialect, ",", "sipStatus", "sip_status");
+		wb_u64(w, ci->sip_status, 0);
+		KEY(w, dialect, ",", "sipReason", "sip_reason");
 		wb_json_str(w, ci->sip_reason);
 	}
-	wkey(w, "callStatus", false, dialect);
+	KEY(w, dialect, ",", "callStatus", "call_status");
 	wb_str(w, t->bye_frame && t->bye_ts <= dv->action_ts ?
 	       "\"completed\"" : "\"in-progress\"");
-	addr_text(addr, sizeof(addr), &t->referrer);
-	wkey(w, "fsSipAddress", false, dialect);
-	wb_json_str(w, addr);
-	wkey(w, "referStatus", false, dialect);
-	wb_json_num(w, dv->refer_status);
+	if (!referrer) {
+		addr_text(addr, sizeof(addr), &t->referrer);
+		referrer = addr;
+	}
+	KEY(w, dialect, ",", "fsSipAddress", "fs_sip_address");
+	wb_json_str(w, referrer);
+	KEY(w, dialect, ",", "referStatus", "refer_status");
+	wb_u64(w, dv->refer_status, 0);
 	if (dv->final_status) {
-		wkey(w, "final_referred_call_status", false, dialect);
-		wb_json_num(w, dv->final_status);
+		KEY(w, dialect, ",", "final_referred_call_status",
+		    "final_referred_call_status");
+		wb_u64(w, dv->final_status, 0);
 	}
 	wb_chr(w, '}');
 }
@@ -128,7 +114,7 @@ static cJSON *payload(const struct transfer *t, const struct notify_rec *n,
 	if (n)
 		hook_event_write(&w, n, dialect);
 	else
-		hook_action_write(&w, t, dv, dialect);
+		hook_action_write(&w, t, dv, dialect, NULL);
 	wb_flush(&w);
 	fclose(f);
 	p = text ? cJSON_Parse(text) : NULL;

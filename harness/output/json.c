@@ -30,27 +30,12 @@ double transfer_time(const struct transfer *t, uint64_t ts)
 	return ts >= t->file_t0 ? (double)(ts - t->file_t0) / 1e9 : 0.0;
 }
 
-/* digits of v at p, returns the end */
-static char *digits(char *p, unsigned v)
-{
-	char d[10];
-	size_t n = 0;
-
-	do {
-		d[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	while (n)
-		*p++ = d[--n];
-	return p;
-}
-
 /* libre's "%J": an IPv4 address written by hand (sa_ntop and
  * inet_ntop's sprintf were a twentieth of a run), the rest by libre */
 void addr_text(char *buf, size_t sz, const struct sa *sa)
 {
+	char tmp[4 * PUT_U64_ROOM(0)], *p = tmp;
 	uint32_t a;
-	char *p = buf;
 	int i;
 
 	if (sa_af(sa) != AF_INET || sz < sizeof("255.255.255.255:65535")) {
@@ -59,11 +44,12 @@ void addr_text(char *buf, size_t sz, const struct sa *sa)
 	}
 	a = ntohl(sa->u.in.sin_addr.s_addr);
 	for (i = 3; i >= 0; i--) {
-		p = digits(p, (a >> (8 * i)) & 0xff);
+		p = put_u64(p, (a >> (8 * i)) & 0xff, 0);
 		*p++ = i ? '.' : ':';
 	}
-	p = digits(p, sa_port(sa));
+	p = put_u64(p, sa_port(sa), 0);
 	*p = '\0';
+	memcpy(buf, tmp, (size_t)(p - tmp) + 1);
 }
 
 void json_add_addr(cJSON *o, const char *key, const struct sa *sa)

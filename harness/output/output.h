@@ -68,8 +68,11 @@ const char *dialect_name(enum hook_dialect dialect);
 /* The hook payloads hooks_json() holds, printed as cJSON prints them */
 void hook_event_write(struct wbuf *w, const struct notify_rec *n,
 		      enum hook_dialect dialect);
+/* referrer: t->referrer as addr_text() writes it, when the caller has
+ * it already; NULL: written here */
 void hook_action_write(struct wbuf *w, const struct transfer *t,
-		       const struct derived *dv, enum hook_dialect dialect);
+		       const struct derived *dv, enum hook_dialect dialect,
+		       const char *referrer);
 void json_add_addr(cJSON *o, const char *key, const struct sa *sa);
 void addr_text(char *buf, size_t sz, const struct sa *sa);   /* "%J" */
 void json_add_str(cJSON *o, const char *key, const char *s);
@@ -88,6 +91,10 @@ void out_json_end(FILE *f, const struct analysis *a);
 void out_text_transfer(FILE *f, const struct transfer *t);
 void out_text_transfer_dialect(FILE *f, const struct transfer *t,
 			       enum hook_dialect dialect);
+/* The same into w, flushed when full or by the caller: one fwrite per
+ * transfer was 4 % of the text output */
+void out_text_transfer_wb(struct wbuf *w, const struct transfer *t,
+			  enum hook_dialect dialect);
 void out_text_end(FILE *f, const struct analysis *a, bool global);
 
 #endif

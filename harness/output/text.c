@@ -10,34 +10,32 @@
  * (wb_vis); at most VIS_MAX characters of it, as 1 KiB buffers kept. */
 enum { VIS_MAX = 1023 };
 
-/* "%.3f" of transfer_time(), without formatting a double (that was a
+/* "%9.3f" of transfer_time(), without formatting a double (that was a
  * tenth of a run on big captures). Below 10^14 ns the nearest double
  * is within 10^-11 s of the exact value and a non-tie is 10^-9 s from a
  * rounding boundary, so integer rounding gives printf's digits; a tie
  * (x.xxx5 exactly) and longer captures are left to printf. */
-static void seconds(struct wbuf *w, const struct transfer *t, uint64_t ts)
+static char *seconds(char *p, const struct transfer *t, uint64_t ts)
 {
 	uint64_t ns = ts >= t->file_t0 ? ts - t->file_t0 : 0;
 	uint64_t ms = ns / 1000000, rem = ns % 1000000;
-	char buf[32], *p = buf + sizeof(buf);
+	unsigned frac;
+	char buf[32];
+	int n;
 
 	if (rem == 500000 || ns >= 100000000000000ULL) {
-		snprintf(buf, sizeof(buf), "%.3f", transfer_time(t, ts));
-		wb_pad(w, buf, 9);
-		return;
+		n = snprintf(buf, sizeof(buf), "%9.3f", transfer_time(t, ts));
+		return put_mem(p, buf, (size_t)n);
 	}
 	ms += rem > 500000;
-	*--p = '\0';
-	*--p = (char)('0' + ms % 10);
-	*--p = (char)('0' + ms / 10 % 10);
-	*--p = (char)('0' + ms / 100 % 10);
-	*--p = '.';
-	ms /= 1000;
-	do {
-		*--p = (char)('0' + ms % 10);
-		ms /= 10;
-	} while (ms);
-	wb_pad(w, p, 9);
+	p = put_u64(p, ms / 1000, 5);
+	*p = '.';
+	frac = (unsigned)(ms % 1000);
+	p[3] = (char)('0' + frac % 10);
+	frac /= 10;
+	p[2] = (char)('0' + frac % 10);
+	p[1] = (char)('0' + frac / 10);
+	return p + 4;
 }
 
 /* sa_cmp(SA_ALL), the IPv4 case inline: two per ladder line */
@@ -49,56 +47,83 @@ static bool same_addr(const struct sa *a, const struct sa *b)
 	return sa_cmp(a, b, SA_ALL);
 }
 
-static void direction(struct wbuf *w, const struct transfer *t,
-		      const struct ladder_line *ln)
+/* An address as addr_text() writes it, at p: at most ADDR_MAX bytes */
+enum { ADDR_MAX = 63 };
+
+static char *put_addr(char *p, const struct sa *sa)
 {
-	char src[64], dst[64], both[160];
+	addr_text(p, ADDR_MAX + 1, sa);
+	return p + strlen(p);
+}
+
+/* "%-7s": "A -> B", "A <- B" or "src -> dst" */
+static char *direction(char *p, const struct transfer *t,
+		       const struct ladder_line *ln)
+{
+	char *start = p;
 
 	if (same_addr(&ln->src, &t->referrer) &&
-	    same_addr(&ln->dst, &t->recipient)) {
-		wb_str(w, "A -> B ");  /* "%-7s" */
+	    same_addr(&ln->dst, &t->recipient))
+		return put_lit(p, "A -> B ");
+	if (same_addr(&ln->src, &t->recipient) &&
+	    same_addr(&ln->dst, &t->referrer))
+		return put_lit(p, "A <- B ");
+	p = put_addr(p, &ln->src);
+	p = put_lit(p, " -> ");
+	p = put_addr(p, &ln->dst);
+	return p - start < 7 ? put_fill(p, ' ', 7 - (size_t)(p - start)) : p;
+}
+
+/* A ladder string of len bytes (to a NUL if it holds one) */
+static char *put_vis_max(char *p, const char *s, size_t len)
+{
+	return put_vis(p, s, len < VIS_MAX ? len : VIS_MAX);
+}
+
+/* The room a ladder line may use: frame, time (seconds() writes at
+ * most 32), two addresses, text and note */
+#define LADDER_LINE_ROOM \
+	(3 + PUT_U64_ROOM(7) + 1 + 32 + 2 + 2 * ADDR_MAX + 4 + 1 + VIS_MAX + \
+	 3 + VIS_MAX + 1 + 18 + 1)
+
+/* A ladder line written straight into the buffer: its fields' calls
+ * and bounds checks were half the text output */
+static char *ladder_line(char *p, const struct transfer *t,
+			 const struct ladder_line *ln)
+{
+	p = put_lit(p, "   ");
+	p = put_u64(p, ln->frame, 7);
+	*p++ = ' ';
+	p = seconds(p, t, ln->ts_ns);
+	p = put_lit(p, "  ");
+	p = direction(p, t, ln);
+	*p++ = ' ';
+	p = put_vis_max(p, ln->text, ln->text_len);
+	if (ln->note) {
+		p = put_lit(p, "  [");
+		p = put_vis_max(p, ln->note, ln->note_len);
+		*p++ = ']';
 	}
-	else if (same_addr(&ln->src, &t->recipient) &&
-		 same_addr(&ln->dst, &t->referrer)) {
-		wb_str(w, "A <- B ");
-	}
-	else {
-		addr_text(src, sizeof(src), &ln->src);
-		addr_text(dst, sizeof(dst), &ln->dst);
-		snprintf(both, sizeof(both), "%s -> %s", src, dst);
-		wb_pad(w, both, -7);
-	}
+	if (ln->retrans)
+		p = put_lit(p, "  (retransmission)");
+	*p++ = '\n';
+	return p;
 }
 
 static void ladder(struct wbuf *w, const struct transfer *t)
 {
 	struct le *le;
 
-	wb_str(w, "     frame      time  dir     message\n");
+	wb_lit(w, "     frame      time  dir     message\n");
 	for (le = list_head(&t->ladder->lines); le; le = le->next) {
-		const struct ladder_line *ln = le->data;
+		char *p = wb_room(w, LADDER_LINE_ROOM);
 
-		wb_mem(w, "   ", 3);
-		wb_u64(w, ln->frame, 7);
-		wb_chr(w, ' ');
-		seconds(w, t, ln->ts_ns);
-		wb_mem(w, "  ", 2);
-		direction(w, t, ln);
-		wb_chr(w, ' ');
-		wb_vis(w, ln->text, VIS_MAX);
-		if (ln->note) {
-			wb_mem(w, "  [", 3);
-			wb_vis(w, ln->note, VIS_MAX);
-			wb_chr(w, ']');
-		}
-		if (ln->retrans)
-			wb_str(w, "  (retransmission)");
-		wb_chr(w, '\n');
+		wb_done(w, ladder_line(p, t, le->data));
 	}
 	if (t->ladder->dropped) {
-		wb_str(w, "   ... ");
+		wb_lit(w, "   ... ");
 		wb_u64(w, t->ladder->dropped, 0);
-		wb_str(w, " more messages not kept\n");
+		wb_lit(w, " more messages not kept\n");
 	}
 }
 
@@ -121,29 +146,32 @@ static void outcome(struct wbuf *w, const struct transfer *t,
 	wb_str(w, ")\n");
 }
 
-/* One line per hook of hooks_json(): where it fires, which, the payload */
-static void hook_head(struct wbuf *w, uint64_t frame, const char *name)
+/* One line per hook of hooks_json(): where it fires ("frame N" as
+ * "%-12s"), which ("%-10s", name10 already padded), the payload */
+static void hook_head(struct wbuf *w, uint64_t frame, const char *name10)
 {
-	wb_mem(w, "     ", 5);
+	char *p = wb_room(w, 5 + 6 + PUT_U64_ROOM(0) + 1 + 10 + 1), *col;
+
+	p = put_lit(p, "     ");
+	col = p;
 	if (frame) {
-		wb_str(w, "frame ");
-		wb_u64(w, frame, 0);
-		/* "%-12s": frame numbers below a million fill it */
-		if (frame < 1000000)
-			wb_fill(w, ' ', frame < 10 ? 5 : frame < 100 ? 4 :
-				frame < 1000 ? 3 : frame < 10000 ? 2 :
-				frame < 100000 ? 1 : 0);
+		p = put_lit(p, "frame ");
+		p = put_u64(p, frame, 0);
+		if (p - col < 12)
+			p = put_fill(p, ' ', 12 - (size_t)(p - col));
 	}
 	else {
-		wb_str(w, "timer       ");
+		p = put_lit(p, "timer       ");
 	}
-	wb_chr(w, ' ');
-	wb_pad(w, name, -10);
-	wb_chr(w, ' ');
+	*p++ = ' ';
+	p = put_mem(p, name10, 10);
+	*p++ = ' ';
+	wb_done(w, p);
 }
 
 static void hooks(struct wbuf *w, const struct transfer *t,
-		  const struct derived *dv, enum hook_dialect dialect)
+		  const struct derived *dv, enum hook_dialect dialect,
+		  const char *referrer)
 {
 	struct le *le;
 
@@ -155,12 +183,12 @@ static void hooks(struct wbuf *w, const struct transfer *t,
 
 		if (!derive_fires_event(t, n))
 			continue;
-		hook_head(w, n->frame, "eventHook");
+		hook_head(w, n->frame, "eventHook ");
 		hook_event_write(w, n, dialect);
 		wb_chr(w, '\n');
 	}
 	hook_head(w, dv->action_frame, "actionHook");
-	hook_action_write(w, t, dv, dialect);
+	hook_action_write(w, t, dv, dialect, referrer);
 	wb_chr(w, '\n');
 }
 
@@ -181,9 +209,10 @@ static void finding_line(struct wbuf *w, const struct finding *fd)
 	wb_chr(w, '\n');
 }
 
-static void transfer_head(struct wbuf *w, const struct transfer *t)
+/* a: the referrer's address, written here for the actionHook too */
+static void transfer_head(struct wbuf *w, const struct transfer *t, char *a)
 {
-	char a[64], b[64];
+	char b[ADDR_MAX + 1];
 
 	wb_str(w, "== transfer ");
 	wb_u64(w, t->num, 0);
@@ -193,7 +222,7 @@ static void transfer_head(struct wbuf *w, const struct transfer *t)
 	wb_vis(w, t->callid, VIS_MAX);
 	wb_mem(w, "  ", 2);
 	wb_str(w, transport_name(t->tp));
-	addr_text(a, sizeof(a), &t->referrer);
+	addr_text(a, ADDR_MAX + 1, &t->referrer);
 	addr_text(b, sizeof(b), &t->recipient);
 	wb_str(w, "\n   A = ");
 	wb_str(w, a);
@@ -210,28 +239,36 @@ static void transfer_head(struct wbuf *w, const struct transfer *t)
 	}
 }
 
+void out_text_transfer_wb(struct wbuf *w, const struct transfer *t,
+			  enum hook_dialect dialect)
+{
+	char referrer[ADDR_MAX + 1];
+	struct derived dv;
+	struct le *le;
+
+	derive_outcome(t, &dv);
+	transfer_head(w, t, referrer);
+	ladder(w, t);
+	outcome(w, t, &dv);
+	hooks(w, t, &dv, dialect, referrer);
+	if (list_isempty(&t->findings)) {
+		wb_str(w, "   findings: none\n\n");
+	}
+	else {
+		wb_str(w, "   findings:\n");
+		for (le = list_head(&t->findings); le; le = le->next)
+			finding_line(w, le->data);
+		wb_chr(w, '\n');
+	}
+}
+
 void out_text_transfer_dialect(FILE *f, const struct transfer *t,
 			       enum hook_dialect dialect)
 {
 	struct wbuf w;
-	struct derived dv;
-	struct le *le;
 
 	wb_init(&w, f);
-	derive_outcome(t, &dv);
-	transfer_head(&w, t);
-	ladder(&w, t);
-	outcome(&w, t, &dv);
-	hooks(&w, t, &dv, dialect);
-	if (list_isempty(&t->findings)) {
-		wb_str(&w, "   findings: none\n\n");
-	}
-	else {
-		wb_str(&w, "   findings:\n");
-		for (le = list_head(&t->findings); le; le = le->next)
-			finding_line(&w, le->data);
-		wb_chr(&w, '\n');
-	}
+	out_text_transfer_wb(&w, t, dialect);
 	wb_flush(&w);
 }
 

@@ -1,7 +1,7 @@
 /**
  * @file test_wbuf.c  The analyser's output writer prints what printf and
  *                    cJSON printed before it: padded fields, integers,
- *                    terminal-safe text, JSON strings and numbers
+ *                    terminal-safe text, JSON strings and integers
  */
 #include <stdlib.h>
 #include <string.h>
@@ -113,11 +113,7 @@ static void test_json_like_cjson(void)
 		"", "plain", "q\"b\\s", "\b\f\n\r\t", "\x01\x1f\x7f",
 		"caf\xc3\xa9", "\xff\xfe",
 	};
-	static const double nums[] = {
-		0, 1, -1, 200, 2147483647.0, 2147483648.0, -2147483649.0,
-		4294967296.0, 0.001, 12.345, 0.1 + 0.2, 1e-7, 123456.789012,
-		1.0 / 3, 9007199254740993.0,
-	};
+	static const uint16_t ints[] = {0, 1, 100, 202, 408, 699, 65535};
 	size_t i;
 
 	for (i = 0; i < sizeof(strs) / sizeof(strs[0]); i++) {
@@ -130,19 +126,55 @@ static void test_json_like_cjson(void)
 		cJSON_free(want);
 		cJSON_Delete(s);
 	}
-	for (i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
-		cJSON *n = cJSON_CreateNumber(nums[i]);
+	open_w();
+	wb_json_str(&w, NULL);
+	CU_ASSERT_STRING_EQUAL(close_w(), "null");
+	/* the hook payloads' integers (status codes) */
+	for (i = 0; i < sizeof(ints) / sizeof(ints[0]); i++) {
+		cJSON *n = cJSON_CreateNumber(ints[i]);
 		char *want = cJSON_PrintUnformatted(n);
 
 		open_w();
-		wb_json_num(&w, nums[i]);
+		wb_u64(&w, ints[i], 0);
 		CU_ASSERT_STRING_EQUAL(close_w(), want);
 		cJSON_free(want);
 		cJSON_Delete(n);
 	}
-	open_w();
-	wb_json_str(&w, NULL);
-	CU_ASSERT_STRING_EQUAL(close_w(), "null");
+}
+
+/* Strings longer than the pieces the writer escapes them in (a sixth
+ * of the buffer), escapes at every offset of the 8-byte steps */
+static void test_json_long(void)
+{
+	static const char alpha[] = {'"', '\\', '\n', 1, 0x1f, 0x7f,
+				     (char)0xc3, 'x'};
+	enum { LEN = 3 * WBUF_SIZE };
+	char *in = malloc(LEN + 1);
+	unsigned round;
+
+	if (!in) {
+		CU_FAIL("out of memory");
+		return;
+	}
+	srand(5);
+	for (round = 0; round < 4; round++) {
+		size_t i, len = LEN - (size_t)(rand() % 64);
+		cJSON *s;
+		char *want;
+
+		for (i = 0; i < len; i++)
+			in[i] = round && rand() % 5 == 0 ? alpha[rand() % 8]
+							  : 'a';
+		in[len] = '\0';
+		s = cJSON_CreateString(in);
+		want = cJSON_PrintUnformatted(s);
+		open_w();
+		wb_json_str(&w, in);
+		CU_ASSERT_STRING_EQUAL(close_w(), want);
+		cJSON_free(want);
+		cJSON_Delete(s);
+	}
+	free(in);
 }
 
 static void test_addr_like_libre(void)
@@ -182,7 +214,8 @@ static const struct unit_test tests[] = {
 	{"control characters shown as '?', 1023 at most", test_vis},
 	{"the same on random strings", test_vis_random},
 	{"output longer than the buffer", test_flush},
-	{"JSON strings and numbers as cJSON", test_json_like_cjson},
+	{"JSON strings and integers as cJSON", test_json_like_cjson},
+	{"JSON strings longer than the buffer", test_json_long},
 	{"addresses as libre's %J", test_addr_like_libre},
 	{"cleanup", test_done},
 	{NULL, NULL}
