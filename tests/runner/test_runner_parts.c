@@ -198,40 +198,61 @@ static void test_ports_host_wide(void)
 	CU_ASSERT_EQUAL(ports_take(PORTS_MAX, 2, false), EINVAL);
 }
 
+/* A child that lives on until holder_end(): a forked worker that forgot
+ * the run's reservations, or, given a port, another process holding it.
+ * Returns the child's answer: 'y' (it holds the port, or none asked). */
+struct holder {
+	pid_t pid;
+	int ready[2], hold[2];
+};
+
+static char holder_start(struct holder *h, uint16_t take)
+{
+	char c = 'n';
+
+	CU_ASSERT_EQUAL_FATAL(pipe(h->ready), 0);
+	CU_ASSERT_EQUAL_FATAL(pipe(h->hold), 0);
+	h->pid = fork();
+	CU_ASSERT_FATAL(h->pid >= 0);
+	if (h->pid == 0) {
+		ports_forget();
+		close(h->ready[0]);
+		close(h->hold[1]);
+		c = take && ports_take(take, 1, false) ? 'n' : 'y';
+		(void)!write(h->ready[1], &c, 1);
+		(void)!read(h->hold[0], &c, 1);   /* until the parent says */
+		_exit(0);
+	}
+	close(h->ready[1]);
+	close(h->hold[0]);
+	if (read(h->ready[0], &c, 1) != 1)
+		c = 'n';
+	return c;
+}
+
+static void holder_end(struct holder *h)
+{
+	close(h->hold[1]);
+	close(h->ready[0]);
+	waitpid(h->pid, NULL, 0);
+}
+
 /* A worker forked while the run held port p (no exec, so O_CLOEXEC does
  * not apply): once it has forgotten the reservations, p is the run's
  * alone, taken for others while the run holds it, free once the run
  * releases it, though the worker lives on. */
 static void test_ports_forgotten_by_fork(void)
 {
-	int ready[2], hold[2];
+	struct holder w;
 	uint16_t p;
-	pid_t pid;
-	char c;
 
 	CU_ASSERT_EQUAL_FATAL(ports_alloc(&p, 1, false), 0);
-	CU_ASSERT_EQUAL_FATAL(pipe(ready), 0);
-	CU_ASSERT_EQUAL_FATAL(pipe(hold), 0);
-	pid = fork();
-	CU_ASSERT_FATAL(pid >= 0);
-	if (pid == 0) {
-		ports_forget();
-		close(ready[0]);
-		close(hold[1]);
-		(void)!write(ready[1], "r", 1);
-		(void)!read(hold[0], &c, 1);   /* until the parent says */
-		_exit(0);
-	}
-	close(ready[1]);
-	close(hold[0]);
-	CU_ASSERT_EQUAL(read(ready[0], &c, 1), 1);
+	CU_ASSERT_EQUAL(holder_start(&w, 0), 'y');
 	CU_ASSERT_EQUAL(take_in_child(p, 1), EADDRINUSE);   /* still locked */
 	ports_release(p, 1);
 	CU_ASSERT_EQUAL(take_in_child(p, 1), 0);            /* not kept */
-	CU_ASSERT_EQUAL(kill(pid, 0), 0);                   /* still alive */
-	close(hold[1]);
-	close(ready[0]);
-	waitpid(pid, NULL, 0);
+	CU_ASSERT_EQUAL(kill(w.pid, 0), 0);                 /* still alive */
+	holder_end(&w);
 }
 
 /* --iut external: the hook and peer ports are the run's, configured
@@ -270,10 +291,8 @@ static void test_ports_fixed_for_the_run(void)
  * kept out of this run's picks. */
 static void test_ports_kept_for_the_user(void)
 {
-	int ready[2], hold[2];
+	struct holder other;
 	uint16_t p, q;
-	pid_t pid;
-	char c;
 
 	CU_ASSERT_EQUAL_FATAL(ports_alloc(&p, 2, false), 0);
 	ports_release(p, 2);
@@ -285,26 +304,9 @@ static void test_ports_kept_for_the_user(void)
 
 	/* q, held by another process (a run beside this one) */
 	q = p + 1;
-	CU_ASSERT_EQUAL_FATAL(pipe(ready), 0);
-	CU_ASSERT_EQUAL_FATAL(pipe(hold), 0);
-	pid = fork();
-	CU_ASSERT_FATAL(pid >= 0);
-	if (pid == 0) {
-		ports_forget();
-		close(ready[0]);
-		close(hold[1]);
-		c = ports_take(q, 1, false) ? 'n' : 'y';
-		(void)!write(ready[1], &c, 1);
-		(void)!read(hold[0], &c, 1);   /* until the parent says */
-		_exit(0);
-	}
-	close(ready[1]);
-	close(hold[0]);
-	CU_ASSERT(read(ready[0], &c, 1) == 1 && c == 'y');
+	CU_ASSERT_EQUAL(holder_start(&other, q), 'y');
 	ports_keep(q);
-	close(hold[1]);
-	close(ready[0]);
-	waitpid(pid, NULL, 0);
+	holder_end(&other);
 	/* the other run has let go of it: still not one of this run's */
 	CU_ASSERT_EQUAL(ports_take(q, 1, false), EADDRINUSE);
 	ports_release(q, 1);
