@@ -3,6 +3,8 @@
  */
 
 #include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -490,6 +492,51 @@ static bool find_capture(struct rcase *rc, const char *dir, const cJSON *v)
 	return false;
 }
 
+/* Case folders whose problem was said on stderr: each writer that shows
+ * a case reads its folder again, and the user hears of it once. Only the
+ * folders with a problem are kept, so a linear search will do. */
+static struct {
+	uint64_t *dir_hash;
+	size_t n, cap;
+} said;
+
+static uint64_t fnv1a(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}
+
+static void say_once_on_stderr(const char *dir, const char *problem)
+{
+	uint64_t h = fnv1a(dir);
+	size_t i;
+
+	for (i = 0; i < said.n; i++) {
+		if (said.dir_hash[i] == h)
+			return;
+	}
+	if (said.n == said.cap) {
+		size_t cap = said.cap ? 2 * said.cap : 16;
+		uint64_t *p = realloc(said.dir_hash, cap * sizeof(*p));
+
+		if (p) {
+			said.dir_hash = p;
+			said.cap = cap;
+		}
+	}
+	if (said.n < said.cap)
+		said.dir_hash[said.n++] = h;
+	fprintf(stderr, "referlab: report: %s\n", problem);
+}
+
+unsigned rcase_problems_said(void)
+{
+	return (unsigned)said.n;
+}
+
 void rcase_load_dir(struct rcase *rc, const char *dir, const cJSON *v)
 {
 	const char *iut = jstr(v, "iut_sip");
@@ -508,4 +555,6 @@ void rcase_load_dir(struct rcase *rc, const char *dir, const cJSON *v)
 	hook_lane(rc);
 	read_expect(rc, dir, v);
 	finish(rc);
+	if (rc->problem[0])
+		say_once_on_stderr(dir, rc->problem);
 }

@@ -56,6 +56,9 @@ void rcase_free(struct rcase *rc);
 /* A case folder: capture.pcap (else sim-trace.pcap), hooks.jsonl, and
  * the expectation (case "expect" key, or expect.json in the folder). */
 void rcase_load_dir(struct rcase *rc, const char *dir, const cJSON *verdict);
+/* How many case folders had a problem: each is said once on stderr, the
+ * first time a writer reads the folder, and shown in the case itself. */
+unsigned rcase_problems_said(void);
 /* Bare captures; 0 or the first read error (rc->problem says it). */
 int  rcase_load_captures(struct rcase *rc, const char *const *paths,
 			 size_t n);

@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "report.h"
 #include "report/esc.h"
+#include "report/case.h"
 #include "report/html.h"
 #include "report/report_int.h"
 
@@ -36,8 +37,9 @@ static void usage(FILE *f)
 "                (--quick, --transport) are skipped tests\n"
 "  --json FILE   the merged document (schema referlab-report/1)\n\n"
 "Exit: 0 every case passed, 1 a case failed or errored, 2 usage, 3 an\n"
-"output could not be written, 4 an input was unreadable or malformed\n"
-"(one line each, naming the file and JSON path; the rest is reported).\n",
+"output could not be written, 4 an input was unreadable or malformed: a\n"
+"results.json, or a file of a case folder that --html or --junit reads\n"
+"(one line each, naming the file and where in it; the rest is reported).\n",
 		prog);
 }
 
@@ -127,7 +129,7 @@ int report_main(int argc, char **argv)
 		if (outs[i] && (e = write_out(r.doc, (enum out_kind)i, outs[i])))
 			rc = e;
 	}
-	if (!rc && r.problems)
+	if (!rc && (r.problems || rcase_problems_said()))
 		rc = EXIT_INPUT;
 	else if (!rc && (jnum(jget(r.doc, "counts"), "fail") ||
 			 jnum(jget(r.doc, "counts"), "error")))
