@@ -61,7 +61,7 @@ int decoder_alloc(struct decoder **dp, decoder_msg_h *msgh,
 
 static void report(struct decoder *d, uint64_t frame, const char *fmt, ...)
 {
-	char what[256];
+	char what[DECODER_WHAT];
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -114,7 +114,27 @@ static struct sipmsg *place(struct decoder *d, const uint8_t **p, size_t len)
 	return sm;
 }
 
-/* A message sipmsg_decode read (err, why) to the handler, or why not */
+int decoder_fields(struct sipmsg *sm, char *what, size_t sz)
+{
+	const char *why = NULL, *miss;
+
+	if (sipmsg_fields(sm, &why)) {
+		(void)re_snprintf(what, sz, "SIP message cannot be decoded: "
+				  "%s", why);
+		return EBADMSG;
+	}
+	miss = sipmsg_missing(sm);
+	if (miss) {
+		(void)re_snprintf(what, sz, "SIP %s without a valid %s header",
+				  sm->req ? "request" : "response", miss);
+		return EBADMSG;
+	}
+	return 0;
+}
+
+/* A message sipmsg_lines read (err, why) to the handler, or why not:
+ * its fields read here, unless it is in the handler's room, whose side
+ * reads them (decoder_room) */
 static void hand_out(struct decoder *d, const struct sa *src,
 		     const struct sa *dst, enum sip_transp tp,
 		     struct sipmsg *sm, int err, const char *why,
@@ -122,18 +142,16 @@ static void hand_out(struct decoder *d, const struct sa *src,
 {
 	struct mbuf *mb = NULL;
 	struct wire_msg wm;
-	const char *miss;
+	char what[DECODER_WHAT];
 
 	if (err) {
 		++d->st.malformed;
 		report(d, d->frame, "SIP message cannot be decoded: %s", why);
 		return;
 	}
-	miss = sipmsg_missing(sm);
-	if (miss) {
+	if (sm == &d->sm && decoder_fields(sm, what, sizeof(what))) {
 		++d->st.malformed;
-		report(d, d->frame, "SIP %s without a valid %s header",
-		       sm->req ? "request" : "response", miss);
+		report(d, d->frame, "%s", what);
 		return;
 	}
 	memset(&wm, 0, sizeof(wm));
@@ -163,7 +181,7 @@ static void sip_message(struct decoder *d, const struct sa *src,
 {
 	struct sipmsg *sm = place(d, &p, len);
 	const char *why = NULL;
-	int err = sipmsg_decode(sm, (const char *)p, len, &why);
+	int err = sipmsg_lines(sm, (const char *)p, len, &why);
 
 	hand_out(d, src, dst, SIP_TRANSP_TCP, sm, err, why, no_clen);
 }
@@ -185,7 +203,7 @@ static void sip_datagram(struct decoder *d, const struct sa *src,
 	struct sipmsg *sm = place(d, &at, len);
 	const char *why = NULL;
 	struct sipframe f;
-	int err = sipmsg_decode(sm, (const char *)at, len, &why);
+	int err = sipmsg_lines(sm, (const char *)at, len, &why);
 
 	if (!err && sipframe_scanned(&f, sm, len)) {
 		sipmsg_cut(sm, f.len);
@@ -195,7 +213,7 @@ static void sip_datagram(struct decoder *d, const struct sa *src,
 	switch (sipframe_datagram(&f, p, len)) {
 	case SIPFRAME_MSG:
 		why = NULL;
-		err = sipmsg_decode(sm, (const char *)at, f.len, &why);
+		err = sipmsg_lines(sm, (const char *)at, f.len, &why);
 		hand_out(d, src, dst, SIP_TRANSP_UDP, sm, err, why,
 			 f.no_clen);
 		break;

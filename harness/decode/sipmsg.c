@@ -396,7 +396,7 @@ static int lines(struct sipmsg *m, const char *p, size_t len,
 	return EBADMSG;
 }
 
-/* The headers fields() reads, as a set of their ids modulo 64: a line
+/* The headers sipmsg_fields() reads, as a set of their ids modulo 64: a line
  * outside it is skipped with a test, where the switch was a chain of
  * compares; the few others that share a bit go through the switch */
 #define ID_BIT(id) (1ull << ((unsigned)(id) & 63))
@@ -405,10 +405,14 @@ static const uint64_t field_ids = ID_BIT(SIP_HDR_VIA) | ID_BIT(SIP_HDR_FROM) |
 	ID_BIT(SIP_HDR_CONTENT_TYPE);
 
 /* The headers every part of the analyser reads, decoded once. */
-static int fields(struct sipmsg *m, const char **why)
+int sipmsg_fields(struct sipmsg *m, const char **why)
 {
+	static const char *none;
 	bool via = false;
 	unsigned i;
+
+	if (!why)
+		why = &none;
 
 	for (i = 0; i < m->nhdrs; i++) {
 		const struct sipmsg_hdr *h = &m->hdr[i];
@@ -456,11 +460,10 @@ static int fields(struct sipmsg *m, const char **why)
 	return 0;
 }
 
-int sipmsg_decode(struct sipmsg *m, const char *p, size_t len,
-		  const char **why)
+int sipmsg_lines(struct sipmsg *m, const char *p, size_t len,
+		 const char **why)
 {
 	static const char *none;
-	int err;
 
 	if (!why)
 		why = &none;
@@ -471,10 +474,19 @@ int sipmsg_decode(struct sipmsg *m, const char *p, size_t len,
 	(void)pthread_once(&names_once, names_index);
 	memset(m, 0, offsetof(struct sipmsg, hdr));
 	span(&m->raw, p, len);
-	err = lines(m, p, len, why);
-	if (!err)
-		err = fields(m, why);
-	return err;
+	return lines(m, p, len, why);
+}
+
+int sipmsg_decode(struct sipmsg *m, const char *p, size_t len,
+		  const char **why)
+{
+	static const char *none;
+	int err;
+
+	if (!why)
+		why = &none;
+	err = sipmsg_lines(m, p, len, why);
+	return err ? err : sipmsg_fields(m, why);
 }
 
 bool sipmsg_apply(const struct sipmsg *m, enum sip_hdrid id,

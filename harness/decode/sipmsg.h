@@ -58,6 +58,9 @@ struct sipmsg {
 
 int  sipmsg_decode(struct sipmsg *m, const char *p, size_t len,
 		   const char **why);
+int  sipmsg_lines(struct sipmsg *m, const char *p, size_t len,
+		  const char **why);
+int  sipmsg_fields(struct sipmsg *m, const char **why);
 int  sipmsg_addr_decode(struct sipmsg_addr *a, const struct pl *val);
 bool sipmsg_first(const struct sipmsg *m, enum sip_hdrid id, struct pl *val);
 typedef bool (sipmsg_val_h)(const struct pl *val, void *arg);
@@ -70,6 +73,12 @@ size_t sipmsg_size(const struct sipmsg *m);
 
 /* sipmsg_decode: 0, or EBADMSG with *why naming what is wrong ("header
  * line 3 has no ':'"); *m is filled either way as far as it was read.
+ * sipmsg_decode is sipmsg_lines then sipmsg_fields, in two halves for
+ * the analyser, whose decoding thread reads the lines and its model's
+ * thread the fields (decoder_fields): sipmsg_lines, the start line and
+ * the header lines (hdr[], body; *m zeroed first); sipmsg_fields, from
+ * those, callid, cseq, from, to, via and ctyp; each 0 or EBADMSG and
+ * *why as sipmsg_decode, which fails where the first of them fails.
  * sipmsg_first: the first value of the header (the first element of a
  * list header such as Contact or Route, RFC 3261 §7.3.1), false if the
  * message has none. sipmsg_apply: h for each value in order, until h
