@@ -133,8 +133,10 @@ int decoder_fields(struct sipmsg *sm, char *what, size_t sz)
 }
 
 /* A message sipmsg_lines read (err, why) to the handler, or why not:
- * its fields read here, unless it is in the handler's room, whose side
- * reads them (decoder_room) */
+ * its fields read here, unless it is in the handler's room: then only
+ * its top Via here, the others on the handler's side (decoder_room),
+ * which balances the two threads; a bad Via is read whole here, for the
+ * error of the first field that fails, as sipmsg_decode gives it. */
 static void hand_out(struct decoder *d, const struct sa *src,
 		     const struct sa *dst, enum sip_transp tp,
 		     struct sipmsg *sm, int err, const char *why,
@@ -149,7 +151,8 @@ static void hand_out(struct decoder *d, const struct sa *src,
 		report(d, d->frame, "SIP message cannot be decoded: %s", why);
 		return;
 	}
-	if (sm == &d->sm && decoder_fields(sm, what, sizeof(what))) {
+	if ((sm == &d->sm || !sipmsg_top_via(sm)) &&
+	    decoder_fields(sm, what, sizeof(what))) {
 		++d->st.malformed;
 		report(d, d->frame, "%s", what);
 		return;

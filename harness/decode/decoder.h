@@ -14,10 +14,12 @@
  * and a struct sipmsg, or NULL for the decoder's own; the decoder
  * copies the bytes there and decodes the copy, so that wm->sm and its
  * slices already live where the handler keeps them (msgq.h). Such a
- * message comes with its lines read (sipmsg_lines), not yet its fields:
- * the handler's side calls decoder_fields() on it before it reads them,
- * and takes a failure for the error the decoder would have reported
- * there, so that the fields' share of the work runs on its own thread.
+ * message comes with its lines and its top Via read (sipmsg_lines,
+ * sipmsg_top_via), not yet its other fields: the handler's side calls
+ * decoder_fields() on it before it reads them, and takes a failure for
+ * the error the decoder would have reported there, so that most of the
+ * fields' work runs on the handler's thread (the Via's stays, for the
+ * balance of the two).
  *
  * The decoder never knows where frames come from (file, live capture,
  * a test's byte arrays). Each message is handed to the handler once,
@@ -76,7 +78,7 @@ void decoder_room(struct decoder *d, decoder_room_h *roomh);
 const struct decoder_stats *decoder_stats(struct decoder *d);
 int  decoder_fields(struct sipmsg *sm, char *what, size_t sz);
 
-/* decoder_fields: the fields of a message read with its lines only
+/* decoder_fields: the fields of a message read with its lines
  * (decoder_room): 0, or EBADMSG with what the error handler is told
  * of a message that fails them (sipmsg_fields, or sipmsg_missing) in
  * what, sz bytes (DECODER_WHAT as the decoder's). */

@@ -276,10 +276,11 @@ void msgq_close(struct msgq *q)
 	pthread_mutex_unlock(&q->mu);
 }
 
-/* A message decoded into the queue, its lines only (decoder_room): its
- * fields read here, on the consumer's thread; one that fails them goes
- * to the error handler as the decoder would have sent it, in its place
- * among the events. The struct is the record's, the consumer's now. */
+/* A message decoded into the queue, its lines read (decoder_room): its
+ * other fields read here, on the consumer's thread; one that fails them
+ * goes to the error handler as the decoder would have sent it, in its
+ * place among the events. The struct is the record's, the consumer's
+ * now. */
 static void message(struct msgq *q, const struct wire_msg *wm)
 {
 	struct sipmsg *sm = (struct sipmsg *)wm->sm;

@@ -6,11 +6,11 @@
  * the transfers and writes them out (model -> output). Between them, this
  * queue carries the decoder's events in the order they happened: a tick
  * (a frame's time), a message (its bytes copied into the queue and
- * decoded there, msgq_room: its lines on the producer's thread, its
- * fields on the consumer's, which balances the two; libre's decoding,
- * wm->msg, does not travel:
- * the consumer gets NULL there, and the body as struct sipmsg's) or a
- * malformed message's error.
+ * decoded there, msgq_room: its lines and top Via on the producer's
+ * thread, its other fields on the consumer's, which balances the two;
+ * libre's decoding, wm->msg, does not travel: the consumer gets NULL
+ * there, and the body as struct sipmsg's) or a malformed message's
+ * error.
  *
  * Events travel in chunks of a few hundred, so the threads meet once per
  * chunk, not per message; at most MSGQ_CHUNKS chunks are in flight, which
@@ -62,8 +62,8 @@ void msgq_stats(const struct msgq *q, struct decoder_stats *st);
  * msgq_close: no more events; the last chunk goes out. msgq_drain:
  * waits for the next chunk and hands each of its events to its handler,
  * in order; false once the queue is closed and empty (then there is
- * nothing more to wait for). A message, decoded with its lines only
- * (msgq_room, decoder_room), gets its fields read there first
+ * nothing more to wait for). A message, decoded with its lines read
+ * (msgq_room, decoder_room), gets its other fields read there first
  * (decoder_fields): the message handler, or the error handler with the
  * decoder's text if they fail. msgq_stats: the decoder's counts *st as
  * they are with those failures, once the queue is drained (moved from

@@ -408,7 +408,7 @@ static const uint64_t field_ids = ID_BIT(SIP_HDR_VIA) | ID_BIT(SIP_HDR_FROM) |
 int sipmsg_fields(struct sipmsg *m, const char **why)
 {
 	static const char *none;
-	bool via = false;
+	bool via = m->via.read;
 	unsigned i;
 
 	if (!why)
@@ -458,6 +458,19 @@ int sipmsg_fields(struct sipmsg *m, const char **why)
 		}
 	}
 	return 0;
+}
+
+bool sipmsg_top_via(struct sipmsg *m)
+{
+	unsigned i;
+
+	for (i = 0; i < m->nhdrs; i++) {
+		if (m->hdr[i].id != SIP_HDR_VIA)
+			continue;
+		m->via.read = !sipfield_via(m, &m->hdr[i].val);
+		return m->via.read;
+	}
+	return true;
 }
 
 int sipmsg_lines(struct sipmsg *m, const char *p, size_t len,

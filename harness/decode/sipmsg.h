@@ -47,6 +47,7 @@ struct sipmsg {
 	struct sipmsg_addr from, to;
 	struct {
 		struct pl sentby, branch;   /* of the top Via value */
+		bool read;                  /* by sipmsg_top_via */
 	} via;
 	struct {
 		struct pl type, subtype;
@@ -61,6 +62,7 @@ int  sipmsg_decode(struct sipmsg *m, const char *p, size_t len,
 int  sipmsg_lines(struct sipmsg *m, const char *p, size_t len,
 		  const char **why);
 int  sipmsg_fields(struct sipmsg *m, const char **why);
+bool sipmsg_top_via(struct sipmsg *m);
 int  sipmsg_addr_decode(struct sipmsg_addr *a, const struct pl *val);
 bool sipmsg_first(const struct sipmsg *m, enum sip_hdrid id, struct pl *val);
 typedef bool (sipmsg_val_h)(const struct pl *val, void *arg);
@@ -79,6 +81,10 @@ size_t sipmsg_size(const struct sipmsg *m);
  * the header lines (hdr[], body; *m zeroed first); sipmsg_fields, from
  * those, callid, cseq, from, to, via and ctyp; each 0 or EBADMSG and
  * *why as sipmsg_decode, which fails where the first of them fails.
+ * sipmsg_top_via: the top Via alone, read ahead of sipmsg_fields (which
+ * then skips it), so that the decoding thread takes that share: true if
+ * it reads or there is none; false leaves its error, and any before it,
+ * to sipmsg_fields.
  * sipmsg_first: the first value of the header (the first element of a
  * list header such as Contact or Route, RFC 3261 §7.3.1), false if the
  * message has none. sipmsg_apply: h for each value in order, until h
