@@ -11,6 +11,11 @@
 
 enum { EXPIRE_EVERY = 1024 };   /* frames between sweeps of idle streams */
 
+/* The fields of a message in the handler's room read on the decoding
+ * thread; the others are left to the handler's (decoder_room): the
+ * split that gives the analyser's two threads about the same time */
+enum { AHEAD = SIPMSG_FIELDS & ~SIPMSG_TO };
+
 struct decoder {
 	struct ipreasm *ip;
 	struct tcpflows *tcp;
@@ -118,7 +123,7 @@ int decoder_fields(struct sipmsg *sm, char *what, size_t sz)
 {
 	const char *why = NULL, *miss;
 
-	if (sipmsg_fields(sm, &why)) {
+	if (sipmsg_fields(sm, SIPMSG_FIELDS, &why)) {
 		(void)re_snprintf(what, sz, "SIP message cannot be decoded: "
 				  "%s", why);
 		return EBADMSG;
@@ -134,9 +139,9 @@ int decoder_fields(struct sipmsg *sm, char *what, size_t sz)
 
 /* A message sipmsg_lines read (err, why) to the handler, or why not:
  * its fields read here, unless it is in the handler's room: then only
- * its top Via here, the others on the handler's side (decoder_room),
- * which balances the two threads; a bad Via is read whole here, for the
- * error of the first field that fails, as sipmsg_decode gives it. */
+ * those AHEAD here, the others on the handler's side (decoder_room);
+ * when one of those fails, the message is read whole here, for the
+ * error of its first field that fails, as sipmsg_decode gives it. */
 static void hand_out(struct decoder *d, const struct sa *src,
 		     const struct sa *dst, enum sip_transp tp,
 		     struct sipmsg *sm, int err, const char *why,
@@ -151,7 +156,7 @@ static void hand_out(struct decoder *d, const struct sa *src,
 		report(d, d->frame, "SIP message cannot be decoded: %s", why);
 		return;
 	}
-	if ((sm == &d->sm || !sipmsg_top_via(sm)) &&
+	if ((sm == &d->sm || sipmsg_fields(sm, AHEAD, NULL)) &&
 	    decoder_fields(sm, what, sizeof(what))) {
 		++d->st.malformed;
 		report(d, d->frame, "%s", what);

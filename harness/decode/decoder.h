@@ -14,12 +14,11 @@
  * and a struct sipmsg, or NULL for the decoder's own; the decoder
  * copies the bytes there and decodes the copy, so that wm->sm and its
  * slices already live where the handler keeps them (msgq.h). Such a
- * message comes with its lines and its top Via read (sipmsg_lines,
- * sipmsg_top_via), not yet its other fields: the handler's side calls
+ * message comes with its lines and some of its fields read
+ * (sipmsg_lines, sipmsg_fields), not yet all: the handler's side calls
  * decoder_fields() on it before it reads them, and takes a failure for
- * the error the decoder would have reported there, so that most of the
- * fields' work runs on the handler's thread (the Via's stays, for the
- * balance of the two).
+ * the error the decoder would have reported there, so that part of the
+ * fields' work runs on the handler's thread (decoder.c: AHEAD).
  *
  * The decoder never knows where frames come from (file, live capture,
  * a test's byte arrays). Each message is handed to the handler once,
