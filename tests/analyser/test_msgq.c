@@ -268,6 +268,9 @@ static const char *const msgs[] = {
 	"Via: SIP/2.0/UDP h;branch=z9hG4bK-6\r\nc: text/plain\r\n",
 	"",                          /* no Via, no Call-ID (message()) */
 	"Via: SIP/2.0/UDP h;branch=z9hG4bK-7\r\nno colon\r\n",
+	"CSeq: x y\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK-8\r\nTo: b\r\n",
+	"Via: SIP/2.0/UDP h;branch=z9hG4bK-9\r\nc: x\r\nTo: <>\r\n",
+	"Via: SIP/2.0/UDP h;branch=z9hG4bK-a\r\nc: x\r\nCSeq: 1\r\n",
 };
 
 /* msgs[i] with the other headers around it; Call-ID missing at 8 */
@@ -392,12 +395,16 @@ static void test_fields_later(void)
 	free(buf);
 	CU_ASSERT(own.len > 0 && own.len < LOG_MAX - 1);
 	CU_ASSERT_STRING_EQUAL(queued.text, own.text);
-	/* 9 of the 10 kinds fail, each as request and response, twice */
+	/* all kinds but 3 fail, each as request and response, twice */
 	CU_ASSERT_EQUAL(own.errs, 4 * (ARRAY_SIZE(msgs) - 3));
 	CU_ASSERT(strstr(own.text, "9 err SIP message cannot be decoded: "
 			 "Via is not") != NULL);
 	CU_ASSERT(strstr(own.text, "13 err SIP message cannot be decoded: "
 			 "From is not") != NULL);
+	CU_ASSERT(strstr(own.text, "41 err SIP message cannot be decoded: "
+			 "CSeq is not") != NULL);
+	CU_ASSERT(strstr(own.text, "45 err SIP message cannot be decoded: "
+			 "Content-Type is not") != NULL);
 	CU_ASSERT_EQUAL(ds_queued.sip, ds_own.sip);
 	CU_ASSERT_EQUAL(ds_queued.requests, ds_own.requests);
 	CU_ASSERT_EQUAL(ds_queued.responses, ds_own.responses);
