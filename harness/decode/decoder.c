@@ -12,12 +12,16 @@
 enum { EXPIRE_EVERY = 1024 };   /* frames between sweeps of idle streams */
 
 /* The fields of a message in the handler's room read on the decoding
- * thread; the others (Call-ID, CSeq, Content-Type) are left to the
+ * thread; the others (Call-ID, CSeq, Content-Type; To too over TCP,
+ * whose reassembly costs the decoding thread more) are left to the
  * handler's (decoder_room): of the splits measured, the one that gives
- * the analyser's two threads the same CPU time (README: the model's
- * instructions take longer, and it slows further once it is the one
- * behind: its input gets cold in the queue) */
-enum { AHEAD = SIPMSG_VIA | SIPMSG_FROM | SIPMSG_TO };
+ * the analyser's two threads about the same CPU time (README: the
+ * model's instructions take longer, and it slows further once it is
+ * the one behind: its input gets cold in the queue) */
+enum {
+	AHEAD_UDP = SIPMSG_VIA | SIPMSG_FROM | SIPMSG_TO,
+	AHEAD_TCP = SIPMSG_VIA | SIPMSG_FROM,
+};
 
 struct decoder {
 	struct ipreasm *ip;
@@ -142,7 +146,7 @@ int decoder_fields(struct sipmsg *sm, char *what, size_t sz)
 
 /* A message sipmsg_lines read (err, why) to the handler, or why not:
  * its fields read here, unless it is in the handler's room: then only
- * those AHEAD here, the others on the handler's side (decoder_room);
+ * those AHEAD_* here, the others on the handler's side (decoder_room);
  * when one of those fails, the message is read whole here, for the
  * error of its first field that fails, as sipmsg_decode gives it. */
 static void hand_out(struct decoder *d, const struct sa *src,
@@ -159,7 +163,8 @@ static void hand_out(struct decoder *d, const struct sa *src,
 		report(d, d->frame, "SIP message cannot be decoded: %s", why);
 		return;
 	}
-	if ((sm == &d->sm || sipmsg_fields(sm, AHEAD, NULL)) &&
+	if ((sm == &d->sm || sipmsg_fields(sm, tp == SIP_TRANSP_TCP ?
+					  AHEAD_TCP : AHEAD_UDP, NULL)) &&
 	    decoder_fields(sm, what, sizeof(what))) {
 		++d->st.malformed;
 		report(d, d->frame, "%s", what);

@@ -18,7 +18,7 @@
  * (sipmsg_lines, sipmsg_fields), not yet all: the handler's side calls
  * decoder_fields() on it before it reads them, and takes a failure for
  * the error the decoder would have reported there, so that part of the
- * fields' work runs on the handler's thread (decoder.c: AHEAD).
+ * fields' work runs on the handler's thread (decoder.c: AHEAD_*).
  *
  * The decoder never knows where frames come from (file, live capture,
  * a test's byte arrays). Each message is handed to the handler once,
