@@ -12,15 +12,15 @@
 enum { EXPIRE_EVERY = 1024 };   /* frames between sweeps of idle streams */
 
 /* The fields of a message in the handler's room read on the decoding
- * thread; the others (Call-ID, CSeq, Content-Type; To too over TCP,
- * whose reassembly costs the decoding thread more) are left to the
+ * thread; the others (Call-ID, CSeq, Content-Type; From and To too over
+ * TCP, whose reassembly costs the decoding thread more) are left to the
  * handler's (decoder_room): of the splits measured, the one that gives
  * the analyser's two threads about the same CPU time (README: the
  * model's instructions take longer, and it slows further once it is
  * the one behind: its input gets cold in the queue) */
 enum {
 	AHEAD_UDP = SIPMSG_VIA | SIPMSG_FROM | SIPMSG_TO,
-	AHEAD_TCP = SIPMSG_VIA | SIPMSG_FROM,
+	AHEAD_TCP = SIPMSG_VIA,
 };
 
 struct decoder {
