@@ -6,11 +6,11 @@
  * the transfers and writes them out (model -> output). Between them, this
  * queue carries the decoder's events in the order they happened: a tick
  * (a frame's time), a message (its bytes copied into the queue and
- * decoded there, msgq_room: its lines and top Via on the producer's
- * thread, its other fields on the consumer's, which balances the two;
- * libre's decoding, wm->msg, does not travel: the consumer gets NULL
- * there, and the body as struct sipmsg's) or a malformed message's
- * error.
+ * decoded there, msgq_room: its lines and some of its fields on the
+ * producer's thread, the others on the consumer's, which balances the
+ * two (decoder.h); libre's decoding, wm->msg, does not travel: the
+ * consumer gets NULL there, and the body as struct sipmsg's) or a
+ * malformed message's error.
  *
  * Events travel in chunks of a few hundred, so the threads meet once per
  * chunk, not per message; at most MSGQ_CHUNKS chunks are in flight, which

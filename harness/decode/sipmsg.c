@@ -420,7 +420,7 @@ static int lines(struct sipmsg *m, const char *p, size_t len,
  * the fields in want only (names.field_ids: a line outside their set
  * of ids modulo 64 is skipped with a test, where the switch was a chain
  * of compares; the few others that share a bit go through the switch,
- * To among them: its bit is Content-Type's). */
+ * To and Content-Type among them: they share one, so each tests want). */
 static int fields(struct sipmsg *m, unsigned want, const char **why)
 {
 	const uint64_t ids = names.field_ids[want];
