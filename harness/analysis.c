@@ -229,6 +229,7 @@ static int one_file(struct run *r, const char *path, char *err,
 			str_ncpy(why, pcapfile_error(st.pf), sizeof(why));
 		model_flush(r->model);
 		r->fi->dec = *decoder_stats(st.dec);
+		msgq_stats(st.q, &r->fi->dec);
 		r->fi->model = *model_stats(r->model);
 	}
 	if (e) {

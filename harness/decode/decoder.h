@@ -13,7 +13,12 @@
  * be decoded: roomh gives room for a copy of its len bytes in *bytes
  * and a struct sipmsg, or NULL for the decoder's own; the decoder
  * copies the bytes there and decodes the copy, so that wm->sm and its
- * slices already live where the handler keeps them (msgq.h).
+ * slices already live where the handler keeps them (msgq.h). Such a
+ * message comes with its lines and some of its fields read
+ * (sipmsg_lines, sipmsg_fields), not yet all: the handler's side calls
+ * decoder_fields() on it before it reads them, and takes a failure for
+ * the error the decoder would have reported there, so that part of the
+ * fields' work runs on the handler's thread (decoder.c: AHEAD_*).
  *
  * The decoder never knows where frames come from (file, live capture,
  * a test's byte arrays). Each message is handed to the handler once,
@@ -29,6 +34,8 @@
 #include "decode/pcapfile.h"
 #include "decode/sipmsg.h"
 #include "decode/tcp.h"
+
+enum { DECODER_WHAT = 256 };   /* an error handler's text, at most */
 
 struct wire_msg {
 	uint64_t frame;
@@ -68,5 +75,11 @@ void decoder_flush(struct decoder *d);
 void decoder_views_only(struct decoder *d);
 void decoder_room(struct decoder *d, decoder_room_h *roomh);
 const struct decoder_stats *decoder_stats(struct decoder *d);
+int  decoder_fields(struct sipmsg *sm, char *what, size_t sz);
+
+/* decoder_fields: the fields of a message read with its lines
+ * (decoder_room): 0, or EBADMSG with what the error handler is told
+ * of a message that fails them (sipmsg_fields, or sipmsg_missing) in
+ * what, sz bytes (DECODER_WHAT as the decoder's). */
 
 #endif

@@ -39,6 +39,8 @@ struct msgq {
 	struct sipmsg *room_sm;      /* the struct sipmsg in it */
 	unsigned inflight;           /* chunks out of the spare list */
 	bool closed;
+	/* the consumer's: messages that failed decoder_fields */
+	uint64_t bad_req, bad_resp;
 };
 
 enum { ERR_MAX = 512 };              /* an error text is cut there */
@@ -274,7 +276,25 @@ void msgq_close(struct msgq *q)
 	pthread_mutex_unlock(&q->mu);
 }
 
-static void dispatch(const struct msgq *q, const struct chunk *c)
+/* A message decoded into the queue, its lines read (decoder_room): its
+ * other fields read here, on the consumer's thread; one that fails them
+ * goes to the error handler as the decoder would have sent it, in its
+ * place among the events. The struct is the record's, the consumer's
+ * now. */
+static void message(struct msgq *q, const struct wire_msg *wm)
+{
+	struct sipmsg *sm = (struct sipmsg *)wm->sm;
+	char what[DECODER_WHAT];
+
+	if (!decoder_fields(sm, what, sizeof(what))) {
+		q->h.msg(wm, q->h.arg);
+		return;
+	}
+	++*(sm->req ? &q->bad_req : &q->bad_resp);
+	q->h.err(wm->frame, what, q->h.arg);
+}
+
+static void dispatch(struct msgq *q, const struct chunk *c)
 {
 	size_t at = 0;
 
@@ -287,7 +307,7 @@ static void dispatch(const struct msgq *q, const struct chunk *c)
 		if (r->kind == TICK)
 			q->h.tick(v, q->h.arg);
 		else if (r->kind == MSG)
-			q->h.msg((const struct wire_msg *)(r + 1), q->h.arg);
+			message(q, (const struct wire_msg *)(r + 1));
 		else
 			q->h.err(v, (const char *)(r + 1) + sizeof(v),
 				 q->h.arg);
@@ -325,4 +345,14 @@ bool msgq_drain(struct msgq *q)
 	pthread_mutex_unlock(&q->mu);
 	free(c);
 	return true;
+}
+
+void msgq_stats(const struct msgq *q, struct decoder_stats *st)
+{
+	uint64_t bad = q->bad_req + q->bad_resp;
+
+	st->sip -= bad;
+	st->requests -= q->bad_req;
+	st->responses -= q->bad_resp;
+	st->malformed += bad;
 }

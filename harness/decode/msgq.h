@@ -6,8 +6,10 @@
  * the transfers and writes them out (model -> output). Between them, this
  * queue carries the decoder's events in the order they happened: a tick
  * (a frame's time), a message (its bytes copied into the queue and
- * decoded there, msgq_room; libre's decoding, wm->msg, does not travel:
- * the consumer gets NULL there, and the body as struct sipmsg's) or a
+ * decoded there, msgq_room: its lines and some of its fields on the
+ * producer's thread, the others on the consumer's, which balances the
+ * two (decoder.h); libre's decoding, wm->msg, does not travel: the
+ * consumer gets NULL there, and the body as struct sipmsg's) or a
  * malformed message's error.
  *
  * Events travel in chunks of a few hundred, so the threads meet once per
@@ -46,6 +48,7 @@ int  msgq_err(struct msgq *q, uint64_t frame, const char *what);
 void msgq_close(struct msgq *q);
 /* the consumer's side */
 bool msgq_drain(struct msgq *q);
+void msgq_stats(const struct msgq *q, struct decoder_stats *st);
 
 /* msgq_room: where the next message is to be decoded: *bytes has room
  * for its len bytes, the struct sipmsg returned for their decoding
@@ -59,6 +62,11 @@ bool msgq_drain(struct msgq *q);
  * msgq_close: no more events; the last chunk goes out. msgq_drain:
  * waits for the next chunk and hands each of its events to its handler,
  * in order; false once the queue is closed and empty (then there is
- * nothing more to wait for). */
+ * nothing more to wait for). A message, decoded with its lines read
+ * (msgq_room, decoder_room), gets its other fields read there first
+ * (decoder_fields): the message handler, or the error handler with the
+ * decoder's text if they fail. msgq_stats: the decoder's counts *st as
+ * they are with those failures, once the queue is drained (moved from
+ * sip, requests or responses to malformed). */
 
 #endif

@@ -76,7 +76,25 @@ static struct {
 	struct folded name[NKNOWN];  /* known[i].name, folded */
 	struct folded mask[MAX_NAME + 1];  /* 0xff for the first n bytes */
 	enum sip_hdrid compact[26];
+	uint64_t field_ids[SIPMSG_FIELDS + 1];  /* by enum sipmsg_field set */
 } names;
+
+#define ID_BIT(id) (1ull << ((unsigned)(id) & 63))
+
+/* The ids of the headers of a set of fields, each modulo 64 */
+static uint64_t field_ids(unsigned set)
+{
+	static const enum sip_hdrid id[] = {   /* by enum sipmsg_field */
+		SIP_HDR_VIA, SIP_HDR_FROM, SIP_HDR_TO, SIP_HDR_CALL_ID,
+		SIP_HDR_CSEQ, SIP_HDR_CONTENT_TYPE};
+	uint64_t ids = 0;
+	size_t i;
+
+	for (i = 0; i < sizeof(id) / sizeof(id[0]); i++)
+		if (set & (1u << i))
+			ids |= ID_BIT(id[i]);
+	return ids;
+}
 
 static void names_index(void)
 {
@@ -101,6 +119,8 @@ static void names_index(void)
 	}
 	for (i = 0; i <= MAX_NAME; i++)
 		memset(names.mask[i].w, 0xff, i);
+	for (i = 0; i <= SIPMSG_FIELDS; i++)
+		names.field_ids[i] = field_ids(i);
 }
 
 /* The id of a name of len token characters, folded into *f */
@@ -396,24 +416,21 @@ static int lines(struct sipmsg *m, const char *p, size_t len,
 	return EBADMSG;
 }
 
-/* The headers fields() reads, as a set of their ids modulo 64: a line
- * outside it is skipped with a test, where the switch was a chain of
- * compares; the few others that share a bit go through the switch */
-#define ID_BIT(id) (1ull << ((unsigned)(id) & 63))
-static const uint64_t field_ids = ID_BIT(SIP_HDR_VIA) | ID_BIT(SIP_HDR_FROM) |
-	ID_BIT(SIP_HDR_TO) | ID_BIT(SIP_HDR_CALL_ID) | ID_BIT(SIP_HDR_CSEQ) |
-	ID_BIT(SIP_HDR_CONTENT_TYPE);
-
-/* The headers every part of the analyser reads, decoded once. */
-static int fields(struct sipmsg *m, const char **why)
+/* The headers every part of the analyser reads, decoded once; those of
+ * the fields in want only (names.field_ids: a line outside their set
+ * of ids modulo 64 is skipped with a test, where the switch was a chain
+ * of compares; the few others that share a bit go through the switch,
+ * To and Content-Type among them: they share one, so each tests want). */
+static int fields(struct sipmsg *m, unsigned want, const char **why)
 {
+	const uint64_t ids = names.field_ids[want];
 	bool via = false;
 	unsigned i;
 
 	for (i = 0; i < m->nhdrs; i++) {
 		const struct sipmsg_hdr *h = &m->hdr[i];
 
-		if (!(field_ids & ID_BIT(h->id)))
+		if (!(ids & ID_BIT(h->id)))
 			continue;
 		switch (h->id) {
 		case SIP_HDR_VIA:
@@ -426,6 +443,8 @@ static int fields(struct sipmsg *m, const char **why)
 			break;
 		case SIP_HDR_FROM:
 		case SIP_HDR_TO:
+			if (h->id == SIP_HDR_TO && !(want & SIPMSG_TO))
+				break;
 			if (sipmsg_addr_decode(h->id == SIP_HDR_FROM ? &m->from
 					       : &m->to, &h->val)) {
 				*why = h->id == SIP_HDR_FROM
@@ -444,7 +463,8 @@ static int fields(struct sipmsg *m, const char **why)
 			}
 			break;
 		case SIP_HDR_CONTENT_TYPE:
-			if (sipfield_ctype(m, &h->val)) {
+			if ((want & SIPMSG_CTYPE) &&
+			    sipfield_ctype(m, &h->val)) {
 				*why = "Content-Type is not type/subtype";
 				return EBADMSG;
 			}
@@ -456,11 +476,24 @@ static int fields(struct sipmsg *m, const char **why)
 	return 0;
 }
 
-int sipmsg_decode(struct sipmsg *m, const char *p, size_t len,
-		  const char **why)
+int sipmsg_fields(struct sipmsg *m, unsigned which, const char **why)
 {
 	static const char *none;
+	unsigned want = which & SIPMSG_FIELDS & ~m->fields;
 	int err;
+
+	if (!why)
+		why = &none;
+	err = want ? fields(m, want, why) : 0;
+	if (!err)
+		m->fields |= want;
+	return err;
+}
+
+int sipmsg_lines(struct sipmsg *m, const char *p, size_t len,
+		 const char **why)
+{
+	static const char *none;
 
 	if (!why)
 		why = &none;
@@ -471,10 +504,19 @@ int sipmsg_decode(struct sipmsg *m, const char *p, size_t len,
 	(void)pthread_once(&names_once, names_index);
 	memset(m, 0, offsetof(struct sipmsg, hdr));
 	span(&m->raw, p, len);
-	err = lines(m, p, len, why);
-	if (!err)
-		err = fields(m, why);
-	return err;
+	return lines(m, p, len, why);
+}
+
+int sipmsg_decode(struct sipmsg *m, const char *p, size_t len,
+		  const char **why)
+{
+	static const char *none;
+	int err;
+
+	if (!why)
+		why = &none;
+	err = sipmsg_lines(m, p, len, why);
+	return err ? err : sipmsg_fields(m, SIPMSG_FIELDS, why);
 }
 
 bool sipmsg_apply(const struct sipmsg *m, enum sip_hdrid id,

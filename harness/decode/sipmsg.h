@@ -27,6 +27,17 @@ struct sipmsg_addr {
 	struct pl tag;                /* the tag parameter's value */
 };
 
+/* The fields sipmsg_fields reads, by header */
+enum sipmsg_field {
+	SIPMSG_VIA    = 1 << 0,       /* via: the top Via */
+	SIPMSG_FROM   = 1 << 1,
+	SIPMSG_TO     = 1 << 2,
+	SIPMSG_CALLID = 1 << 3,
+	SIPMSG_CSEQ   = 1 << 4,
+	SIPMSG_CTYPE  = 1 << 5,       /* ctyp */
+	SIPMSG_FIELDS = (1 << 6) - 1, /* all of them */
+};
+
 struct sipmsg_hdr {
 	struct pl name;               /* as written: "From", "f", "FROM" */
 	struct pl val;                /* the whole line's value */
@@ -52,12 +63,16 @@ struct sipmsg {
 		struct pl type, subtype;
 	} ctyp;
 	struct pl body;
+	unsigned fields;              /* enum sipmsg_field: those read */
 	unsigned nhdrs;
 	struct sipmsg_hdr hdr[SIPMSG_MAX_HDRS];
 };
 
 int  sipmsg_decode(struct sipmsg *m, const char *p, size_t len,
 		   const char **why);
+int  sipmsg_lines(struct sipmsg *m, const char *p, size_t len,
+		  const char **why);
+int  sipmsg_fields(struct sipmsg *m, unsigned which, const char **why);
 int  sipmsg_addr_decode(struct sipmsg_addr *a, const struct pl *val);
 bool sipmsg_first(const struct sipmsg *m, enum sip_hdrid id, struct pl *val);
 typedef bool (sipmsg_val_h)(const struct pl *val, void *arg);
@@ -70,6 +85,15 @@ size_t sipmsg_size(const struct sipmsg *m);
 
 /* sipmsg_decode: 0, or EBADMSG with *why naming what is wrong ("header
  * line 3 has no ':'"); *m is filled either way as far as it was read.
+ * sipmsg_decode is sipmsg_lines then sipmsg_fields of all fields, in
+ * parts for the analyser, which reads some fields on its decoding
+ * thread and the others on its model's (decoder.h): sipmsg_lines, the
+ * start line and the header lines (hdr[], body; *m zeroed first);
+ * sipmsg_fields, from those, the fields in which (enum sipmsg_field)
+ * not read yet (m->fields, which gains them). Each 0 or EBADMSG and
+ * *why as sipmsg_decode; a part that fails names the first of its own
+ * fields that fails, not necessarily the message's first: the whole
+ * message's reading says that.
  * sipmsg_first: the first value of the header (the first element of a
  * list header such as Contact or Route, RFC 3261 §7.3.1), false if the
  * message has none. sipmsg_apply: h for each value in order, until h

@@ -12,6 +12,8 @@
 #include <string.h>
 #include <re.h>
 #include "unit.h"
+#include "pcapgen.h"
+#include "decode/link.h"
 #include "decode/msgq.h"
 
 enum { NMSG = 3000 };        /* several chunks' worth */
@@ -215,11 +217,208 @@ static void test_room(void)
 	mem_deref(q);
 }
 
+/* The same messages, good and bad, over UDP and TCP: as the analyser
+ * reads them (decoded into a threaded queue, their fields on the
+ * consumer's thread) and as the decoder reads them on its own, give the
+ * same events in the same order, the same texts and the same counts. */
+enum { LOG_MAX = 8192 };
+
+struct log {
+	char text[LOG_MAX];
+	size_t len;
+	unsigned errs;
+};
+
+static void log_msg(const struct wire_msg *wm, void *arg)
+{
+	struct log *l = arg;
+	const struct sipmsg *m = wm->sm;
+
+	l->len += re_snprintf(l->text + l->len, LOG_MAX - l->len,
+			      "%llu msg %r %r %u %r %r %r %r/%r\n",
+			      (unsigned long long)wm->frame, &m->callid,
+			      &m->cseq.met, m->cseq.num, &m->from.tag,
+			      &m->to.auri, &m->via.branch, &m->ctyp.type,
+			      &m->ctyp.subtype);
+}
+
+static void log_err(uint64_t frame, const char *what, void *arg)
+{
+	struct log *l = arg;
+
+	l->len += re_snprintf(l->text + l->len, LOG_MAX - l->len,
+			      "%llu err %s\n", (unsigned long long)frame, what);
+	++l->errs;
+}
+
+static void log_tick(uint64_t ts_ns, void *arg)
+{
+	(void)ts_ns;
+	(void)arg;
+}
+
+static const char *const msgs[] = {
+	"Via: SIP/2.0/UDP h;branch=z9hG4bK-1\r\n",
+	"Via: SIP/2.0/UDP h;branch=z9hG4bK-2\r\nFrom: nonsense\r\n",
+	"Via: bad\r\nFrom: bad\r\n",           /* the first one says */
+	"From: bad\r\nVia: bad\r\n",
+	"Via: SIP/2.0/UDP h;branch=z9hG4bK-3\r\nVia: bad\r\n",
+	"Via: SIP/2.0/UDP h;branch=z9hG4bK-4\r\nCSeq: x y\r\n",
+	"Via: SIP/2.0/UDP h;branch=z9hG4bK-5\r\nc: text\r\n",
+	"Via: SIP/2.0/UDP h;branch=z9hG4bK-6\r\nc: text/plain\r\n",
+	"",                          /* no Via, no Call-ID (message()) */
+	"Via: SIP/2.0/UDP h;branch=z9hG4bK-7\r\nno colon\r\n",
+	"CSeq: x y\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK-8\r\nTo: b\r\n",
+	"Via: SIP/2.0/UDP h;branch=z9hG4bK-9\r\nc: x\r\nTo: <>\r\n",
+	"Via: SIP/2.0/UDP h;branch=z9hG4bK-a\r\nc: x\r\nCSeq: 1\r\n",
+};
+
+/* msgs[i] with the other headers around it; Call-ID missing at 8 */
+static size_t message(char *buf, size_t sz, unsigned i, bool req)
+{
+	return re_snprintf(buf, sz, "%s\r\n%sFrom: <sip:a@h>;tag=f%u\r\n"
+			   "To: <sip:b@h>\r\n%sCSeq: %u NOTIFY\r\n"
+			   "Content-Length: 0\r\n\r\n",
+			   req ? "NOTIFY sip:b@h SIP/2.0" : "SIP/2.0 200 OK",
+			   msgs[i], i, i == 8 ? "" : "Call-ID: c@h\r\n", i);
+}
+
+static void capture(char **buf, size_t *len)
+{
+	struct pcapgen *g = NULL;
+	struct sa a, b;
+	uint32_t seq = 1;
+	uint64_t ts = 1;
+	char text[512];
+	unsigned i;
+	FILE *w = open_memstream(buf, len);
+
+	CU_ASSERT_FATAL(w != NULL);
+	CU_ASSERT_FATAL(pcapgen_open(&g, w, PG_PCAP, LINKTYPE_RAW) == 0);
+	sa_set_str(&a, "127.0.0.1", 5060);
+	sa_set_str(&b, "127.0.0.2", 5060);
+	for (i = 0; i < 2 * ARRAY_SIZE(msgs); i++) {
+		size_t n = message(text, sizeof(text), i / 2, i % 2);
+
+		CU_ASSERT(!pcapgen_udp(g, 0, ts++, &a, &b, text, n, 1500));
+		CU_ASSERT(!pcapgen_tcp(g, 0, ts++, &a, &b, seq, PG_ACK, text,
+				       n));
+		seq += (uint32_t)n;
+	}
+	mem_deref(g);
+	fclose(w);
+}
+
+struct stage {
+	struct pcapfile *pf;
+	struct decoder *d;
+	struct msgq *q;
+};
+
+static void *decode_all(void *arg)
+{
+	struct stage *st = arg;
+	struct pcap_frame fr;
+
+	while (!pcapfile_next(st->pf, &fr))
+		decoder_frame(st->d, &fr);
+	decoder_flush(st->d);
+	if (st->q)
+		msgq_close(st->q);
+	return NULL;
+}
+
+static void queued_msg(const struct wire_msg *wm, void *arg)
+{
+	CU_ASSERT(msgq_msg(((struct stage *)arg)->q, wm) == 0);
+}
+
+static void queued_err(uint64_t frame, const char *what, void *arg)
+{
+	CU_ASSERT(msgq_err(((struct stage *)arg)->q, frame, what) == 0);
+}
+
+static struct sipmsg *queue_room(size_t len, char **bytes, void *arg)
+{
+	return msgq_room(((struct stage *)arg)->q, len, bytes);
+}
+
+/* The capture through the decoder, into a threaded queue or not */
+static void read_capture(char *buf, size_t len, bool queued, struct log *l,
+			 struct decoder_stats *ds)
+{
+	struct msgq_handlers h = {log_tick, log_msg, log_err, l};
+	struct stage st = {0};
+	char why[128];
+	pthread_t tid;
+	FILE *r = fmemopen(buf, len, "rb");
+
+	CU_ASSERT_FATAL(r && !pcapfile_fopen(&st.pf, r, why, sizeof(why)));
+	if (queued) {
+		CU_ASSERT_FATAL(msgq_alloc(&st.q, &h, true) == 0);
+		CU_ASSERT_FATAL(!decoder_alloc(&st.d, queued_msg, queued_err,
+					       &st));
+		decoder_room(st.d, queue_room);
+	}
+	else {
+		CU_ASSERT_FATAL(!decoder_alloc(&st.d, log_msg, log_err, l));
+	}
+	decoder_views_only(st.d);
+	if (queued) {
+		CU_ASSERT_FATAL(!pthread_create(&tid, NULL, decode_all, &st));
+		while (msgq_drain(st.q))
+			;
+		pthread_join(tid, NULL);
+	}
+	else {
+		(void)decode_all(&st);
+	}
+	*ds = *decoder_stats(st.d);
+	if (queued)
+		msgq_stats(st.q, ds);
+	mem_deref(st.d);
+	mem_deref(st.q);
+	mem_deref(st.pf);
+	fclose(r);
+}
+
+static void test_fields_later(void)
+{
+	static struct log own, queued;
+	struct decoder_stats ds_own, ds_queued;
+	char *buf = NULL;
+	size_t len = 0;
+
+	capture(&buf, &len);
+	read_capture(buf, len, false, &own, &ds_own);
+	read_capture(buf, len, true, &queued, &ds_queued);
+	free(buf);
+	CU_ASSERT(own.len > 0 && own.len < LOG_MAX - 1);
+	CU_ASSERT_STRING_EQUAL(queued.text, own.text);
+	/* all kinds but 3 fail, each as request and response, twice */
+	CU_ASSERT_EQUAL(own.errs, 4 * (ARRAY_SIZE(msgs) - 3));
+	CU_ASSERT(strstr(own.text, "9 err SIP message cannot be decoded: "
+			 "Via is not") != NULL);
+	CU_ASSERT(strstr(own.text, "13 err SIP message cannot be decoded: "
+			 "From is not") != NULL);
+	CU_ASSERT(strstr(own.text, "41 err SIP message cannot be decoded: "
+			 "CSeq is not") != NULL);
+	CU_ASSERT(strstr(own.text, "45 err SIP message cannot be decoded: "
+			 "Content-Type is not") != NULL);
+	CU_ASSERT_EQUAL(ds_queued.sip, ds_own.sip);
+	CU_ASSERT_EQUAL(ds_queued.requests, ds_own.requests);
+	CU_ASSERT_EQUAL(ds_queued.responses, ds_own.responses);
+	CU_ASSERT_EQUAL(ds_queued.malformed, ds_own.malformed);
+	CU_ASSERT_EQUAL(ds_own.sip, 12);
+	CU_ASSERT_EQUAL(ds_own.malformed, own.errs);
+}
+
 static const struct unit_test tests[] = {
 	{"threaded", test_threaded},
 	{"direct", test_direct},
 	{"room", test_room},
 	{"bad_args", test_bad_args},
+	{"fields on the consumer's thread", test_fields_later},
 	{NULL, NULL},
 };
 
