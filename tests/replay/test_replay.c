@@ -293,7 +293,7 @@ static void test_expectation(void)
 
 static void put_file(const char *dir, const char *name, const char *text)
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX + 32];
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
