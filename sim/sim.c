@@ -46,7 +46,7 @@ static void destructor(void *arg)
 	mem_deref(sim->fs_sip_address);
 	mem_deref(sim->tq);
 	while (sim->mediac)
-		mem_deref(sim->media[--sim->mediac]);
+		mem_deref(sim->media[--sim->mediac].us);
 }
 
 static void trace_handler(bool tx, enum sip_transp tp, const struct sa *src,
@@ -260,14 +260,13 @@ int sim_dial(struct sim *sim)
  * call and an fd per pending transfer. */
 int sim_media_port(struct sim *sim, const struct sa *laddr, uint16_t *port)
 {
+	unsigned i = sim->mediac;
 	struct sa local;
-	unsigned i;
 	int err;
 
-	for (i = 0; i < sim->mediac; i++) {
-		if (!udp_local_get(sim->media[i], &local) &&
-		    sa_cmp(&local, laddr, SA_ADDR)) {
-			*port = sa_port(&local);
+	while (i-- > 0) {
+		if (sa_cmp(&sim->media[i].addr, laddr, SA_ADDR)) {
+			*port = sa_port(&sim->media[i].addr);
 			return 0;
 		}
 	}
@@ -275,12 +274,16 @@ int sim_media_port(struct sim *sim, const struct sa *laddr, uint16_t *port)
 		return EMFILE;
 	local = *laddr;
 	sa_set_port(&local, 0);
-	err = udp_listen(&sim->media[sim->mediac], &local, NULL, NULL);
-	if (err)
+	i = sim->mediac;
+	err = udp_listen(&sim->media[i].us, &local, NULL, NULL);
+	err = err ? err : udp_local_get(sim->media[i].us, &sim->media[i].addr);
+	if (err) {
+		sim->media[i].us = mem_deref(sim->media[i].us);
 		return err;
-	err = udp_local_get(sim->media[sim->mediac++], &local);
-	*port = sa_port(&local);
-	return err;
+	}
+	sim->mediac++;
+	*port = sa_port(&sim->media[i].addr);
+	return 0;
 }
 
 const char *sim_hook_base(const struct sim *sim)

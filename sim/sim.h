@@ -34,7 +34,10 @@ struct sim {
 	void *udp_tuned[OPTS_MAX_LISTEN];  /* UDP sockets given big buffers */
 	unsigned udp_tunedc;
 	/* the ports our SDPs announce: one UDP socket per local address */
-	struct udp_sock *media[2 * OPTS_MAX_LISTEN];
+	struct {
+		struct udp_sock *us;
+		struct sa addr;    /* where it is bound, port included */
+	} media[2 * OPTS_MAX_LISTEN];
 	unsigned mediac;
 	bool closing;
 	struct tmr tmr_exit;
