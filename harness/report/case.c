@@ -3,7 +3,6 @@
  */
 
 #include <errno.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -496,45 +495,37 @@ static bool find_capture(struct rcase *rc, const char *dir, const cJSON *v)
  * a case reads its folder again, and the user hears of it once. Only the
  * folders with a problem are kept, so a linear search will do. */
 static struct {
-	uint64_t *dir_hash;
+	char **dir;
 	size_t n, cap;
+	unsigned count;   /* said: out of memory, a folder may be said twice */
 } said;
-
-static uint64_t fnv1a(const char *s)
-{
-	uint64_t h = 1469598103934665603ull;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ull;
-	return h;
-}
 
 static void say_once_on_stderr(const char *dir, const char *problem)
 {
-	uint64_t h = fnv1a(dir);
 	size_t i;
 
 	for (i = 0; i < said.n; i++) {
-		if (said.dir_hash[i] == h)
+		if (!strcmp(said.dir[i], dir))
 			return;
 	}
 	if (said.n == said.cap) {
 		size_t cap = said.cap ? 2 * said.cap : 16;
-		uint64_t *p = realloc(said.dir_hash, cap * sizeof(*p));
+		char **p = realloc(said.dir, cap * sizeof(*p));
 
 		if (p) {
-			said.dir_hash = p;
+			said.dir = p;
 			said.cap = cap;
 		}
 	}
-	if (said.n < said.cap)
-		said.dir_hash[said.n++] = h;
+	if (said.n < said.cap && (said.dir[said.n] = strdup(dir)))
+		said.n++;
+	said.count++;
 	fprintf(stderr, "referlab: report: %s\n", problem);
 }
 
 unsigned rcase_problems_said(void)
 {
-	return (unsigned)said.n;
+	return said.count;
 }
 
 void rcase_load_dir(struct rcase *rc, const char *dir, const cJSON *v)
