@@ -29,6 +29,7 @@ tl_cleanup() {
 	for pid in "${TL_PIDS[@]}"; do
 		wait "$pid" 2>/dev/null
 	done
+	tl_ports_free
 }
 trap tl_cleanup EXIT
 
@@ -41,22 +42,50 @@ tl_spawn() {
 	TL_PIDS+=("$TL_LAST_PID")
 }
 
-# tl_free_port udp|tcp: a port nobody listens on, picked at random so that
-# tests running in parallel do not collide. It stays below Linux's
-# ephemeral range (32768-60999), where the kernel hands out ports to
-# outgoing connections and port-0 binds that could take ours between the
-# check and the bind. Bounded: 200 tries.
+# tl_free_port udp|tcp [SPAN]: SPAN (default 1) consecutive ports nobody
+# listens on, the first echoed, reserved for this test until it ends: a
+# file per port in $REFERLAB_TMP/.ports, created only if absent (atomic),
+# holding this shell's pid. A file survives $(...), where an fd or a
+# variable would not, so a second call never returns the first's port and
+# parallel tests never share one between their check and their bind.
+# Picked at random from 10000-19999: below the kernel's ephemeral range
+# (32768-60999), where outgoing connections and port-0 binds could take
+# ours, and below the runner's own range (harness/ports.h, 20000-32767),
+# which a `referlab run` in a parallel test hands out without seeing our
+# files. A file left by a killed test only makes its port unavailable.
+# Bounded: 200 tries.
+TL_PORTS_DIR=$REFERLAB_TMP/.ports
 tl_free_port() {
-	local proto=${1:-udp} flag port i
+	local proto=${1:-udp} span=${2:-1} flag port i k
 	[ "$proto" = tcp ] && flag=-t || flag=-u
+	mkdir -p "$TL_PORTS_DIR" || tl_fail "cannot create $TL_PORTS_DIR"
 	for ((i = 0; i < 200; i++)); do
-		port=$((20000 + RANDOM % 12768))
-		if ! ss -Hln "$flag" "sport = :$port" | grep -q .; then
+		port=$((10000 + RANDOM % (10000 - span)))
+		for ((k = 0; k < span; k++)); do
+			tl_port_reserve "$flag" $((port + k)) || break
+		done
+		if [ "$k" = "$span" ]; then
 			echo "$port"
 			return 0
 		fi
+		while ((k-- > 0)); do rm -f "$TL_PORTS_DIR/$((port + k))"; done
 	done
-	tl_fail "no free $proto port found in 200 tries"
+	tl_fail "no free $proto port (span $span) found in 200 tries"
+}
+
+# tl_port_reserve -u|-t PORT: take PORT's file if nobody listens on it.
+tl_port_reserve() {
+	ss -Hln "$1" "sport = :$2" | grep -q . && return 1
+	(set -o noclobber; echo "$$" >"$TL_PORTS_DIR/$2") 2>/dev/null
+}
+
+# tl_ports_free: remove the files of the ports this test reserved.
+tl_ports_free() {
+	local f
+	for f in "$TL_PORTS_DIR"/*; do
+		[ -f "$f" ] && [ "$(cat "$f" 2>/dev/null)" = "$$" ] && rm -f "$f"
+	done
+	return 0
 }
 
 # tl_wait_for FILE REGEX SECONDS: wait until FILE has a line matching REGEX.
@@ -135,8 +164,9 @@ tl_hooks_wait() {
 	tl_fail "waited ${secs}s for $count hook records with $cond in $rec (got $n)"
 }
 
-# tl_wait_port udp|tcp PORT SECONDS: wait until something listens on the
-# port (for programs such as SIPp that print nothing when they are ready).
+# tl_wait_port udp|tcp PORT SECONDS [LOG]: wait until something listens on
+# the port (for programs such as SIPp that print nothing when they are
+# ready). On failure, the end of LOG (the program's output) says why.
 tl_wait_port() {
 	local flag=-u i
 	[ "$1" = tcp ] && flag=-t
@@ -144,5 +174,6 @@ tl_wait_port() {
 		ss -Hln "$flag" "sport = :$2" | grep -q . && return 0
 		sleep 0.05
 	done
+	[ -n "${4:-}" ] && tail -n 5 "$4" >&2
 	tl_fail "nothing listens on $1 port $2 after $3 s"
 }

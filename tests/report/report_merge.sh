@@ -14,8 +14,8 @@ dir=$(tl_workdir report/report_merge)
 cd "$dir" || exit 1
 port=$(tl_free_port udp)
 tl_spawn uas.log sipp -sn uas -i 127.0.0.1 -p "$port" -nostdin \
-	-cp "$(tl_free_port udp)" -mp "$(tl_free_port udp)"
-tl_wait_port udp "$port" 10
+	-cp "$(tl_free_port udp)" -mp "$(tl_free_port udp 4)"
+tl_wait_port udp "$port" 10 uas.log
 
 run() {   # run OUT WANT-EXIT [--shard I/N]
 	local out=$1 want=$2; shift 2

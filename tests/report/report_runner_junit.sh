@@ -21,8 +21,8 @@ done
 
 iut_port=$(tl_free_port udp)
 tl_spawn uas.log sipp -sn uas -i 127.0.0.1 -p "$iut_port" -nostdin \
-	-cp "$(tl_free_port udp)" -mp "$(tl_free_port udp)"
-tl_wait_port udp "$iut_port" 10
+	-cp "$(tl_free_port udp)" -mp "$(tl_free_port udp 4)"
+tl_wait_port udp "$iut_port" 10 uas.log
 
 "$REFERLAB_BIN/referlab" run suite --iut external --iut-sip "sip:127.0.0.1:$iut_port" \
 	--out out --keep-going >run.out 2>run.err

@@ -28,10 +28,7 @@ cp "$lib/carriers/reject-403."* neighbour/carriers/
 
 sim_port=$(tl_free_port udp)
 hook_port=$(tl_free_port tcp)
-for ((i = 0; i < 50; i++)); do
-	peer=$(tl_free_port udp)
-	ss -Hlnu "sport = :$((peer + 1))" | grep -q . || break
-done
+peer=$(tl_free_port udp 2)   # and peer + 1
 # Its one call hook is the case's hook server: the neighbour's call gets
 # the same application (and its hooks are not checked: --no-hooks).
 tl_spawn sim.log "$REFERLAB_BIN/referlab-sim" --sip "udp:127.0.0.1:$sim_port" \

@@ -10,8 +10,8 @@ dir=$(tl_workdir runner/run_interrupt)
 cd "$dir" || exit 1
 iut_port=$(tl_free_port udp)
 tl_spawn uas.log sipp -sn uas -i 127.0.0.1 -p "$iut_port" -nostdin \
-	-cp "$(tl_free_port udp)" -mp "$(tl_free_port udp)"
-tl_wait_port udp "$iut_port" 10
+	-cp "$(tl_free_port udp)" -mp "$(tl_free_port udp 4)"
+tl_wait_port udp "$iut_port" 10 uas.log
 
 # Two cases that hold their call for a minute (an external implementation
 # takes one case at a time).

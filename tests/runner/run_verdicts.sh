@@ -12,8 +12,8 @@ dir=$(tl_workdir runner/run_verdicts)
 cd "$dir" || exit 1
 iut_port=$(tl_free_port udp)
 tl_spawn uas.log sipp -sn uas -i 127.0.0.1 -p "$iut_port" -nostdin \
-	-cp "$(tl_free_port udp)" -mp "$(tl_free_port udp)"
-tl_wait_port udp "$iut_port" 10
+	-cp "$(tl_free_port udp)" -mp "$(tl_free_port udp 4)"
+tl_wait_port udp "$iut_port" 10 uas.log
 
 "$REFERLAB_BIN/referlab" run "$REFERLAB_SRC/tests/runner/cases" \
 	--filter 'basic/*' --iut external --iut-sip "sip:127.0.0.1:$iut_port" --out out \

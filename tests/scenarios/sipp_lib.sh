@@ -27,7 +27,7 @@ sl_pair() {
 		>"$dir/server.log" 2>&1 &
 	spid=$!
 	TL_PIDS+=("$spid")
-	tl_wait_port "$tp" "$port" 10
+	tl_wait_port "$tp" "$port" 10 "$dir/server.log"
 	(cd "$dir" && exec timeout -k 5 60 sipp -sf "$client" "$target" -i "$ip" \
 		-p "$(tl_free_port "$tp")" "${tflag[@]}" -m 1 -nostdin -trace_err \
 		-trace_msg "${SL_CLIENT_ARGS[@]}") >"$dir/client.log" 2>&1

@@ -23,7 +23,7 @@ run_against() {
 	(cd "$3" && exec timeout -k 5 120 sipp -sf "$REFERRER_DIR/$1.xml" \
 		-i 127.0.0.1 -p "$port" -m "$2" -nostdin -trace_err) >"$3/referrer.log" 2>&1 &
 	TL_PIDS+=("$!")
-	tl_wait_port udp "$port" 10
+	tl_wait_port udp "$port" 10 "$3/referrer.log"
 	"$REFERLAB_BIN/referlab" run suite --iut external --no-hooks \
 		--iut-sip "sip:127.0.0.1:$port" --out "$3/report" >"$3/run.out" 2>&1
 	RUN_STATUS=$?
