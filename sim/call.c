@@ -65,6 +65,12 @@ static int call_alloc(struct call **callp, struct sim *sim,
 	call->ci.account_sid = sim->conf->account_sid;
 	call->ci.application_sid = sim->conf->application_sid;
 	call->ci.fs_sip_address = sim->fs_sip_address;
+	/* RFC 4566 §5.2: <sess-id> with our address must name this session
+	 * alone, and stay the same in every SDP of the call (RFC 3264 §8,
+	 * the version too while the SDP is unchanged). Random, as numbers
+	 * of 62 bits: no two calls share one in practice, and every parser
+	 * reads it as a signed 64-bit number. */
+	call->sdp_sess_id = rand_u64() >> 2;
 	list_append(&sim->calls, &call->le, call);
 	++sim->started;
 	*callp = call;
@@ -88,14 +94,15 @@ static int sdp_make(struct mbuf **mbp, const struct call *call)
 	if (!mb)
 		return ENOMEM;
 	err = mbuf_printf(mb, "v=0\r\n"
-			  "o=referlab %u 1 IN %s %j\r\n"
+			  "o=referlab %llu 1 IN %s %j\r\n"
 			  "s=referlab\r\n"
 			  "c=IN %s %j\r\n"
 			  "t=0 0\r\n"
 			  "m=audio %u RTP/AVP 0\r\n"
 			  "a=rtpmap:0 PCMU/8000\r\n"
 			  "a=sendrecv\r\n",
-			  sa_port(&call->laddr), v6 ? "IP6" : "IP4",
+			  (unsigned long long)call->sdp_sess_id,
+			  v6 ? "IP6" : "IP4",
 			  &call->laddr, v6 ? "IP6" : "IP4", &call->laddr,
 			  media);
 	if (err) {

@@ -44,6 +44,7 @@ struct call {
 	char *local_uri;          /* our URI in the dialog                 */
 	enum call_state state;
 	bool offer_received;      /* the INVITE carried SDP                */
+	uint64_t sdp_sess_id;     /* o= session id, fixed for the call     */
 };
 
 /* An INVITE without To tag arrived: take the call. */

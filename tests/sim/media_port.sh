@@ -4,7 +4,8 @@
 # call it dials, is a UDP socket the sim itself holds on the call's
 # address, not a port number made up from its SIP port; one socket
 # serves every call on that address (the second call announces the same
-# port), held until the sim ends.
+# port), held until the sim ends. Each call's SDP has an o= session id
+# of its own (RFC 4566 §5.2), not one per sim.
 source "$REFERLAB_TESTLIB"
 tl_need sipp ss
 data=$REFERLAB_SRC/tests/sim/data
@@ -49,6 +50,10 @@ for v in "udp 127.0.0.1 127.0.0.1" "tcp [::1] ::1"; do
 		tl_expect_eq "SIPp exit status ($1, call $call)" 0 "$TL_STATUS"
 	done
 	tl_expect_eq "the second call's media port ($1)" "${ports[0]}" "${ports[1]}"
+	origins=$(sort -u media.origins | wc -l)
+	tl_expect_eq "distinct o= session ids of two calls ($1): $(tr '\n' ' ' <media.origins)" \
+		2 "$origins"
+	rm -f media.origins
 	kill -TERM "$sim_pid"
 	tl_wait_pid "$sim_pid" 10
 	tl_expect_eq "the media port once the sim ended ($1)" "" \
