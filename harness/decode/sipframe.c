@@ -22,14 +22,32 @@ static bool digit(uint8_t c)
 	return c >= '0' && c <= '9';
 }
 
-/* NUL passes as well, as strchr() finds the string's end: kept, so
- * that framing reads every capture as it did */
+/* RFC 3261 §25.1 token characters (header names after a hole) */
 static bool token_char(uint8_t c)
 {
 	uint8_t l = c | 0x20;
 
 	return (l >= 'a' && l <= 'z') || digit(c) ||
-		strchr("-.!%*_+`'~", c);
+		(c && strchr("-.!%*_+`'~", c));
+}
+
+static bool all_token(const uint8_t *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!token_char(p[i]))
+			return false;
+	return true;
+}
+
+/* A byte of a request line's first part. Any but the separators: a
+ * line "X sip:y SIP/2.0" is SIP whatever X holds, and a method that is
+ * no token is the decoder's to report (malformed), not a reason to
+ * pass the message by as something else. */
+static bool method_char(uint8_t c)
+{
+	return c != ' ' && c != '\t' && c != '\r' && c != '\n';
 }
 
 /* *f as nothing framed yet: the reason only as an empty string, not
@@ -62,12 +80,13 @@ static enum start start_line(const uint8_t *p, size_t len)
 		return n >= 11 && p[7] == ' ' && digit(p[8]) &&
 			digit(p[9]) && digit(p[10]) ? START_YES : START_NO;
 	}
-	while (i < n && token_char(p[i]))
+	while (i < n && method_char(p[i]))
 		++i;
 	if (i == 0 || (i < n && p[i] != ' '))
 		return START_NO;
-	if (!eol)
-		return n < MAX_START_LINE ? START_PARTIAL : START_NO;
+	if (!eol)   /* unended: worth waiting for only if a method so far */
+		return n < MAX_START_LINE && all_token(p, i) ?
+			START_PARTIAL : START_NO;
 	while (n > 0 && p[n - 1] == '\r')
 		--n;
 	return n > i + 9 && ci_eq(p + n - 8, " SIP/2.0", 8)

@@ -221,6 +221,16 @@ static uint32_t digits(const struct pl *y)
 	return v;
 }
 
+static bool all_token(const struct pl *x)
+{
+	size_t i;
+
+	for (i = 0; i < x->l; i++)
+		if (!names.token[(uint8_t)x->p[i]])
+			return false;
+	return true;
+}
+
 /* "SIP/2.0 200 OK" or "INVITE sip:x SIP/2.0": three parts split by SP */
 static int start_line(struct sipmsg *m, const char *p, size_t l,
 		      const char **why)
@@ -250,6 +260,10 @@ static int start_line(struct sipmsg *m, const char *p, size_t l,
 		m->met = x;
 		m->ruri = y;
 		m->ver = z;
+		if (!all_token(&x)) {
+			*why = "method is not a token (RFC 3261 §25.1)";
+			return EBADMSG;
+		}
 		if (sipfield_uri(&scheme, &user, &y)) {
 			*why = "Request-URI has no scheme";
 			return EBADMSG;

@@ -54,6 +54,7 @@ struct got {
 	uint64_t frame[MAX_GOT];
 	enum sip_transp tp[MAX_GOT];
 	size_t body[MAX_GOT];
+	char last_error[160];
 };
 
 static struct sa a4, b4, a6, b6;
@@ -110,7 +111,7 @@ static void err_h(uint64_t frame, const char *what, void *arg)
 	struct got *g = arg;
 
 	(void)frame;
-	(void)what;
+	snprintf(g->last_error, sizeof(g->last_error), "%s", what);
 	++g->errors;
 }
 
@@ -655,6 +656,44 @@ static void test_malformed(void)
 	CU_ASSERT_EQUAL(g.frame[0], 3);
 }
 
+/* A request line whose method holds a byte no token has (RFC 3261
+ * §25.1), NUL included, is SIP that is malformed, over UDP and TCP
+ * alike: said, never passed by as something else nor taken as good. */
+static void test_method_not_token(void)
+{
+	static const char *const method[] = {"OPTxIONS", "REF@ER"};
+	char msg[256];
+	size_t i, len;
+
+	for (i = 0; i < 2 * 2; i++) {
+		bool tcp = i >= 2;
+		struct cap c;
+		struct got g;
+
+		len = (size_t)snprintf(msg, sizeof(msg), "%s sip:b@x SIP/2.0"
+			"\r\nCall-ID: m\r\nContent-Length: 0\r\n\r\n",
+			method[i % 2]);
+		if (i % 2 == 0)
+			msg[3] = '\0';   /* OPT\0IONS */
+		cap_begin(&c, PG_PCAP, LINKTYPE_ETHERNET);
+		CU_ASSERT(tcp ?
+			  !pcapgen_tcp(c.g, 0, 1, &a4, &b4, 1, PG_ACK, msg, len) :
+			  !pcapgen_udp(c.g, 0, 1, &a4, &b4, msg, len, 1500));
+		CU_ASSERT(tcp ?
+			  !pcapgen_tcp(c.g, 0, 2, &a4, &b4, 1 + (uint32_t)len,
+				       PG_ACK, invite, strlen(invite)) :
+			  !pcapgen_udp(c.g, 0, 2, &a4, &b4, invite,
+				       strlen(invite), 1500));
+		cap_end(&c);
+		CU_ASSERT_EQUAL(decode(&c, &g), 0);
+		CU_ASSERT_EQUAL(g.errors, 1);
+		CU_ASSERT_PTR_NOT_NULL(strstr(g.last_error,
+					      "method is not a token"));
+		CU_ASSERT_EQUAL_FATAL(g.n, 1);
+		CU_ASSERT_STRING_EQUAL(g.line[0], "INVITE");
+	}
+}
+
 static const struct unit_test files_tests[] = {
 	{"pcap and pcapng, both byte orders, us and ns", test_pcap_formats},
 	{"pcapng with two link types and an unknown block",
@@ -679,6 +718,7 @@ static const struct unit_test layer_tests[] = {
 	 test_sipframe_scanned},
 	{"SIP recognised by content, HTTP ignored", test_by_content},
 	{"malformed messages are reported and skipped", test_malformed},
+	{"a method that is no token is malformed", test_method_not_token},
 	{NULL, NULL}
 };
 
