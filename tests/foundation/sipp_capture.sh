@@ -28,7 +28,7 @@ done
 
 tl_spawn uas.log sipp -sn uas -i 127.0.0.1 -p "$uas_port" -m 1 -nostdin -timeout 20s
 uas_pid=$TL_LAST_PID
-sleep 0.2   # SIPp binds before it prints anything we could wait for
+tl_wait_port udp "$uas_port" 10 uas.log
 sipp -sn uac "127.0.0.1:$uas_port" -i 127.0.0.1 -p "$uac_port" -m 1 \
 	-nostdin -timeout 20s >uac.log 2>&1
 tl_expect_eq "SIPp uac exit status" 0 $?

@@ -65,7 +65,7 @@ if [ "$MODE" = dial ]; then
 	# the phone listens first; the sim calls it
 	tl_spawn sipp.log sipp "${sipp_args[@]}"
 	sipp_pid=$TL_LAST_PID
-	sleep 0.3   # SIPp binds before it prints anything we could wait for
+	tl_wait_port "$TRANSPORT" "$sipp_port" 10 sipp.log
 	# no transport parameter: the sim dials over what it listens on
 	sim_args+=(--dial "sip:phone@$host:$sipp_port")
 fi

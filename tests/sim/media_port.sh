@@ -66,7 +66,7 @@ phone=$(tl_free_port udp)
 tl_spawn sipp-dial.log sipp -sf "$data/phone_hold.xml" -i 127.0.0.1 -p "$phone" \
 	-m 1 -nostdin -timeout 30s -timeout_error
 sipp_pid=$TL_LAST_PID
-sleep 0.3   # SIPp binds before it prints anything we could wait for
+tl_wait_port udp "$phone" 10 sipp-dial.log
 tl_spawn sim-dial.log "$REFERLAB_BIN/referlab-sim" --sip udp:127.0.0.1:0 --app app.json \
 	--dial "sip:phone@127.0.0.1:$phone"
 sim_pid=$TL_LAST_PID
