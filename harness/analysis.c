@@ -125,11 +125,14 @@ static void decoded_h(const struct wire_msg *wm, void *arg)
 		queue_full(st);
 }
 
-static struct sipmsg *room_h(size_t len, char **bytes, void *arg)
+static struct sipmsg *room_h(size_t len, char **bytes, unsigned *ahead,
+			     void *arg)
 {
 	struct stage *st = arg;
+	struct sipmsg *sm = msgq_room(st->q, len, bytes);
 
-	return msgq_room(st->q, len, bytes);
+	*ahead = msgq_ahead(st->q);
+	return sm;
 }
 
 static void malformed_h(uint64_t frame, const char *what, void *arg)

@@ -11,18 +11,6 @@
 
 enum { EXPIRE_EVERY = 1024 };   /* frames between sweeps of idle streams */
 
-/* The fields of a message in the handler's room read on the decoding
- * thread; the others (Call-ID, CSeq, Content-Type; From and To too over
- * TCP, whose reassembly costs the decoding thread more) are left to the
- * handler's (decoder_room): of the splits measured, the one that gives
- * the analyser's two threads about the same CPU time (README: the
- * model's instructions take longer, and it slows further once it is
- * the one behind: its input gets cold in the queue) */
-enum {
-	AHEAD_UDP = SIPMSG_VIA | SIPMSG_FROM | SIPMSG_TO,
-	AHEAD_TCP = SIPMSG_VIA,
-};
-
 struct decoder {
 	struct ipreasm *ip;
 	struct tcpflows *tcp;
@@ -35,6 +23,7 @@ struct decoder {
 	uint32_t bad_linktype;       /* last unsupported link type reported */
 	bool flushing;               /* the capture has ended */
 	bool views_only;             /* no libre sip_msg per message */
+	unsigned ahead;              /* fields read here of one in a room */
 	struct sipmsg sm;            /* the message being handed out */
 };
 
@@ -117,8 +106,9 @@ static struct sipmsg *place(struct decoder *d, const uint8_t **p, size_t len)
 	struct sipmsg *sm = NULL;
 	char *bytes;
 
+	d->ahead = 0;
 	if (d->roomh)
-		sm = d->roomh(len, &bytes, d->arg);
+		sm = d->roomh(len, &bytes, &d->ahead, d->arg);
 	if (!sm)
 		return &d->sm;
 	memcpy(bytes, *p, len);
@@ -146,7 +136,8 @@ int decoder_fields(struct sipmsg *sm, char *what, size_t sz)
 
 /* A message sipmsg_lines read (err, why) to the handler, or why not:
  * its fields read here, unless it is in the handler's room: then only
- * those AHEAD_* here, the others on the handler's side (decoder_room);
+ * those the handler asked for here (d->ahead), the others on its side
+ * (decoder_room);
  * when one of those fails, the message is read whole here, for the
  * error of its first field that fails, as sipmsg_decode gives it. */
 static void hand_out(struct decoder *d, const struct sa *src,
@@ -163,8 +154,7 @@ static void hand_out(struct decoder *d, const struct sa *src,
 		report(d, d->frame, "SIP message cannot be decoded: %s", why);
 		return;
 	}
-	if ((sm == &d->sm || sipmsg_fields(sm, tp == SIP_TRANSP_TCP ?
-					  AHEAD_TCP : AHEAD_UDP, NULL)) &&
+	if ((sm == &d->sm || sipmsg_fields(sm, d->ahead, NULL)) &&
 	    decoder_fields(sm, what, sizeof(what))) {
 		++d->st.malformed;
 		report(d, d->frame, "%s", what);

@@ -18,7 +18,8 @@
  * (sipmsg_lines, sipmsg_fields), not yet all: the handler's side calls
  * decoder_fields() on it before it reads them, and takes a failure for
  * the error the decoder would have reported there, so that part of the
- * fields' work runs on the handler's thread (decoder.c: AHEAD_*).
+ * fields' work runs on the handler's thread: roomh sets *ahead (preset
+ * to none) to the fields (enum sipmsg_field) to read on the decoder's.
  *
  * The decoder never knows where frames come from (file, live capture,
  * a test's byte arrays). Each message is handed to the handler once,
@@ -64,7 +65,8 @@ struct decoder_stats {
 
 typedef void (decoder_msg_h)(const struct wire_msg *wm, void *arg);
 typedef void (decoder_err_h)(uint64_t frame, const char *what, void *arg);
-typedef struct sipmsg *(decoder_room_h)(size_t len, char **bytes, void *arg);
+typedef struct sipmsg *(decoder_room_h)(size_t len, char **bytes,
+				       unsigned *ahead, void *arg);
 
 struct decoder;
 

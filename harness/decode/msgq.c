@@ -38,6 +38,7 @@ struct msgq {
 	struct rec *room;            /* msgq_room's, not yet a record */
 	struct sipmsg *room_sm;      /* the struct sipmsg in it */
 	unsigned inflight;           /* chunks out of the spare list */
+	bool behind;                 /* the producer's: when it took fill */
 	bool closed;
 	/* the consumer's: messages that failed decoder_fields */
 	uint64_t bad_req, bad_resp;
@@ -135,6 +136,7 @@ static struct chunk *chunk_get(struct msgq *q, size_t need)
 		q->spare = c->next;
 	}
 	++q->inflight;
+	q->behind = q->inflight > MSGQ_CHUNKS / 2;
 	pthread_mutex_unlock(&q->mu);
 	if (!c)
 		c = malloc(sizeof(*c) + cap);
@@ -219,6 +221,11 @@ struct sipmsg *msgq_room(struct msgq *q, size_t len, char **bytes)
 	q->room = r;
 	q->room_sm = (struct sipmsg *)((char *)r + at_sm);
 	return q->room_sm;
+}
+
+unsigned msgq_ahead(const struct msgq *q)
+{
+	return q->behind ? SIPMSG_FIELDS : 0;
 }
 
 int msgq_msg(struct msgq *q, const struct wire_msg *wm)

@@ -43,6 +43,7 @@ int  msgq_alloc(struct msgq **qp, const struct msgq_handlers *h,
 /* the producer's side */
 int  msgq_tick(struct msgq *q, uint64_t ts_ns);
 struct sipmsg *msgq_room(struct msgq *q, size_t len, char **bytes);
+unsigned msgq_ahead(const struct msgq *q);
 int  msgq_msg(struct msgq *q, const struct wire_msg *wm);
 int  msgq_err(struct msgq *q, uint64_t frame, const char *what);
 void msgq_close(struct msgq *q);
@@ -57,7 +58,13 @@ void msgq_stats(const struct msgq *q, struct decoder_stats *st);
  * has no memory. Any other event given meanwhile drops the room (a
  * message that could not be decoded). msgq_msg: wm->sm must be the
  * last msgq_room's (EINVAL otherwise; ENOMEM when that room could not be
- * had or was dropped). msgq_tick/msg/err: 0, or ENOMEM when no chunk
+ * had or was dropped). msgq_ahead: the fields (enum sipmsg_field) the
+ * producer is to read of the messages it decodes into the queue: all of
+ * them while the consumer is behind (more than half the chunks in
+ * flight when the producer took its last one), none while it keeps up;
+ * the consumer reads the rest (decoder_fields). So the work moves to
+ * whichever thread is idle at the time: a fixed split suits one box at
+ * one load only (README, analyze vs tshark). msgq_tick/msg/err: 0, or ENOMEM when no chunk
  * could be allocated (the event is lost; the caller reports it).
  * msgq_close: no more events; the last chunk goes out. msgq_drain:
  * waits for the next chunk and hands each of its events to its handler,

@@ -313,6 +313,7 @@ struct stage {
 	struct pcapfile *pf;
 	struct decoder *d;
 	struct msgq *q;
+	int ahead;                   /* fields read ahead; -1: msgq_ahead */
 };
 
 static void *decode_all(void *arg)
@@ -338,23 +339,30 @@ static void queued_err(uint64_t frame, const char *what, void *arg)
 	CU_ASSERT(msgq_err(((struct stage *)arg)->q, frame, what) == 0);
 }
 
-static struct sipmsg *queue_room(size_t len, char **bytes, void *arg)
+static struct sipmsg *queue_room(size_t len, char **bytes, unsigned *ahead,
+				 void *arg)
 {
-	return msgq_room(((struct stage *)arg)->q, len, bytes);
+	struct stage *st = arg;
+	struct sipmsg *sm = msgq_room(st->q, len, bytes);
+
+	*ahead = st->ahead < 0 ? msgq_ahead(st->q) : (unsigned)st->ahead;
+	return sm;
 }
 
-/* The capture through the decoder, into a threaded queue or not */
-static void read_capture(char *buf, size_t len, bool queued, struct log *l,
+/* The capture through the decoder, into a threaded queue reading the
+ * fields ahead on the decoder's thread (queued >= 0, or -1: as the
+ * queue says) or straight to the handlers (queued < -1) */
+static void read_capture(char *buf, size_t len, int queued, struct log *l,
 			 struct decoder_stats *ds)
 {
 	struct msgq_handlers h = {log_tick, log_msg, log_err, l};
-	struct stage st = {0};
+	struct stage st = {.ahead = queued};
 	char why[128];
 	pthread_t tid;
 	FILE *r = fmemopen(buf, len, "rb");
 
 	CU_ASSERT_FATAL(r && !pcapfile_fopen(&st.pf, r, why, sizeof(why)));
-	if (queued) {
+	if (queued >= -1) {
 		CU_ASSERT_FATAL(msgq_alloc(&st.q, &h, true) == 0);
 		CU_ASSERT_FATAL(!decoder_alloc(&st.d, queued_msg, queued_err,
 					       &st));
@@ -364,7 +372,7 @@ static void read_capture(char *buf, size_t len, bool queued, struct log *l,
 		CU_ASSERT_FATAL(!decoder_alloc(&st.d, log_msg, log_err, l));
 	}
 	decoder_views_only(st.d);
-	if (queued) {
+	if (st.q) {
 		CU_ASSERT_FATAL(!pthread_create(&tid, NULL, decode_all, &st));
 		while (msgq_drain(st.q))
 			;
@@ -374,7 +382,7 @@ static void read_capture(char *buf, size_t len, bool queued, struct log *l,
 		(void)decode_all(&st);
 	}
 	*ds = *decoder_stats(st.d);
-	if (queued)
+	if (st.q)
 		msgq_stats(st.q, ds);
 	mem_deref(st.d);
 	mem_deref(st.q);
@@ -384,17 +392,27 @@ static void read_capture(char *buf, size_t len, bool queued, struct log *l,
 
 static void test_fields_later(void)
 {
+	/* the fields read ahead: none, some, all, as the queue says */
+	static const int splits[] = {0, SIPMSG_VIA,
+		SIPMSG_VIA | SIPMSG_FROM | SIPMSG_TO, SIPMSG_FIELDS, -1};
 	static struct log own, queued;
 	struct decoder_stats ds_own, ds_queued;
 	char *buf = NULL;
-	size_t len = 0;
+	size_t len = 0, i;
 
 	capture(&buf, &len);
-	read_capture(buf, len, false, &own, &ds_own);
-	read_capture(buf, len, true, &queued, &ds_queued);
+	read_capture(buf, len, -2, &own, &ds_own);
+	for (i = 0; i < ARRAY_SIZE(splits); i++) {
+		memset(&queued, 0, sizeof(queued));
+		read_capture(buf, len, splits[i], &queued, &ds_queued);
+		CU_ASSERT_STRING_EQUAL(queued.text, own.text);
+		CU_ASSERT_EQUAL(ds_queued.sip, ds_own.sip);
+		CU_ASSERT_EQUAL(ds_queued.requests, ds_own.requests);
+		CU_ASSERT_EQUAL(ds_queued.responses, ds_own.responses);
+		CU_ASSERT_EQUAL(ds_queued.malformed, ds_own.malformed);
+	}
 	free(buf);
 	CU_ASSERT(own.len > 0 && own.len < LOG_MAX - 1);
-	CU_ASSERT_STRING_EQUAL(queued.text, own.text);
 	/* all kinds but 3 fail, each as request and response, twice */
 	CU_ASSERT_EQUAL(own.errs, 4 * (ARRAY_SIZE(msgs) - 3));
 	CU_ASSERT(strstr(own.text, "9 err SIP message cannot be decoded: "
@@ -405,12 +423,44 @@ static void test_fields_later(void)
 			 "CSeq is not") != NULL);
 	CU_ASSERT(strstr(own.text, "45 err SIP message cannot be decoded: "
 			 "Content-Type is not") != NULL);
-	CU_ASSERT_EQUAL(ds_queued.sip, ds_own.sip);
-	CU_ASSERT_EQUAL(ds_queued.requests, ds_own.requests);
-	CU_ASSERT_EQUAL(ds_queued.responses, ds_own.responses);
-	CU_ASSERT_EQUAL(ds_queued.malformed, ds_own.malformed);
 	CU_ASSERT_EQUAL(ds_own.sip, 12);
 	CU_ASSERT_EQUAL(ds_own.malformed, own.errs);
+}
+
+/* The producer reads the fields ahead while the consumer is behind
+ * (more than half the chunks in flight), and leaves them to it once it
+ * has caught up. One thread plays both sides here. */
+static void test_ahead(void)
+{
+	struct seen s = {0};
+	struct msgq_handlers h = {tick_h, msg_h, err_h, &s};
+	struct msgq *q = NULL;
+	unsigned chunks = 1, ts = 0, drained = 0;
+
+	CU_ASSERT_FATAL(msgq_alloc(&q, &h, true) == 0);
+	CU_ASSERT_FATAL(msgq_tick(q, ++ts) == 0);
+	CU_ASSERT_EQUAL(msgq_ahead(q), 0);
+	/* a tick takes 16 bytes: fill chunks up to one past the half */
+	while (chunks <= MSGQ_CHUNKS / 2) {
+		CU_ASSERT_FATAL(msgq_tick(q, ++ts) == 0);
+		if (ts % (MSGQ_CHUNK / 16) == 0)
+			++chunks;
+		if (chunks <= MSGQ_CHUNKS / 2)
+			CU_ASSERT_EQUAL_FATAL(msgq_ahead(q), 0);
+	}
+	CU_ASSERT_FATAL(msgq_tick(q, ++ts) == 0);
+	CU_ASSERT_EQUAL(msgq_ahead(q), SIPMSG_FIELDS);
+	while (drained < MSGQ_CHUNKS / 2 && msgq_drain(q))
+		++drained;
+	while (msgq_ahead(q) && ts < 2 * MSGQ_CHUNKS * MSGQ_CHUNK / 16)
+		CU_ASSERT_FATAL(msgq_tick(q, ++ts) == 0);
+	CU_ASSERT_EQUAL(msgq_ahead(q), 0);
+	msgq_close(q);
+	while (msgq_drain(q))
+		;
+	CU_ASSERT_EQUAL(s.ticks, ts);
+	CU_ASSERT_EQUAL(s.bad, 0);
+	mem_deref(q);
 }
 
 static const struct unit_test tests[] = {
@@ -419,6 +469,7 @@ static const struct unit_test tests[] = {
 	{"room", test_room},
 	{"bad_args", test_bad_args},
 	{"fields on the consumer's thread", test_fields_later},
+	{"fields ahead while the consumer is behind", test_ahead},
 	{NULL, NULL},
 };
 
