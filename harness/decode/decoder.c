@@ -202,6 +202,36 @@ static void sip_message(struct decoder *d, const struct sa *src,
 	hand_out(d, src, dst, SIP_TRANSP_TCP, sm, err, why, no_clen);
 }
 
+/* A stream's message read where the stream holds it, then framed from
+ * that reading, as a datagram is (sip_datagram), instead of framing
+ * reading every header line first and the scanner again: the bytes
+ * read; 0 when the reading does not settle where the message ends (an
+ * unended message, a scanner error ...): sipframe_stream then frames
+ * it and sip_message reads it, errors and all. */
+static size_t stream_scanned(struct decoder *d, const struct tcp_stream *s,
+			     const uint8_t *p, size_t left)
+{
+	struct sipmsg *sm = &d->sm;
+	struct sipframe f;
+	char *bytes;
+
+	if (!sipframe_stream_starts(p, left) ||
+	    sipmsg_lines(sm, (const char *)p, left, NULL) ||
+	    !sipframe_stream_scanned(&f, sm, left))
+		return 0;
+	sipmsg_cut(sm, f.len);
+	if (d->roomh && (sm = d->roomh(f.len, &bytes, d->arg))) {
+		memcpy(bytes, p, f.len);
+		sipmsg_move(sm, &d->sm, bytes);
+	}
+	else {
+		sm = &d->sm;
+	}
+	hand_out(d, &s->src, &s->dst, SIP_TRANSP_TCP, sm, 0, NULL,
+		 f.no_clen);
+	return f.len;
+}
+
 static void udp_malformed(struct decoder *d, const char *why)
 {
 	++d->st.malformed;
@@ -285,8 +315,13 @@ static void stream_h(struct tcp_stream *s, void *arg)
 
 	while (mbuf_get_left(mb) && !more) {
 		const uint8_t *p = mbuf_buf(mb);
-		size_t left = mbuf_get_left(mb);
+		size_t left = mbuf_get_left(mb), n;
 
+		n = stream_scanned(d, s, p, left);
+		if (n) {
+			mb->pos += n;
+			continue;
+		}
 		switch (sipframe_stream(&f, p, left)) {
 		case SIPFRAME_MSG:
 			sip_message(d, &s->src, &s->dst, p, f.len,

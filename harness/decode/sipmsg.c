@@ -627,6 +627,31 @@ void sipmsg_cut(struct sipmsg *m, size_t len)
 	m->body.l = len - (size_t)(m->body.p - m->raw.p);
 }
 
+static inline void moved(struct pl *pl, const char *from, const char *to)
+{
+	if (pl->p)
+		pl->p = to + (pl->p - from);
+}
+
+void sipmsg_move(struct sipmsg *dst, const struct sipmsg *src,
+		 const char *to)
+{
+	const char *from = src->raw.p;
+	unsigned i;
+
+	memcpy(dst, src, sipmsg_size(src));
+	moved(&dst->raw, from, to);
+	moved(&dst->ver, from, to);
+	moved(&dst->met, from, to);
+	moved(&dst->ruri, from, to);
+	moved(&dst->reason, from, to);
+	moved(&dst->body, from, to);
+	for (i = 0; i < dst->nhdrs; i++) {
+		moved(&dst->hdr[i].name, from, to);
+		moved(&dst->hdr[i].val, from, to);
+	}
+}
+
 size_t sipmsg_size(const struct sipmsg *m)
 {
 	return offsetof(struct sipmsg, hdr) + m->nhdrs * sizeof(m->hdr[0]);

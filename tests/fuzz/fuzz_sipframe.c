@@ -114,6 +114,36 @@ static void datagram_two_ways(const uint8_t *p, size_t len)
 	    memcmp(&whole, &framed, sipmsg_size(&whole)))
 		abort();
 }
+/* The same for a stream (sipframe_stream_starts and _scanned, the
+ * analyser's way over TCP): it must frame as sipframe_stream does, and
+ * its reading, moved onto a copy of the message's bytes (sipmsg_move),
+ * must be the reading of that copy. */
+static void stream_two_ways(const uint8_t *p, size_t len)
+{
+	static struct sipmsg whole, moved, framed;
+	struct sipframe f1, f2;
+	enum sipframe_res res = sipframe_stream(&f1, p, len);
+	char *copy;
+
+	if (!sipframe_stream_starts(p, len) ||
+	    sipmsg_lines(&whole, (const char *)p, len, NULL) ||
+	    !sipframe_stream_scanned(&f2, &whole, len))
+		return;
+	if (res != SIPFRAME_MSG || f1.len != f2.len ||
+	    f1.no_clen != f2.no_clen)
+		abort();
+	sipmsg_cut(&whole, f2.len);
+	copy = malloc(f2.len ? f2.len : 1);
+	if (!copy)
+		return;
+	memcpy(copy, p, f2.len);
+	sipmsg_move(&moved, &whole, copy);
+	if (sipmsg_lines(&framed, copy, f1.len, NULL) ||
+	    sipmsg_size(&moved) != sipmsg_size(&framed) ||
+	    memcmp(&moved, &framed, sipmsg_size(&moved)))
+		abort();
+	free(copy);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -127,6 +157,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	datagram_two_ways(data, size);
 
 	for (rounds = 0; off < size && rounds < 100000; rounds++) {
+		stream_two_ways(data + off, size - off);
 		switch (sipframe_stream(&f, data + off, size - off)) {
 
 		case SIPFRAME_MSG:
