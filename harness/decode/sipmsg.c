@@ -356,23 +356,25 @@ static int header_line(struct sipmsg *m, const char *p, size_t l,
 }
 
 /* The common header line, "Token LWS ':' value CRLF" after a complete
- * header: added in one pass, the same as header_line() would add it.
- * NULL for any other line (folded, no ':', the table full, no LF):
- * header_line() then reads it, errors and all. The line's LF is found
- * first: it is no token character, SP or HT, so the name's loops stop
- * at it without a bound of their own. */
+ * header, p before end: added in one pass, the same as header_line()
+ * would add it. NULL for any other line (folded, no ':', the table
+ * full, no LF, the blank line): header_line() then reads it, errors and
+ * all. The first byte is tested before the LF is searched, which the
+ * blank line then does not cost; the name's loop needs no bound of its
+ * own: the LF is no token character, SP or HT. */
 static const char *header_fast(struct sipmsg *m, const char *p,
 			       const char *end)
 {
-	const char *q = p, *v, *nl = memchr(p, '\n', end - p);
+	const char *q = p + 1, *v, *nl;
 	struct sipmsg_hdr *h;
 
-	if (!nl || m->nhdrs >= SIPMSG_MAX_HDRS)
+	if (!names.token[(uint8_t)*p] || m->nhdrs >= SIPMSG_MAX_HDRS)
+		return NULL;
+	nl = memchr(p, '\n', end - p);
+	if (!nl)
 		return NULL;
 	while (names.token[(uint8_t)*q])
 		++q;
-	if (q == p)
-		return NULL;
 	h = &m->hdr[m->nhdrs];
 	span(&h->name, p, q - p);
 	while (*q == ' ' || *q == '\t')
@@ -410,9 +412,14 @@ static int lines(struct sipmsg *m, const char *p, size_t len,
 		const char *nl, *next;
 		size_t t;
 
-		if (!first && !name && (next = header_fast(m, p, end))) {
-			p = next;
-			continue;
+		/* the common lines in a loop of their own */
+		if (!first && !name) {
+			while ((next = header_fast(m, p, end)) && next < end)
+				p = next;
+			if (next) {
+				*why = "no empty line after the headers";
+				return EBADMSG;
+			}
 		}
 		nl = memchr(p, '\n', end - p);
 		t = (nl ? nl : end) - p;
