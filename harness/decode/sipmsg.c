@@ -653,9 +653,10 @@ void sipmsg_move(struct sipmsg *dst, const struct sipmsg *src,
 	moved(&dst->ruri, from, to);
 	moved(&dst->reason, from, to);
 	moved(&dst->body, from, to);
+	/* a header line's name and value are never NULL: no test */
 	for (i = 0; i < dst->nhdrs; i++) {
-		moved(&dst->hdr[i].name, from, to);
-		moved(&dst->hdr[i].val, from, to);
+		dst->hdr[i].name.p = to + (dst->hdr[i].name.p - from);
+		dst->hdr[i].val.p = to + (dst->hdr[i].val.p - from);
 	}
 }
 
