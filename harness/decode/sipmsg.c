@@ -634,32 +634,6 @@ void sipmsg_cut(struct sipmsg *m, size_t len)
 	m->body.l = len - (size_t)(m->body.p - m->raw.p);
 }
 
-static inline void moved(struct pl *pl, const char *from, const char *to)
-{
-	if (pl->p)
-		pl->p = to + (pl->p - from);
-}
-
-void sipmsg_move(struct sipmsg *dst, const struct sipmsg *src,
-		 const char *to)
-{
-	const char *from = src->raw.p;
-	unsigned i;
-
-	memcpy(dst, src, sipmsg_size(src));
-	moved(&dst->raw, from, to);
-	moved(&dst->ver, from, to);
-	moved(&dst->met, from, to);
-	moved(&dst->ruri, from, to);
-	moved(&dst->reason, from, to);
-	moved(&dst->body, from, to);
-	/* a header line's name and value are never NULL: no test */
-	for (i = 0; i < dst->nhdrs; i++) {
-		dst->hdr[i].name.p = to + (dst->hdr[i].name.p - from);
-		dst->hdr[i].val.p = to + (dst->hdr[i].val.p - from);
-	}
-}
-
 size_t sipmsg_size(const struct sipmsg *m)
 {
 	return offsetof(struct sipmsg, hdr) + m->nhdrs * sizeof(m->hdr[0]);

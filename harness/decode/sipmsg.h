@@ -81,8 +81,6 @@ bool sipmsg_apply(const struct sipmsg *m, enum sip_hdrid id,
 const char *sipmsg_missing(const struct sipmsg *m);
 bool sipmsg_token(const struct pl *val, struct pl *tok);
 void sipmsg_cut(struct sipmsg *m, size_t len);
-void sipmsg_move(struct sipmsg *dst, const struct sipmsg *src,
-		 const char *to);
 size_t sipmsg_size(const struct sipmsg *m);
 
 /* sipmsg_decode: 0, or EBADMSG with *why naming what is wrong ("header
@@ -105,10 +103,6 @@ size_t sipmsg_size(const struct sipmsg *m);
  * ("terminated" of "terminated;reason=noresource"), false if none.
  * sipmsg_cut: *m as sipmsg_decode would have read only the first len
  * bytes, len at least up to the body (the header lines the same).
- * sipmsg_move: *src, read by sipmsg_lines only (no fields yet), into
- * *dst (sipmsg_size bytes of room) as sipmsg_lines would read a copy of
- * its raw bytes at to: a stream's message is read where the stream
- * holds it, since where it ends is known only then (sipframe.h).
  * sipmsg_size: the bytes of *m that hold something (the header lines
  * it has, not all SIPMSG_MAX_HDRS): a message that must outlive its
  * packet's buffer is decoded from a copy of its bytes, and this much of
