@@ -332,18 +332,20 @@ static bool scanned(struct sipframe *f, const struct sipmsg *m, size_t len,
 			continue;
 		if (line[-1] != '\n')
 			return false;     /* "\rl: 0": not worth a reading */
-		if (!clen_start(line, (size_t)(end - line)))
-			continue;
 		/* the name (token characters, none of them ':') right
-		 * before the ':': clen_line() would find that ':' and
-		 * the name it knows; and the value's loops stop at the
-		 * line's LF (no SP, HT or digit), which needs no search */
+		 * before the ':': clen_start() would say yes (the name is
+		 * "Content-Length" or "l" in some case, then ':'), and
+		 * clen_line() would find that ':' and the name it knows;
+		 * the value's loops stop at the line's LF (no SP, HT or
+		 * digit), which needs no search */
 		if (line[m->hdr[i].name.l] == ':') {
 			if (!clen_value(line + m->hdr[i].name.l, end, &clen,
 					&dup))
 				return false;
 			continue;
 		}
+		if (!clen_start(line, (size_t)(end - line)))
+			continue;
 		eol = memchr(line, '\n', hlen - (size_t)(line - p));
 		if (!clen_line(line, eol, &clen, &dup))
 			return false;     /* not a number: the long way says */
