@@ -10,6 +10,7 @@
 #include "decode/sipmsg.h"
 
 enum { EXPIRE_EVERY = 1024 };   /* frames between sweeps of idle streams */
+enum { STREAM_AHEAD = 4096 };   /* bytes of a stream read before framing */
 
 struct decoder {
 	struct ipreasm *ip;
@@ -192,6 +193,37 @@ static void sip_message(struct decoder *d, const struct sa *src,
 	hand_out(d, src, dst, SIP_TRANSP_TCP, sm, err, why, no_clen);
 }
 
+/* A stream's bytes read before they are framed, as a datagram is
+ * (sip_datagram), instead of framing reading every header line first
+ * and the scanner again. They are read in the handler's room, where
+ * the message is to be (so nothing is moved once read): the first
+ * STREAM_AHEAD of them, which holds all of most messages (more than one
+ * message can be waiting; a longer one takes the long way). The bytes
+ * of the message read; 0 when the reading does not settle where it
+ * ends (an unended message, a scanner error ...): sipframe_stream then
+ * frames it and sip_message reads it, errors and all. */
+static size_t stream_scanned(struct decoder *d, const struct tcp_stream *s,
+			     const uint8_t *p, size_t left)
+{
+	size_t n = left < STREAM_AHEAD ? left : STREAM_AHEAD;
+	struct sipmsg *sm;
+	struct sipframe f;
+
+	/* bytes that do not end a line end no message, most likely (a
+	 * body ends with CRLF too): a segment of one is framed first, not
+	 * read ahead only to find that (once a segment, a read each) */
+	if (p[left - 1] != '\n' || !sipframe_stream_starts(p, left))
+		return 0;
+	sm = place(d, &p, n);
+	if (sipmsg_lines(sm, (const char *)p, n, NULL) ||
+	    !sipframe_stream_scanned(&f, sm, n))
+		return 0;
+	sipmsg_cut(sm, f.len);
+	hand_out(d, &s->src, &s->dst, SIP_TRANSP_TCP, sm, 0, NULL,
+		 f.no_clen);
+	return f.len;
+}
+
 static void udp_malformed(struct decoder *d, const char *why)
 {
 	++d->st.malformed;
@@ -275,8 +307,13 @@ static void stream_h(struct tcp_stream *s, void *arg)
 
 	while (mbuf_get_left(mb) && !more) {
 		const uint8_t *p = mbuf_buf(mb);
-		size_t left = mbuf_get_left(mb);
+		size_t left = mbuf_get_left(mb), n;
 
+		n = stream_scanned(d, s, p, left);
+		if (n) {
+			mb->pos += n;
+			continue;
+		}
 		switch (sipframe_stream(&f, p, left)) {
 		case SIPFRAME_MSG:
 			sip_message(d, &s->src, &s->dst, p, f.len,

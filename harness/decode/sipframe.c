@@ -308,8 +308,8 @@ enum sipframe_res sipframe_datagram_start(struct sipframe *f,
  * could not read it refused, and then m is not used); the other way
  * round, clen_start() tells which of the scanner's Content-Lengths
  * headers_scan() would read ("l\r: 0" it would not). */
-bool sipframe_scanned(struct sipframe *f, const struct sipmsg *m,
-		      size_t len)
+static bool scanned(struct sipframe *f, const struct sipmsg *m, size_t len,
+		    bool stream)
 {
 	const uint8_t *p = (const uint8_t *)m->raw.p;
 	const uint8_t *end = p + (len < MAX_HEADERS ? len : MAX_HEADERS);
@@ -332,23 +332,44 @@ bool sipframe_scanned(struct sipframe *f, const struct sipmsg *m,
 			continue;
 		if (line[-1] != '\n')
 			return false;     /* "\rl: 0": not worth a reading */
-		if (!clen_start(line, (size_t)(end - line)))
-			continue;
 		/* the name (token characters, none of them ':') right
-		 * before the ':': clen_line() would find that ':' and
-		 * the name it knows; and the value's loops stop at the
-		 * line's LF (no SP, HT or digit), which needs no search */
+		 * before the ':': clen_start() would say yes (the name is
+		 * "Content-Length" or "l" in some case, then ':'), and
+		 * clen_line() would find that ':' and the name it knows;
+		 * the value's loops stop at the line's LF (no SP, HT or
+		 * digit), which needs no search */
 		if (line[m->hdr[i].name.l] == ':') {
 			if (!clen_value(line + m->hdr[i].name.l, end, &clen,
 					&dup))
 				return false;
 			continue;
 		}
+		if (!clen_start(line, (size_t)(end - line)))
+			continue;
 		eol = memchr(line, '\n', hlen - (size_t)(line - p));
 		if (!clen_line(line, eol, &clen, &dup))
 			return false;     /* not a number: the long way says */
 	}
-	return cut(f, len, hlen, clen, dup, false) == SIPFRAME_MSG;
+	return cut(f, len, hlen, clen, dup, stream) == SIPFRAME_MSG;
+}
+
+bool sipframe_scanned(struct sipframe *f, const struct sipmsg *m,
+		      size_t len)
+{
+	return scanned(f, m, len, false);
+}
+
+/* frame() of a stream takes the same steps as of a datagram once its
+ * start line is whole (headers_scan(), then cut() as a stream cuts) */
+bool sipframe_stream_starts(const uint8_t *p, size_t len)
+{
+	return len && !crlfs(p, len) && start_line(p, len) == START_YES;
+}
+
+bool sipframe_stream_scanned(struct sipframe *f, const struct sipmsg *m,
+			     size_t len)
+{
+	return scanned(f, m, len, true);
 }
 
 /* A start line is believed after a hole only when a header follows it:

@@ -36,6 +36,9 @@ enum sipframe_res sipframe_datagram_start(struct sipframe *f,
 struct sipmsg;
 bool sipframe_scanned(struct sipframe *f, const struct sipmsg *m,
 		      size_t len);
+bool sipframe_stream_starts(const uint8_t *p, size_t len);
+bool sipframe_stream_scanned(struct sipframe *f, const struct sipmsg *m,
+			     size_t len);
 size_t sipframe_resync(const uint8_t *p, size_t len);
 
 /* sipframe_datagram_start, sipframe_scanned: sipframe_datagram in two
@@ -47,6 +50,13 @@ size_t sipframe_resync(const uint8_t *p, size_t len);
  * returns true when that would say SIPFRAME_MSG, else false: a case
  * the scanner's findings do not settle (a bad Content-Length, a blank
  * line of CRs...), for sipframe_datagram to frame, errors and all.
+ *
+ * sipframe_stream_starts, sipframe_stream_scanned: the same for a
+ * stream's len bytes: the first true when they begin with a whole SIP
+ * start line (sipframe_stream would frame them past it), the second
+ * then, with m the scanner's reading of all len bytes, true when
+ * sipframe_stream would say SIPFRAME_MSG, f filled as it would be; a
+ * false from either: sipframe_stream to frame them (MORE, BAD ...).
  *
  * sipframe_resync: the offset of the next line that starts a SIP
  * message and is followed by a header (or of a trailing partial line),

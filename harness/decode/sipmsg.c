@@ -50,7 +50,7 @@ static const struct {
 
 enum { NKNOWN = sizeof(known) / sizeof(known[0]) };
 
-enum { MAX_NAME = 19, PER_LEN = 4 };   /* "Proxy-Authorization" */
+enum { MAX_NAME = 19 };                 /* "Proxy-Authorization" */
 enum { NAME_WORDS = 3 };                /* MAX_NAME bytes, as uint64_t */
 
 #define LOWER 0x2020202020202020ull    /* | LOWER: letters to lower case */
@@ -64,16 +64,31 @@ struct folded {
 	uint64_t w[NAME_WORDS];
 };
 
-/* known[] by name length, and by compact letter: built once (by the
+/* A folded name's slot in names.slot: its words xor-ed, times a
+ * multiplier under which the known names' slots all differ (found by
+ * trying; test_sipmsg's known-names test fails if one is added that
+ * shares a slot), so a name costs one slot's compare, not a walk of
+ * the candidates of its length (which cost twice that) */
+enum { SLOT_BITS = 5 };
+#define SLOT_MUL 0x9809336014434703ull
+
+static inline unsigned slot_of(const struct folded *f)
+{
+	return (unsigned)(((f->w[0] ^ f->w[1] ^ f->w[2]) * SLOT_MUL) >>
+			  (64 - SLOT_BITS));
+}
+
+/* known[] by folded name, and by compact letter: built once (by the
  * first sipmsg_decode of the process, whichever thread), so that
  * a header name costs a word compare or two, not a walk of the table
  * (that walk was 7 % of a run) */
 static pthread_once_t names_once = PTHREAD_ONCE_INIT;
 static struct {
 	bool token[256];             /* RFC 3261 §25.1 token characters */
-	uint8_t n[MAX_NAME + 1];
-	uint8_t idx[MAX_NAME + 1][PER_LEN];
-	struct folded name[NKNOWN];  /* known[i].name, folded */
+	struct {
+		struct folded name;  /* a known name, folded; or zeros */
+		enum sip_hdrid id;   /* its id; SIP_HDR_NONE */
+	} slot[1 << SLOT_BITS];
 	struct folded mask[MAX_NAME + 1];  /* 0xff for the first n bytes */
 	enum sip_hdrid compact[26];
 	uint64_t field_ids[SIPMSG_FIELDS + 1];  /* by enum sipmsg_field set */
@@ -107,13 +122,14 @@ static void names_index(void)
 			(i && strchr(token_marks, (int)i));
 	for (i = 0; i < 26; i++)
 		names.compact[i] = SIP_HDR_NONE;
+	for (i = 0; i < (1 << SLOT_BITS); i++)
+		names.slot[i].id = SIP_HDR_NONE;
 	for (i = 0; i < NKNOWN; i++) {
-		size_t l = known[i].len;
+		struct folded f = {{0}};
 
-		if (l <= MAX_NAME && names.n[l] < PER_LEN)
-			names.idx[l][names.n[l]++] = (uint8_t)i;
-		memcpy(names.name[i].w, known[i].name,
-		       l < sizeof(names.name[i].w) ? l : sizeof(names.name[i].w));
+		memcpy(f.w, known[i].name, known[i].len);
+		names.slot[slot_of(&f)].name = f;
+		names.slot[slot_of(&f)].id = known[i].id;
 		if (known[i].compact)
 			names.compact[known[i].compact - 'a'] = known[i].id;
 	}
@@ -126,6 +142,7 @@ static void names_index(void)
 /* The id of a name of len token characters, folded into *f */
 static inline enum sip_hdrid folded_id(const struct folded *f, size_t len)
 {
+	const struct folded *k;
 	unsigned i;
 
 	if (len == 1) {
@@ -134,16 +151,10 @@ static inline enum sip_hdrid folded_id(const struct folded *f, size_t len)
 		return c >= 'a' && c <= 'z' ? names.compact[c - 'a']
 					    : SIP_HDR_NONE;
 	}
-	if (len > MAX_NAME)
-		return SIP_HDR_NONE;
-	for (i = 0; i < names.n[len]; i++) {
-		const struct folded *k = &names.name[names.idx[len][i]];
-
-		if (f->w[0] == k->w[0] && f->w[1] == k->w[1] &&
-		    f->w[2] == k->w[2])
-			return known[names.idx[len][i]].id;
-	}
-	return SIP_HDR_NONE;
+	i = slot_of(f);
+	k = &names.slot[i].name;
+	return f->w[0] == k->w[0] && f->w[1] == k->w[1] && f->w[2] == k->w[2]
+		? names.slot[i].id : SIP_HDR_NONE;
 }
 
 /* A name of len token characters at p, avail bytes readable from p:
@@ -345,23 +356,25 @@ static int header_line(struct sipmsg *m, const char *p, size_t l,
 }
 
 /* The common header line, "Token LWS ':' value CRLF" after a complete
- * header: added in one pass, the same as header_line() would add it.
- * NULL for any other line (folded, no ':', the table full, no LF):
- * header_line() then reads it, errors and all. The line's LF is found
- * first: it is no token character, SP or HT, so the name's loops stop
- * at it without a bound of their own. */
+ * header, p before end: added in one pass, the same as header_line()
+ * would add it. NULL for any other line (folded, no ':', the table
+ * full, no LF, the blank line): header_line() then reads it, errors and
+ * all. The first byte is tested before the LF is searched, which the
+ * blank line then does not cost; the name's loop needs no bound of its
+ * own: the LF is no token character, SP or HT. */
 static const char *header_fast(struct sipmsg *m, const char *p,
 			       const char *end)
 {
-	const char *q = p, *v, *nl = memchr(p, '\n', end - p);
+	const char *q = p + 1, *v, *nl;
 	struct sipmsg_hdr *h;
 
-	if (!nl || m->nhdrs >= SIPMSG_MAX_HDRS)
+	if (!names.token[(uint8_t)*p] || m->nhdrs >= SIPMSG_MAX_HDRS)
+		return NULL;
+	nl = memchr(p, '\n', end - p);
+	if (!nl)
 		return NULL;
 	while (names.token[(uint8_t)*q])
 		++q;
-	if (q == p)
-		return NULL;
 	h = &m->hdr[m->nhdrs];
 	span(&h->name, p, q - p);
 	while (*q == ' ' || *q == '\t')
@@ -399,9 +412,14 @@ static int lines(struct sipmsg *m, const char *p, size_t len,
 		const char *nl, *next;
 		size_t t;
 
-		if (!first && !name && (next = header_fast(m, p, end))) {
-			p = next;
-			continue;
+		/* the common lines in a loop of their own */
+		if (!first && !name) {
+			while ((next = header_fast(m, p, end)) && next < end)
+				p = next;
+			if (next) {
+				*why = "no empty line after the headers";
+				return EBADMSG;
+			}
 		}
 		nl = memchr(p, '\n', end - p);
 		t = (nl ? nl : end) - p;

@@ -622,6 +622,62 @@ static void test_sipframe_scanned(void)
 	}
 }
 
+/* The same for a stream (sipframe_stream_starts, _scanned) read only
+ * as far as n bytes, as the decoder reads ahead: where it settles, as
+ * sipframe_stream frames all the bytes, and the message reads the same */
+static bool stream_scanned_agrees(const char *text, size_t n, bool *settled)
+{
+	static struct sipmsg whole, framed;
+	struct sipframe f1, f2;
+	const uint8_t *p = (const uint8_t *)text;
+	enum sipframe_res res = sipframe_stream(&f1, p, strlen(text));
+
+	*settled = false;
+	if (!sipframe_stream_starts(p, strlen(text)) ||
+	    sipmsg_lines(&whole, text, n, NULL) ||
+	    !sipframe_stream_scanned(&f2, &whole, n))
+		return true;
+	*settled = true;
+	if (res != SIPFRAME_MSG || f1.len != f2.len ||
+	    f1.no_clen != f2.no_clen)
+		return false;
+	sipmsg_cut(&whole, f2.len);
+	return !sipmsg_lines(&framed, text, f1.len, NULL) &&
+		sipmsg_size(&whole) == sipmsg_size(&framed) &&
+		!memcmp(&whole, &framed, sipmsg_size(&whole));
+}
+
+static void test_sipframe_stream_scanned(void)
+{
+	static const char two[] = "BYE sip:a@b SIP/2.0\r\nl: 2\r\n\r\nab"
+		"BYE sip:a@b SIP/2.0\r\nl: 0\r\n\r\n";
+	static const struct {
+		const char *text;
+		size_t n;               /* bytes read; 0: all */
+		bool settled;
+	} cases[] = {
+		{two, 0, true},
+		{two, 31, true},        /* the first message, just */
+		{two, 30, false},       /* its body cut short: more */
+		{two, 20, false},       /* no blank line yet */
+		{"BYE sip:a@b SIP/2.0\r\nCall-ID: x\r\n\r\nab", 0, true},
+		{"BYE sip:a@b SIP/2.0\r\nl: 1\r\nl: 2\r\n\r\nab", 0,
+		 false},
+		{"\r\n\r\nBYE sip:a@b SIP/2.0\r\nl: 0\r\n\r\n", 0, false},
+		{"BYE sip:a@b SIP/2.0", 0, false},
+		{"BYE sip:a@b SIP/2.0\r\nno colon\r\n\r\n", 0, false},
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		size_t n = cases[i].n ? cases[i].n : strlen(cases[i].text);
+		bool settled;
+
+		CU_ASSERT(stream_scanned_agrees(cases[i].text, n, &settled));
+		CU_ASSERT_EQUAL(settled, cases[i].settled);
+	}
+}
+
 static void test_link_errors(void)
 {
 	struct link_pkt lp;
@@ -716,6 +772,8 @@ static const struct unit_test layer_tests[] = {
 	{"SIP framing: Content-Length spellings", test_sipframe_clen},
 	{"SIP framing of a datagram from the scanner's reading",
 	 test_sipframe_scanned},
+	{"stream framing from the scanner's reading, read ahead",
+	 test_sipframe_stream_scanned},
 	{"SIP recognised by content, HTTP ignored", test_by_content},
 	{"malformed messages are reported and skipped", test_malformed},
 	{"a method that is no token is malformed", test_method_not_token},

@@ -2,6 +2,8 @@
  * @file test_sipmsg.c  The analyser's SIP scanner on every header form a
  *                      peer may send, and on what it must refuse
  */
+#include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <re.h>
@@ -133,6 +135,54 @@ static void test_compact_and_case(void)
 	/* a compact letter RFC 3261 gives no header we read */
 	CU_ASSERT(scan("BYE sip:b@h SIP/2.0\r\ns: subject\r\nz: 1\r\n\r\n") == 0);
 	CU_ASSERT(m.hdr[0].id == SIP_HDR_NONE && m.hdr[1].id == SIP_HDR_NONE);
+}
+
+/* Every name the scanner knows, long form in two spellings, by the
+ * common line's reader and by the other (a name whose ':' comes on
+ * a folded line): each known name has a slot of its own, and names
+ * around them are none of them */
+static void test_known_names(void)
+{
+	static const struct {
+		const char *name;
+		enum sip_hdrid id;
+	} k[] = {
+		{"Via", SIP_HDR_VIA}, {"From", SIP_HDR_FROM},
+		{"To", SIP_HDR_TO}, {"Call-ID", SIP_HDR_CALL_ID},
+		{"CSeq", SIP_HDR_CSEQ}, {"Contact", SIP_HDR_CONTACT},
+		{"Content-Type", SIP_HDR_CONTENT_TYPE},
+		{"Content-Length", SIP_HDR_CONTENT_LENGTH},
+		{"Event", SIP_HDR_EVENT},
+		{"Subscription-State", SIP_HDR_SUBSCRIPTION_STATE},
+		{"Refer-To", SIP_HDR_REFER_TO},
+		{"Referred-By", SIP_HDR_REFERRED_BY},
+		{"Refer-Sub", SIP_HDR_REFER_SUB},
+		{"Record-Route", SIP_HDR_RECORD_ROUTE},
+		{"Route", SIP_HDR_ROUTE},
+		{"Authorization", SIP_HDR_AUTHORIZATION},
+		{"Proxy-Authorization", SIP_HDR_PROXY_AUTHORIZATION},
+		{"Allow-Events", SIP_HDR_ALLOW_EVENTS},
+		{"Supported", SIP_HDR_SUPPORTED},
+		{"Require", SIP_HDR_REQUIRE}, {"Allow", SIP_HDR_ALLOW},
+		{"Max-Forwards", SIP_HDR_NONE}, {"User-Agent", SIP_HDR_NONE},
+		{"Content-Disposition", SIP_HDR_NONE}, {"Refer", SIP_HDR_NONE},
+	};
+	char text[256], upper[32];
+	size_t i, j;
+
+	for (i = 0; i < sizeof(k) / sizeof(k[0]); i++) {
+		for (j = 0; k[i].name[j]; j++)
+			upper[j] = (char)toupper((unsigned char)k[i].name[j]);
+		upper[j] = '\0';
+		(void)snprintf(text, sizeof(text), "BYE sip:b@h SIP/2.0\r\n"
+			       "%s: x\r\n%s\r\n : y\r\n\r\n",
+			       k[i].name, upper);
+		CU_ASSERT_FATAL(sipmsg_lines(&m, text, strlen(text), &why)
+				== 0);
+		CU_ASSERT(m.nhdrs == 2);
+		CU_ASSERT(m.hdr[0].id == k[i].id);
+		CU_ASSERT(m.hdr[1].id == k[i].id);
+	}
 }
 
 /* LWS around the colon and values, tabs, LF-only line ends */
@@ -401,6 +451,7 @@ static const struct unit_test tests[] = {
 	{"a request: start line, the model's headers, body", test_request},
 	{"a response", test_response},
 	{"compact forms and names in any case", test_compact_and_case},
+	{"every known name, and some unknown", test_known_names},
 	{"LWS, tabs and LF-only lines", test_whitespace},
 	{"folded header lines", test_folded},
 	{"list headers split by comma, others not", test_lists},

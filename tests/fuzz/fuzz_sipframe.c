@@ -114,6 +114,34 @@ static void datagram_two_ways(const uint8_t *p, size_t len)
 	    memcmp(&whole, &framed, sipmsg_size(&whole)))
 		abort();
 }
+/* The same for a stream (sipframe_stream_starts and _scanned, the
+ * analyser's way over TCP), also when it reads only the first of the
+ * bytes waiting (decoder.c): where it frames a message it must frame
+ * as sipframe_stream does on all of them, and read as the scanner reads
+ * what that framed. */
+static void stream_two_ways(const uint8_t *p, size_t len)
+{
+	static struct sipmsg whole, framed;
+	struct sipframe f1, f2;
+	enum sipframe_res res = sipframe_stream(&f1, p, len);
+	size_t n;
+
+	if (!sipframe_stream_starts(p, len))
+		return;
+	for (n = len; n; n /= 2) {
+		if (sipmsg_lines(&whole, (const char *)p, n, NULL) ||
+		    !sipframe_stream_scanned(&f2, &whole, n))
+			continue;
+		if (res != SIPFRAME_MSG || f1.len != f2.len ||
+		    f1.no_clen != f2.no_clen)
+			abort();
+		sipmsg_cut(&whole, f2.len);
+		if (sipmsg_lines(&framed, (const char *)p, f1.len, NULL) ||
+		    sipmsg_size(&whole) != sipmsg_size(&framed) ||
+		    memcmp(&whole, &framed, sipmsg_size(&whole)))
+			abort();
+	}
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -127,6 +155,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	datagram_two_ways(data, size);
 
 	for (rounds = 0; off < size && rounds < 100000; rounds++) {
+		stream_two_ways(data + off, size - off);
 		switch (sipframe_stream(&f, data + off, size - off)) {
 
 		case SIPFRAME_MSG:
