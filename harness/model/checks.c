@@ -173,7 +173,7 @@ static bool refer_sub_valid(const struct pl *val)
 
 	if (!sipmsg_token(val, &v))
 		return false;
-	return !pl_strcasecmp(&v, "true") || !pl_strcasecmp(&v, "false");
+	return PL_IS(&v, "true") || PL_IS(&v, "false");
 }
 
 void check_refer_headers(struct model *m, struct transfer *t,

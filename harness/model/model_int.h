@@ -4,6 +4,7 @@
 #ifndef REFERLAB_MODEL_INT_H
 #define REFERLAB_MODEL_INT_H
 
+#include <string.h>
 #include "model/model.h"
 
 enum {
@@ -14,6 +15,37 @@ enum {
 	TRANS_SLAB = 64,         /* transactions allocated at once */
 	DIALOG_SLAB = 32,        /* dialogs allocated at once */
 };
+
+/* pl_strcasecmp(pl, lit) == 0 for a literal of 4 to 16 lower-case
+ * letters (PL_IS): a byte with its case bit set is the literal's letter
+ * only when it is that letter in either case, so two overlapping words
+ * compare it all (a strncasecmp call each was a tenth of a NOTIFY) */
+static inline bool pl_is_letters(const struct pl *pl, const char *lit,
+				 size_t n)
+{
+	const uint64_t fold = 0x2020202020202020ULL;
+	uint64_t a, b, x, y;
+	uint32_t c, d, u, v;
+
+	if (pl->l != n)
+		return false;
+	if (n >= 8) {
+		memcpy(&a, pl->p, 8);
+		memcpy(&b, pl->p + n - 8, 8);
+		memcpy(&x, lit, 8);
+		memcpy(&y, lit + n - 8, 8);
+		return !(((a | fold) ^ x) | ((b | fold) ^ y));
+	}
+	memcpy(&c, pl->p, 4);
+	memcpy(&d, pl->p + n - 4, 4);
+	memcpy(&u, lit, 4);
+	memcpy(&v, lit + n - 4, 4);
+	return !(((c | (uint32_t)fold) ^ u) | ((d | (uint32_t)fold) ^ v));
+}
+
+#define PL_IS(pl, lit) \
+	(sizeof(lit) >= 5 && sizeof(lit) <= 17 ? \
+	 pl_is_letters(pl, lit, sizeof(lit) - 1) : !pl_strcasecmp(pl, lit))
 
 /* slab.c: objects of one size, taken and given back (not zeroed) */
 struct slab_pool {

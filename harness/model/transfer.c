@@ -3,7 +3,6 @@
  *                   the NOTIFYs of its subscription, and the BYEs around
  */
 #include <string.h>
-#include <strings.h>
 #include "sipfrag.h"
 #include "model/model_int.h"
 #include "model/relike.h"
@@ -17,10 +16,6 @@ static void transfer_destructor(void *arg)
 	list_flush(&t->findings);
 	mem_deref(t->ladder);     /* with the transfer's strings */
 }
-
-/* pl_strcasecmp(pl, lit) == 0, the length compared without a call */
-#define PL_IS(pl, lit) ((pl)->l == sizeof(lit) - 1 && \
-			!strncasecmp((pl)->p, lit, sizeof(lit) - 1))
 
 static bool is_2xx(uint16_t scode)
 {

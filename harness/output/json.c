@@ -30,26 +30,44 @@ double transfer_time(const struct transfer *t, uint64_t ts)
 	return ts >= t->file_t0 ? (double)(ts - t->file_t0) / 1e9 : 0.0;
 }
 
+/* An octet's digits, without put_u64's call: four to an address */
+static char *put_octet(char *p, unsigned v)
+{
+	if (v >= 100) {
+		*p++ = (char)('0' + v / 100);
+		v %= 100;
+		*p++ = (char)('0' + v / 10);
+	}
+	else if (v >= 10) {
+		*p++ = (char)('0' + v / 10);
+	}
+	*p++ = (char)('0' + v % 10);
+	return p;
+}
+
 /* libre's "%J": an IPv4 address written by hand (sa_ntop and
- * inet_ntop's sprintf were a twentieth of a run), the rest by libre */
+ * inet_ntop's sprintf were a twentieth of a run), the rest by libre.
+ * Written straight into buf, when it has room for the longest IPv4 form
+ * plus what put_u64 may write past the port's digits (a copy from a
+ * scratch buffer was a call of variable size per address). */
 void addr_text(char *buf, size_t sz, const struct sa *sa)
 {
-	char tmp[4 * PUT_U64_ROOM(0)], *p = tmp;
+	char *p = buf;
 	uint32_t a;
 	int i;
 
-	if (sa_af(sa) != AF_INET || sz < sizeof("255.255.255.255:65535")) {
+	if (sa_af(sa) != AF_INET ||
+	    sz < sizeof("255.255.255.255:") - 1 + PUT_U64_ROOM(0)) {
 		(void)re_snprintf(buf, sz, "%J", sa);
 		return;
 	}
 	a = ntohl(sa->u.in.sin_addr.s_addr);
 	for (i = 3; i >= 0; i--) {
-		p = put_u64(p, (a >> (8 * i)) & 0xff, 0);
+		p = put_octet(p, (a >> (8 * i)) & 0xff);
 		*p++ = i ? '.' : ':';
 	}
 	p = put_u64(p, sa_port(sa), 0);
 	*p = '\0';
-	memcpy(buf, tmp, (size_t)(p - tmp) + 1);
 }
 
 void json_add_addr(cJSON *o, const char *key, const struct sa *sa)
