@@ -558,6 +558,23 @@ static void test_sipframe_clen(void)
 	}
 }
 
+/* f2, framed from the scanner's reading of whole, is f1, framed the
+ * old way (res), and the message framed reads as whole does */
+static bool frames_agree(enum sipframe_res res, const struct sipframe *f1,
+			 const struct sipframe *f2, struct sipmsg *whole,
+			 const char *text)
+{
+	static struct sipmsg framed;
+
+	if (res != SIPFRAME_MSG || f1->len != f2->len ||
+	    f1->no_clen != f2->no_clen)
+		return false;
+	sipmsg_cut(whole, f2->len);
+	return !sipmsg_lines(&framed, text, f1->len, NULL) &&
+		sipmsg_size(whole) == sipmsg_size(&framed) &&
+		!memcmp(whole, &framed, sipmsg_size(whole));
+}
+
 /* sipframe_scanned: framing from the scanner's reading of the whole
  * datagram (its lines, as the decoder frames) says what
  * sipframe_datagram says, and the message cut there reads as the
@@ -565,7 +582,7 @@ static void test_sipframe_clen(void)
  * sipframe_datagram (false). */
 static bool scanned_agrees(const char *text, bool *settled)
 {
-	static struct sipmsg whole, framed;
+	static struct sipmsg whole;
 	struct sipframe f1, f2;
 	size_t n = strlen(text);
 	const uint8_t *p = (const uint8_t *)text;
@@ -579,13 +596,7 @@ static bool scanned_agrees(const char *text, bool *settled)
 	    !sipframe_scanned(&f2, &whole, n))
 		return true;
 	*settled = true;
-	if (res != SIPFRAME_MSG || f1.len != f2.len ||
-	    f1.no_clen != f2.no_clen)
-		return false;
-	sipmsg_cut(&whole, f2.len);
-	return !sipmsg_lines(&framed, text, f1.len, NULL) &&
-		sipmsg_size(&whole) == sipmsg_size(&framed) &&
-		!memcmp(&whole, &framed, sipmsg_size(&whole));
+	return frames_agree(res, &f1, &f2, &whole, text);
 }
 
 static void test_sipframe_scanned(void)
@@ -627,7 +638,7 @@ static void test_sipframe_scanned(void)
  * sipframe_stream frames all the bytes, and the message reads the same */
 static bool stream_scanned_agrees(const char *text, size_t n, bool *settled)
 {
-	static struct sipmsg whole, framed;
+	static struct sipmsg whole;
 	struct sipframe f1, f2;
 	const uint8_t *p = (const uint8_t *)text;
 	enum sipframe_res res = sipframe_stream(&f1, p, strlen(text));
@@ -638,13 +649,7 @@ static bool stream_scanned_agrees(const char *text, size_t n, bool *settled)
 	    !sipframe_stream_scanned(&f2, &whole, n))
 		return true;
 	*settled = true;
-	if (res != SIPFRAME_MSG || f1.len != f2.len ||
-	    f1.no_clen != f2.no_clen)
-		return false;
-	sipmsg_cut(&whole, f2.len);
-	return !sipmsg_lines(&framed, text, f1.len, NULL) &&
-		sipmsg_size(&whole) == sipmsg_size(&framed) &&
-		!memcmp(&whole, &framed, sipmsg_size(&whole));
+	return frames_agree(res, &f1, &f2, &whole, text);
 }
 
 static void test_sipframe_stream_scanned(void)

@@ -82,6 +82,24 @@ static void scan(const uint8_t *p, size_t len)
 	(void)sipmsg_missing(&m);
 }
 
+/* f2, framed from the scanner's reading of whole, must be f1, framed
+ * the old way (res), and the message framed must read as whole does */
+static void agree_or_abort(enum sipframe_res res, const struct sipframe *f1,
+			   const struct sipframe *f2, struct sipmsg *whole,
+			   const uint8_t *p)
+{
+	static struct sipmsg framed;
+
+	if (res != SIPFRAME_MSG || f1->len != f2->len ||
+	    f1->no_clen != f2->no_clen)
+		abort();
+	sipmsg_cut(whole, f2->len);
+	if (sipmsg_lines(&framed, (const char *)p, f1->len, NULL) ||
+	    sipmsg_size(whole) != sipmsg_size(&framed) ||
+	    memcmp(whole, &framed, sipmsg_size(whole)))
+		abort();
+}
+
 /* A datagram framed from the scanner's reading of all of it
  * (sipframe_scanned, the analyser's way) must frame and read exactly as
  * sipframe_datagram then the scanner on what it framed. Its reading is
@@ -90,7 +108,7 @@ static void scan(const uint8_t *p, size_t len)
  * framed so too. */
 static void datagram_two_ways(const uint8_t *p, size_t len)
 {
-	static struct sipmsg whole, framed;
+	static struct sipmsg whole;
 	struct sipframe f1, f2;
 	enum sipframe_res res = sipframe_datagram(&f1, p, len);
 	enum sipframe_res start = sipframe_datagram_start(&f2, p, len);
@@ -105,14 +123,7 @@ static void datagram_two_ways(const uint8_t *p, size_t len)
 	if (sipmsg_lines(&whole, (const char *)p, len, NULL) ||
 	    !sipframe_scanned(&f2, &whole, len))
 		return;
-	if (res != SIPFRAME_MSG || f1.len != f2.len ||
-	    f1.no_clen != f2.no_clen)
-		abort();
-	sipmsg_cut(&whole, f2.len);
-	if (sipmsg_lines(&framed, (const char *)p, f1.len, NULL) ||
-	    sipmsg_size(&whole) != sipmsg_size(&framed) ||
-	    memcmp(&whole, &framed, sipmsg_size(&whole)))
-		abort();
+	agree_or_abort(res, &f1, &f2, &whole, p);
 }
 /* The same for a stream (sipframe_stream_starts and _scanned, the
  * analyser's way over TCP), also when it reads only the first of the
@@ -121,7 +132,7 @@ static void datagram_two_ways(const uint8_t *p, size_t len)
  * what that framed. */
 static void stream_two_ways(const uint8_t *p, size_t len)
 {
-	static struct sipmsg whole, framed;
+	static struct sipmsg whole;
 	struct sipframe f1, f2;
 	enum sipframe_res res = sipframe_stream(&f1, p, len);
 	size_t n;
@@ -132,14 +143,7 @@ static void stream_two_ways(const uint8_t *p, size_t len)
 		if (sipmsg_lines(&whole, (const char *)p, n, NULL) ||
 		    !sipframe_stream_scanned(&f2, &whole, n))
 			continue;
-		if (res != SIPFRAME_MSG || f1.len != f2.len ||
-		    f1.no_clen != f2.no_clen)
-			abort();
-		sipmsg_cut(&whole, f2.len);
-		if (sipmsg_lines(&framed, (const char *)p, f1.len, NULL) ||
-		    sipmsg_size(&whole) != sipmsg_size(&framed) ||
-		    memcmp(&whole, &framed, sipmsg_size(&whole)))
-			abort();
+		agree_or_abort(res, &f1, &f2, &whole, p);
 	}
 }
 
