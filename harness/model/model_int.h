@@ -43,8 +43,20 @@ static inline bool pl_is_letters(const struct pl *pl, const char *lit,
 	return !(((c | (uint32_t)fold) ^ u) | ((d | (uint32_t)fold) ^ v));
 }
 
+/* lit all lower-case letters: folded away for a literal when optimised */
+static inline bool all_lower(const char *lit, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (lit[i] < 'a' || lit[i] > 'z')
+			return false;
+	return true;
+}
+
 #define PL_IS(pl, lit) \
-	(sizeof(lit) >= 5 && sizeof(lit) <= 17 ? \
+	(sizeof(lit) >= 5 && sizeof(lit) <= 17 && \
+	 all_lower(lit, sizeof(lit) - 1) ? \
 	 pl_is_letters(pl, lit, sizeof(lit) - 1) : !pl_strcasecmp(pl, lit))
 
 /* slab.c: objects of one size, taken and given back (not zeroed) */

@@ -1,14 +1,16 @@
 /**
  * @file test_relike.c  The model's fast paths for libre's address, Event
- *                      and parameter decoders give libre's answer on
- *                      every string of a dense random set built from the
- *                      characters those decoders care about
+ *                      and parameter decoders, and its literal compare
+ *                      PL_IS, give libre's answer on every string of a
+ *                      dense random set built from the characters those
+ *                      decoders care about
  */
 #include <stdlib.h>
 #include <string.h>
 #include <re.h>
 #include "unit.h"
 #include "model/relike.h"
+#include "model/model_int.h"
 
 enum { ROUNDS = 300000, MAXLEN = 24 };
 
@@ -81,8 +83,55 @@ static void test_differential(void)
 	CU_ASSERT_EQUAL(differ, 0);
 }
 
+/* lit with random bytes flipped in case, or in the case bit whatever
+ * they are ('/' to 0x0f), or replaced: PL_IS answers pl_strcasecmp's,
+ * for literals of letters (the word compare) and of others (the call) */
+static bool pl_is_agrees(const char *text, size_t n)
+{
+	struct pl pl = {text, n};
+	bool want_t = !pl_strcasecmp(&pl, "terminated");
+	bool want_m = !pl_strcasecmp(&pl, "message/sipfrag");
+	bool want_r = !pl_strcasecmp(&pl, "refer");
+
+	return PL_IS(&pl, "terminated") == want_t &&
+		PL_IS(&pl, "message/sipfrag") == want_m &&
+		PL_IS(&pl, "refer") == want_r;
+}
+
+static void test_pl_is(void)
+{
+	static const char *const lits[] = {"terminated", "message/sipfrag",
+					   "refer", "Refer-To"};
+	const struct pl upper = PL("MESSAGE/SIPFRAG");
+	const struct pl ctrl = PL("message\x0fsipfrag");   /* '/' ^ 0x20 */
+	const struct pl mixed = PL("TeRmInAtEd");
+	unsigned i, bad = 0;
+	char buf[32];
+
+	srand(7);
+	for (i = 0; i < ROUNDS; i++) {
+		const char *lit = lits[rand() % 4];
+		size_t n = strlen(lit), k;
+
+		memcpy(buf, lit, n);
+		for (k = rand() % 3; k; k--) {
+			size_t at = (size_t)rand() % n;
+
+			buf[at] = rand() % 4 ? (char)(buf[at] ^ 0x20)
+					     : (char)(rand() % 256);
+		}
+		if (!pl_is_agrees(buf, n - (rand() % 8 == 0)))
+			++bad;
+	}
+	CU_ASSERT_EQUAL(bad, 0);
+	CU_ASSERT(PL_IS(&upper, "message/sipfrag"));
+	CU_ASSERT(!PL_IS(&ctrl, "message/sipfrag"));
+	CU_ASSERT(PL_IS(&mixed, "terminated"));
+}
+
 static const struct unit_test tests[] = {
 	{"libre's answer on random strings", test_differential},
+	{"PL_IS as pl_strcasecmp, letters or not", test_pl_is},
 	{NULL, NULL}
 };
 
