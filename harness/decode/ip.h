@@ -41,6 +41,16 @@ int  ip_decode(struct ipreasm *r, struct ip_pkt *out, int af,
 const struct ip_stats *ipreasm_stats(const struct ipreasm *r);
 size_t ipreasm_pending(const struct ipreasm *r);
 
+/* sa_cmp(a, b, SA_ALL), the IPv4 case inline: for the paths that
+ * compare addresses per segment or per ladder line */
+static inline bool ip_sa_same(const struct sa *a, const struct sa *b)
+{
+	if (a->u.sa.sa_family == AF_INET && b->u.sa.sa_family == AF_INET)
+		return a->u.in.sin_addr.s_addr == b->u.in.sin_addr.s_addr &&
+			a->u.in.sin_port == b->u.in.sin_port;
+	return sa_cmp(a, b, SA_ALL);
+}
+
 /* ip_decode returns 0 with *out filled (out->p valid until the next
  * call), EAGAIN when a fragment was stored and the datagram is not
  * complete yet, EBADMSG for a malformed or truncated packet. */

@@ -3,6 +3,7 @@
  */
 #include <errno.h>
 #include <string.h>
+#include "decode/ip.h"
 #include "decode/tcp.h"
 
 enum {
@@ -85,15 +86,6 @@ static uint32_t key(const struct sa *src, const struct sa *dst)
 	return sa_hash(src, SA_ALL) ^ (sa_hash(dst, SA_ALL) * 31);
 }
 
-/* sa_cmp(a, b, SA_ALL), IPv4 inline: it runs for every segment */
-static bool same_sa(const struct sa *a, const struct sa *b)
-{
-	if (a->u.sa.sa_family == AF_INET && b->u.sa.sa_family == AF_INET)
-		return a->u.in.sin_addr.s_addr == b->u.in.sin_addr.s_addr &&
-			a->u.in.sin_port == b->u.in.sin_port;
-	return sa_cmp(a, b, SA_ALL);
-}
-
 /* The stream's bucket walked here, as hash_lookup() walks it, without
  * a call per entry (the lookup was a tenth of a TCP run's decoding) */
 static struct tcp_stream *stream_get(struct tcpflows *tf,
@@ -106,7 +98,7 @@ static struct tcp_stream *stream_get(struct tcpflows *tf,
 	for (le = list_head(hash_list(tf->streams, key(src, dst))); le;
 	     le = le->next) {
 		s = le->data;
-		if (same_sa(&s->src, src) && same_sa(&s->dst, dst))
+		if (ip_sa_same(&s->src, src) && ip_sa_same(&s->dst, dst))
 			return s;
 	}
 	s = mem_zalloc(sizeof(*s), stream_destructor);

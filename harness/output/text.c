@@ -3,6 +3,7 @@
  *               the derived hooks and the findings
  */
 #include <string.h>
+#include "decode/ip.h"
 #include "output/output.h"
 
 /* Text from a capture is shown on a terminal: a control character there
@@ -38,15 +39,6 @@ static char *seconds(char *p, const struct transfer *t, uint64_t ts)
 	return p + 4;
 }
 
-/* sa_cmp(SA_ALL), the IPv4 case inline: two per ladder line */
-static bool same_addr(const struct sa *a, const struct sa *b)
-{
-	if (a->u.sa.sa_family == AF_INET && b->u.sa.sa_family == AF_INET)
-		return a->u.in.sin_addr.s_addr == b->u.in.sin_addr.s_addr &&
-			a->u.in.sin_port == b->u.in.sin_port;
-	return sa_cmp(a, b, SA_ALL);
-}
-
 /* An address as addr_text() writes it, at p: at most ADDR_MAX bytes */
 enum { ADDR_MAX = 63 };
 
@@ -62,11 +54,11 @@ static char *direction(char *p, const struct transfer *t,
 {
 	char *start = p;
 
-	if (same_addr(&ln->src, &t->referrer) &&
-	    same_addr(&ln->dst, &t->recipient))
+	if (ip_sa_same(&ln->src, &t->referrer) &&
+	    ip_sa_same(&ln->dst, &t->recipient))
 		return put_lit(p, "A -> B ");
-	if (same_addr(&ln->src, &t->recipient) &&
-	    same_addr(&ln->dst, &t->referrer))
+	if (ip_sa_same(&ln->src, &t->recipient) &&
+	    ip_sa_same(&ln->dst, &t->referrer))
 		return put_lit(p, "A <- B ");
 	p = put_addr(p, &ln->src);
 	p = put_lit(p, " -> ");
